@@ -1,0 +1,2 @@
+import Learning
+print("learning-bench: not yet written")

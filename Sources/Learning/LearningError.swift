@@ -1,0 +1,25 @@
+/// Errors from the model library. Each message is a full sentence with the numbers involved.
+public enum LearningError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A parameter is out of range or inconsistent; the message says which and why.
+    case invalidParameter(String)
+    /// Labels and samples disagree in count.
+    case labelCountMismatch(labels: Int, samples: Int)
+    /// There is no data to work with.
+    case emptyData(String)
+    /// A model was used before it was fitted.
+    case notFitted(String)
+    /// Rows have a different number of features than the model was fitted on.
+    case featureCountMismatch(expected: Int, got: Int)
+
+    public var description: String {
+        switch self {
+        case let .invalidParameter(message): message
+        case let .labelCountMismatch(labels, samples):
+            "Number of labels (\(labels)) does not match number of samples (\(samples))."
+        case let .emptyData(message): message
+        case let .notFitted(message): message
+        case let .featureCountMismatch(expected, got):
+            "The model was fitted on \(expected) features, but the rows given have \(got)."
+        }
+    }
+}

@@ -1,0 +1,1 @@
+public enum LoopbookRuntimeVersion { public static let current = 1 }

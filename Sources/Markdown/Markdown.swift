@@ -1,0 +1,173 @@
+import CCmarkGFM
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// GitHub-flavoured Markdown through the system's cmark-gfm: the only place in Loopbook that touches cmark.
+///
+/// Tables, strikethrough, autolinks, task lists and the tagfilter are always on. Raw HTML passes through
+/// the tagfilter (as on GitHub): `<script>`, `<iframe>`, `<style>` and friends are escaped.
+public enum Markdown {
+    /// A top-level block of a document, with the 1-based lines it spans in the source.
+    public struct Block: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            /// A fenced code block: its info string (e.g. "swift hidden") and its literal text.
+            case fencedCode(info: String, code: String)
+            /// Any other block (paragraph, heading, list, table, HTML, indented code, ...).
+            case other
+        }
+        public var kind: Kind
+        public var startLine: Int
+        public var endLine: Int
+    }
+
+    /// A heading, with the anchor id given to it in rendered HTML.
+    public struct Heading: Sendable, Equatable {
+        public var level: Int
+        public var text: String
+        public var id: String
+    }
+
+    /// Rendered HTML and the headings it contains, in document order.
+    public struct Rendered: Sendable, Equatable {
+        public var html: String
+        public var headings: [Heading]
+    }
+
+    /// The top-level blocks of `source`, in order.
+    public static func blocks(in source: String) -> [Block] {
+        withDocument(source) { document, _ in
+            var result: [Block] = []
+            var node = cmark_node_first_child(document)
+            while let current = node {
+                let start = Int(cmark_node_get_start_line(current))
+                let end = Int(cmark_node_get_end_line(current))
+                var kind = Block.Kind.other
+                if cmark_node_get_type(current) == CMARK_NODE_CODE_BLOCK {
+                    var length: Int32 = 0, offset: Int32 = 0
+                    var character: CChar = 0  // cmark_node_get_fenced writes through all three pointers
+                    if cmark_node_get_fenced(current, &length, &offset, &character) != 0 {
+                        let info = cmark_node_get_fence_info(current).map { String(cString: $0) } ?? ""
+                        let code = cmark_node_get_literal(current).map { String(cString: $0) } ?? ""
+                        kind = .fencedCode(info: info, code: code)
+                    }
+                }
+                result.append(Block(kind: kind, startLine: start, endLine: end))
+                node = cmark_node_next(current)
+            }
+            return result
+        }
+    }
+
+    /// Renders `source` to HTML. Headings get stable anchor ids (`id` from their text, made unique with
+    /// `-1`, `-2`, ... in document order; `usedIDs` lets a caller reserve ids already on the page).
+    public static func render(_ source: String, reservedIDs: Set<String> = []) -> Rendered {
+        withDocument(source) { document, parser in
+            var headings: [Heading] = []
+            var used = reservedIDs
+            let iterator = cmark_iter_new(document)
+            var headingNodes: [OpaquePointer] = []
+            while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+                guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+                if cmark_node_get_type(node) == CMARK_NODE_HEADING { headingNodes.append(node) }
+            }
+            cmark_iter_free(iterator)
+            for node in headingNodes {
+                let text = plainText(of: node)
+                let id = uniqueID(slug(text), used: &used)
+                headings.append(Heading(level: Int(cmark_node_get_heading_level(node)), text: text, id: id))
+                if let anchor = cmark_node_new(CMARK_NODE_HTML_INLINE) {
+                    let markup = "<a class=\"anchor\" id=\"\(id)\" href=\"#\(id)\" aria-hidden=\"true\"></a>"
+                    cmark_node_set_literal(anchor, markup)
+                    cmark_node_prepend_child(node, anchor)
+                }
+            }
+            let options = Self.options
+            guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
+                return Rendered(html: "", headings: headings)
+            }
+            defer { free(rendered) }
+            return Rendered(html: String(cString: rendered), headings: headings)
+        }
+    }
+
+    /// A URL-fragment-safe id made from heading text: lower case letters and digits, words joined by `-`.
+    public static func slug(_ text: String) -> String {
+        var result = ""
+        var pendingDash = false
+        for scalar in text.lowercased().unicodeScalars {
+            if CharacterSet.alphanumerics.contains(scalar) {
+                if pendingDash, !result.isEmpty { result.append("-") }
+                pendingDash = false
+                result.unicodeScalars.append(scalar)
+            } else if scalar == " " || scalar == "-" || scalar == "_" || scalar == "." {
+                pendingDash = true
+            }
+        }
+        return result.isEmpty ? "section" : result
+    }
+
+    // MARK: - Internals
+
+    private static let options: Int32 = CMARK_OPT_UNSAFE | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_SMART
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
+    private static let registered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+    private static let lock = NSLock()
+
+    private static func withDocument<T>(_ source: String, _ body: (OpaquePointer, OpaquePointer) -> T) -> T {
+        // Extension registration is global in cmark-gfm; do it once, under a lock.
+        lock.lock()
+        _ = registered
+        lock.unlock()
+        let parser = cmark_parser_new(options)!
+        defer { cmark_parser_free(parser) }
+        for name in extensionNames {
+            if let syntaxExtension = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
+            }
+        }
+        var bytes = Array(source.utf8)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
+                cmark_parser_feed(parser, pointer, buffer.count)
+            }
+        }
+        if bytes.isEmpty { bytes = [] }
+        let document = cmark_parser_finish(parser)!
+        defer { cmark_node_free(document) }
+        return body(document, parser)
+    }
+
+    private static func plainText(of node: OpaquePointer) -> String {
+        var text = ""
+        let iterator = cmark_iter_new(node)
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard event == CMARK_EVENT_ENTER, let child = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(child) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                if let literal = cmark_node_get_literal(child) { text += String(cString: literal) }
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                text += " "
+            default:
+                break
+            }
+        }
+        cmark_iter_free(iterator)
+        return text
+    }
+
+    private static func uniqueID(_ base: String, used: inout Set<String>) -> String {
+        var candidate = base
+        var counter = 1
+        while used.contains(candidate) {
+            candidate = "\(base)-\(counter)"
+            counter += 1
+        }
+        used.insert(candidate)
+        return candidate
+    }
+}

@@ -1,0 +1,134 @@
+import LoopbookRuntime
+
+// The values that flow from the notebook engine to the site: a chapter as parsed, and what its steps did.
+// SiteKit renders these; it never parses Markdown chapters or runs code itself.
+
+/// How a ```swift step is treated (from its info string, e.g. ```swift hidden).
+public struct StepFlags: Codable, Sendable, Equatable, Hashable {
+    /// Runs; code not shown (setup).
+    public var hidden = false
+    /// Shown only; never compiled or run.
+    public var norun = false
+    /// Runs; output not shown.
+    public var hideOutput = false
+    /// Must fail (compile error or trap); the error is shown in the page.
+    public var expectError = false
+    public init(hidden: Bool = false, norun: Bool = false, hideOutput: Bool = false, expectError: Bool = false) {
+        self.hidden = hidden; self.norun = norun; self.hideOutput = hideOutput; self.expectError = expectError
+    }
+}
+
+/// One ```swift block of a chapter.
+public struct Step: Codable, Sendable, Equatable {
+    /// 1-based position among the chapter's steps.
+    public var index: Int
+    /// The 1-based line of the opening fence in the chapter file.
+    public var line: Int
+    public var code: String
+    public var flags: StepFlags
+    public init(index: Int, line: Int, code: String, flags: StepFlags) {
+        self.index = index; self.line = line; self.code = code; self.flags = flags
+    }
+}
+
+/// A run of prose or one step, in chapter order.
+public enum Block: Codable, Sendable, Equatable {
+    /// Markdown source between steps; `line` is the 1-based line of its first line in the chapter file.
+    case prose(markdown: String, line: Int)
+    case step(Step)
+}
+
+/// A parsed chapter file `Content/NN-slug.md`.
+public struct Chapter: Codable, Sendable, Equatable {
+    /// The path as shown in messages, relative to the project root, e.g. "Content/03-data.md".
+    public var path: String
+    /// The file name without extension, e.g. "03-data"; the page is "<slug>.html".
+    public var slug: String
+    /// The numeric prefix, e.g. 3.
+    public var number: Int
+    /// From front matter, else the first `#` heading, else the slug.
+    public var title: String
+    public var summary: String?
+    /// Seconds before the chapter program is killed (front matter `timeout`, default 60).
+    public var timeout: Double
+    public var blocks: [Block]
+
+    public init(path: String, slug: String, number: Int, title: String, summary: String? = nil,
+                timeout: Double = 60, blocks: [Block]) {
+        self.path = path; self.slug = slug; self.number = number; self.title = title
+        self.summary = summary; self.timeout = timeout; self.blocks = blocks
+    }
+
+    public var steps: [Step] {
+        blocks.compactMap { if case let .step(step) = $0 { step } else { nil } }
+    }
+}
+
+/// One piece of a step's output, in order.
+public enum StepOutput: Codable, Sendable, Equatable {
+    case stdout(String)
+    case stderr(String)
+    case record(Record)
+    /// Output beyond the cap was dropped; `droppedBytes` says how much.
+    case truncated(droppedBytes: Int)
+}
+
+/// Where and why a step failed (compile error, trap, non-zero exit, timeout).
+public struct StepFailure: Codable, Sendable, Equatable, Error {
+    /// "Content/04-model.md"
+    public var file: String
+    public var line: Int
+    public var column: Int?
+    /// A full sentence, e.g. "cannot find 'modle' in scope" or "the step exited with status 3".
+    public var message: String
+    public init(file: String, line: Int, column: Int? = nil, message: String) {
+        self.file = file; self.line = line; self.column = column; self.message = message
+    }
+}
+
+/// What one step did.
+public struct StepResult: Codable, Sendable, Equatable {
+    public var index: Int
+    public var outputs: [StepOutput]
+    /// Set when the step failed (or, for `expect-error`, the expected error it produced).
+    public var failure: StepFailure?
+    public init(index: Int, outputs: [StepOutput] = [], failure: StepFailure? = nil) {
+        self.index = index; self.outputs = outputs; self.failure = failure
+    }
+}
+
+/// A file a chapter wrote, offered for download on its page.
+public struct Artifact: Codable, Sendable, Equatable {
+    /// Relative to the chapter's working directory, e.g. "sample_data.csv".
+    public var name: String
+    public var contents: [UInt8]
+    public init(name: String, contents: [UInt8]) { self.name = name; self.contents = contents }
+}
+
+/// Everything a chapter's run produced; this is what the cache stores.
+public struct ChapterResult: Codable, Sendable, Equatable {
+    /// One entry per step, in step order (a `norun` step has an empty result).
+    public var steps: [StepResult]
+    /// Values published with `publish(key, value)`, formatted.
+    public var values: [String: String]
+    public var artifacts: [Artifact]
+    public init(steps: [StepResult], values: [String: String] = [:], artifacts: [Artifact] = []) {
+        self.steps = steps; self.values = values; self.artifacts = artifacts
+    }
+}
+
+/// A chapter together with its result, ready to render.
+public struct ExecutedChapter: Sendable, Equatable {
+    public enum Status: Sendable, Equatable {
+        case cached
+        /// Ran, with the reason ("its steps changed", "the library changed", "no cache entry", ...).
+        case ran(reason: String)
+        case failed
+    }
+    public var chapter: Chapter
+    public var result: ChapterResult
+    public var status: Status
+    public init(chapter: Chapter, result: ChapterResult, status: Status) {
+        self.chapter = chapter; self.result = result; self.status = status
+    }
+}

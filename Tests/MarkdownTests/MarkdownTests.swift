@@ -1,0 +1,25 @@
+import Testing
+@testable import Markdown
+
+@Test func findsFencedBlocksWithLines() {
+    let source = "# Title\n\nSome prose.\n\n```swift hidden\nlet x = 1\n```\n\nMore.\n"
+    let blocks = Markdown.blocks(in: source)
+    #expect(blocks.count == 4)
+    #expect(blocks[2] == .init(kind: .fencedCode(info: "swift hidden", code: "let x = 1\n"), startLine: 5, endLine: 7))
+}
+
+@Test func rendersGFMWithHeadingAnchors() {
+    let rendered = Markdown.render("## Hello *world*\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n~~gone~~ https://example.org\n\n<script>alert(1)</script>\n")
+    #expect(rendered.headings == [.init(level: 2, text: "Hello world", id: "hello-world")])
+    #expect(rendered.html.contains("<h2><a class=\"anchor\" id=\"hello-world\""))
+    #expect(rendered.html.contains("<table>"))
+    #expect(rendered.html.contains("<del>gone</del>"))
+    #expect(rendered.html.contains("<a href=\"https://example.org\">"))
+    #expect(!rendered.html.contains("<script>"))
+    #expect(rendered.html.contains("&lt;script>"))
+}
+
+@Test func duplicateHeadingsGetUniqueIDs() {
+    let rendered = Markdown.render("# A\n\n# A\n", reservedIDs: ["a"])
+    #expect(rendered.headings.map(\.id) == ["a-1", "a-2"])
+}
