@@ -1,0 +1,34 @@
+/// Why rendering or publishing the site failed; each description is a full sentence naming the values.
+public enum SiteError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `{{ key }}` in prose names a key the chapter does not publish.
+    case unknownKey(file: String, line: Int, key: String, written: String, available: [String])
+    /// `{{` without a matching `}}` on the same line, or `{{ }}` with no key.
+    case malformedPlaceholder(file: String, line: Int, text: String)
+    /// Two chapters share a slug, so they would write the same page.
+    case duplicateSlug(String, files: [String])
+    /// An artifact name that is empty, absolute or climbs out of its folder.
+    case invalidArtifactName(file: String, name: String)
+    /// The site folder (or its parent) cannot be written.
+    case notWritable(path: String, reason: String)
+    /// A file system operation failed while publishing; the previous site is untouched.
+    case publishFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownKey(file, line, key, written, available):
+            let list = available.isEmpty ? "this chapter publishes no values" :
+                "this chapter publishes: \(available.joined(separator: ", "))"
+            return "\(file):\(line): unknown key '\(key)' in \(written); \(list)."
+        case let .malformedPlaceholder(file, line, text):
+            return "\(file):\(line): malformed placeholder '\(text)'; write {{ key }}, or \\{{ for literal braces."
+        case let .duplicateSlug(slug, files):
+            return "Chapters \(files.joined(separator: " and ")) have the same slug '\(slug)'; rename one of them."
+        case let .invalidArtifactName(file, name):
+            return "\(file): artifact name '\(name)' is not a plain relative path inside the chapter's folder."
+        case let .notWritable(path, reason):
+            return "Cannot write the site to '\(path)': \(reason)."
+        case let .publishFailed(path, reason):
+            return "Publishing to '\(path)' failed: \(reason); the previous site was left as it was."
+        }
+    }
+}
