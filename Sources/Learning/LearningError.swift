@@ -10,6 +10,10 @@ public enum LearningError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFitted(String)
     /// Rows have a different number of features than the model was fitted on.
     case featureCountMismatch(expected: Int, got: Int)
+    /// A row has a different length from the first row.
+    case raggedRows(row: Int, count: Int, expected: Int)
+    /// A feature value is NaN or infinite; trees need finite numbers.
+    case nonFiniteValue(row: Int, column: Int, value: Double)
 
     public var description: String {
         switch self {
@@ -20,6 +24,10 @@ public enum LearningError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .notFitted(message): message
         case let .featureCountMismatch(expected, got):
             "The model was fitted on \(expected) features, but the rows given have \(got)."
+        case let .raggedRows(row, count, expected):
+            "Row \(row) has \(count) values, but row 0 has \(expected); every row needs the same number of features."
+        case let .nonFiniteValue(row, column, value):
+            "Row \(row), column \(column) holds \(value); the models need finite numbers (no NaN or infinity)."
         }
     }
 }
