@@ -6,6 +6,8 @@ public enum SiteError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformedPlaceholder(file: String, line: Int, text: String)
     /// Two chapters share a slug, so they would write the same page.
     case duplicateSlug(String, files: [String])
+    /// A slug that would collide with the site's own files or leave the site folder.
+    case invalidSlug(file: String, slug: String)
     /// An artifact name that is empty, absolute or climbs out of its folder.
     case invalidArtifactName(file: String, name: String)
     /// The site folder (or its parent) cannot be written.
@@ -23,6 +25,8 @@ public enum SiteError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file):\(line): malformed placeholder '\(text)'; write {{ key }}, or \\{{ for literal braces."
         case let .duplicateSlug(slug, files):
             return "Chapters \(files.joined(separator: " and ")) have the same slug '\(slug)'; rename one of them."
+        case let .invalidSlug(file, slug):
+            return "\(file): the chapter slug '\(slug)' cannot be used for a page; rename the file (e.g. to 'NN-topic.md')."
         case let .invalidArtifactName(file, name):
             return "\(file): artifact name '\(name)' is not a plain relative path inside the chapter's folder."
         case let .notWritable(path, reason):

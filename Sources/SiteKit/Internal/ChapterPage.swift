@@ -1,0 +1,277 @@
+import Foundation
+import LoopbookRuntime
+import Markdown
+import Notebook
+
+/// Renders one executed chapter: its prose, steps and outputs, the TOC and its search entry.
+struct ChapterPage {
+    let layout: Layout
+    let position: Int
+    let executed: ExecutedChapter
+
+    struct Output {
+        var html: String
+        var search: SearchIndex.Chapter
+        var artifacts: [(path: String, bytes: [UInt8])]
+    }
+
+    private var chapter: Chapter { executed.chapter }
+
+    func render() throws(SiteError) -> Output {
+        let artifacts = try checkedArtifacts()
+        let values = publishedValues()
+        var reserved = Layout.reservedIDs
+        var headings: [TOCEntry] = []
+        var sections = SectionCollector(title: chapter.title)
+        var body = ""
+        var chartCounter = 0
+        var referencedFiles: Set<String> = []
+        let results = Dictionary(executed.result.steps.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
+
+        for block in chapter.blocks {
+            switch block {
+            case let .prose(markdown, line):
+                let substituted = try Placeholders.substitute(markdown, values: values, file: chapter.path, line: line)
+                let rendered = Markdown.render(substituted, reservedIDs: reserved)
+                reserved.formUnion(rendered.headings.map(\.id))
+                headings += rendered.headings.map { TOCEntry(level: $0.level, text: $0.text, id: $0.id) }
+                sections.add(html: rendered.html, headings: rendered.headings)
+                body += CodeBlocks.decorate(Callouts.apply(rendered.html))
+            case let .step(step):
+                body += stepHTML(step, result: results[step.index], chartCounter: &chartCounter,
+                                 artifacts: artifacts, referenced: &referencedFiles)
+            }
+        }
+
+        var main = "<article class=\"chapter-body\">\n"
+        main += "<p class=\"eyebrow\">Chapter \(chapter.number)</p>\n"
+        if !headings.contains(where: { $0.level == 1 }) {
+            main += "<h1>\(HTML.escape(chapter.title))</h1>\n"
+        }
+        main += body
+        let unreferenced = artifacts.filter { !referencedFiles.contains($0.name) }
+        if !unreferenced.isEmpty {
+            main += "<section class=\"downloads\" id=\"downloads\">\n<p class=\"downloads-title\">Files from this chapter</p>\n<ul>\n"
+            for artifact in unreferenced {
+                main += "<li>" + downloadLink(artifact) + "</li>\n"
+            }
+            main += "</ul>\n</section>\n"
+        }
+        main += "</article>\n" + pager()
+
+        let html = layout.page(title: "\(chapter.title) · \(layout.book.title)", description: chapter.summary,
+                               current: position, main: main, toc: Layout.toc(headings))
+        let search = SearchIndex.Chapter(number: chapter.number, slug: chapter.slug, title: chapter.title,
+                                         headings: headings, sections: sections.finish())
+        return Output(html: html, search: search,
+                      artifacts: artifacts.map { ("files/\(chapter.slug)/\($0.name)", $0.contents) })
+    }
+
+    /// The chapter's published values, from the result and any `value` records.
+    private func publishedValues() -> [String: String] {
+        var values = executed.result.values
+        for step in executed.result.steps {
+            for case let .record(.value(key, text)) in step.outputs where values[key] == nil {
+                values[key] = text
+            }
+        }
+        return values
+    }
+
+    private func checkedArtifacts() throws(SiteError) -> [Artifact] {
+        for artifact in executed.result.artifacts {
+            let components = artifact.name.split(separator: "/", omittingEmptySubsequences: false)
+            if artifact.name.isEmpty || artifact.name.hasPrefix("/") || artifact.name.contains("\\")
+                || components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
+            {
+                throw .invalidArtifactName(file: chapter.path, name: artifact.name)
+            }
+        }
+        return executed.result.artifacts.sorted { $0.name < $1.name }
+    }
+
+    // MARK: - Steps
+
+    private func stepHTML(_ step: Step, result: StepResult?, chartCounter: inout Int, artifacts: [Artifact],
+                          referenced: inout Set<String>) -> String {
+        var html = "<div class=\"step\" id=\"step-\(step.index)\">\n"
+        if !step.flags.hidden {
+            var badges = ""
+            if step.flags.norun { badges += "<span class=\"badge norun\">not run</span>" }
+            if step.flags.expectError { badges += "<span class=\"badge expect\">expected to fail</span>" }
+            let code = step.code.hasSuffix("\n") ? String(step.code.dropLast()) : step.code
+            html += CodeBlocks.block(highlighted: SwiftHighlighter.highlight(code), badges: badges)
+        }
+        guard let result else { return html + "</div>\n" }
+        if !step.flags.hideOutput {
+            html += outputsHTML(result.outputs, chartCounter: &chartCounter, artifacts: artifacts, referenced: &referenced)
+        }
+        if let failure = result.failure {
+            html += failureHTML(failure, expected: step.flags.expectError)
+        }
+        return html + "</div>\n"
+    }
+
+    private func outputsHTML(_ outputs: [StepOutput], chartCounter: inout Int, artifacts: [Artifact],
+                             referenced: inout Set<String>) -> String {
+        var html = ""
+        var text: (stream: String, content: String)?
+        var metrics: [MetricSpec] = []
+        func flush() {
+            if let pending = text {
+                let content = pending.content.hasSuffix("\n") ? String(pending.content.dropLast()) : pending.content
+                let label = pending.stream == "stderr" ? " aria-label=\"Standard error\"" : ""
+                html += "<pre class=\"output \(pending.stream)\"\(label)>\(HTML.escape(content))</pre>\n"
+                text = nil
+            }
+            if !metrics.isEmpty {
+                html += "<div class=\"metrics\">\n"
+                for metric in metrics {
+                    html += "<figure class=\"metric\"><figcaption>\(HTML.escape(metric.name))</figcaption>"
+                        + "<p class=\"metric-value\">\(HTML.escape(metric.text))</p>"
+                    if let detail = metric.detail { html += "<p class=\"metric-detail\">\(HTML.escape(detail))</p>" }
+                    html += "</figure>\n"
+                }
+                html += "</div>\n"
+                metrics = []
+            }
+        }
+        for output in outputs {
+            switch output {
+            case let .stdout(chunk), let .stderr(chunk):
+                let stream = if case .stdout = output { "stdout" } else { "stderr" }
+                if !metrics.isEmpty || (text != nil && text?.stream != stream) { flush() }
+                text = (stream, (text?.content ?? "") + chunk)
+            case let .record(.metric(metric)):
+                if text != nil { flush() }
+                metrics.append(metric)
+            case let .record(record):
+                flush()
+                switch record {
+                case let .table(table):
+                    html += Tables.html(table)
+                case let .chart(chart):
+                    chartCounter += 1
+                    html += ChartRenderer(spec: chart, id: "chart-\(chartCounter)").figure()
+                case let .file(file):
+                    referenced.insert(file.path)
+                    html += "<p class=\"download\">"
+                    if let artifact = artifacts.first(where: { $0.name == file.path }) {
+                        html += downloadLink(artifact)
+                    } else {
+                        html += "<span class=\"missing\">\(HTML.escape(file.path)) (not found among the chapter's files)</span>"
+                    }
+                    if let description = file.description { html += " <span>\(HTML.escape(description))</span>" }
+                    html += "</p>\n"
+                case .value, .metric:
+                    break
+                }
+            case let .truncated(droppedBytes):
+                flush()
+                html += "<p class=\"output-note\">Output truncated: \(droppedBytes) more bytes were not kept.</p>\n"
+            }
+        }
+        flush()
+        return html.isEmpty ? "" : "<div class=\"outputs\">\n" + html + "</div>\n"
+    }
+
+    private func downloadLink(_ artifact: Artifact) -> String {
+        let href = "files/" + percentEncoded(chapter.slug) + "/" + artifact.name.split(separator: "/").map { percentEncoded(String($0)) }.joined(separator: "/")
+        return "<a href=\"\(HTML.escape(href))\" download>\(HTML.escape(artifact.name))</a> <span class=\"size\">(\(Self.size(artifact.contents.count)))</span>"
+    }
+
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) bytes" }
+        if bytes < 1024 * 1024 { return NumberFormat.fixed(Double(bytes) / 1024, decimals: 1) + " KB" }
+        return NumberFormat.fixed(Double(bytes) / 1024 / 1024, decimals: 1) + " MB"
+    }
+
+    private func percentEncoded(_ component: String) -> String {
+        var result = ""
+        for byte in component.utf8 {
+            let scalar = Unicode.Scalar(byte)
+            if byte < 0x80, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-._~".unicodeScalars.contains(scalar) {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return result
+    }
+
+    private func failureHTML(_ failure: StepFailure, expected: Bool) -> String {
+        var location = "\(failure.file):\(failure.line)"
+        if let column = failure.column { location += ":\(column)" }
+        let title = expected ? "Expected error" : "Error"
+        return "<div class=\"error-box\(expected ? " expected" : "")\" role=\"\(expected ? "note" : "alert")\">"
+            + "<p class=\"error-title\">\(title) <code>\(HTML.escape(location))</code></p>"
+            + "<pre>\(HTML.escape(failure.message))</pre></div>\n"
+    }
+
+    // MARK: - Navigation
+
+    private func pager() -> String {
+        let chapters = layout.chapters
+        var html = "<nav class=\"pager\" aria-label=\"Previous and next chapter\">\n"
+        if position > 0 {
+            let previous = chapters[position - 1]
+            html += "<a class=\"prev\" rel=\"prev\" href=\"\(HTML.escape(previous.slug)).html\"><span class=\"dir\">← Previous</span><span class=\"name\">\(HTML.escape(previous.title))</span></a>\n"
+        } else {
+            html += "<a class=\"prev\" rel=\"prev\" href=\"index.html\"><span class=\"dir\">← Contents</span><span class=\"name\">\(HTML.escape(layout.book.title))</span></a>\n"
+        }
+        if position + 1 < chapters.count {
+            let next = chapters[position + 1]
+            html += "<a class=\"next\" rel=\"next\" href=\"\(HTML.escape(next.slug)).html\"><span class=\"dir\">Next →</span><span class=\"name\">\(HTML.escape(next.title))</span></a>\n"
+        }
+        html += "</nav>\n"
+        return html
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
+
+/// Splits rendered prose into sections at headings, as plain text, for the search index.
+struct SectionCollector {
+    private var sections: [SearchIndex.Section]
+
+    init(title: String) {
+        sections = [SearchIndex.Section(id: "", heading: title, text: "")]
+    }
+
+    mutating func add(html: String, headings: [Markdown.Heading]) {
+        var rest = html[...]
+        for heading in headings {
+            let marker = "<a class=\"anchor\" id=\"\(heading.id)\""
+            guard let markerRange = rest.range(of: marker) else { continue }
+            let headingStart = rest[..<markerRange.lowerBound].range(of: "<h", options: .backwards)?.lowerBound ?? markerRange.lowerBound
+            append(String(rest[..<headingStart]))
+            let after = rest[markerRange.upperBound...]
+            if let close = after.range(of: "</h") , let end = after[close.upperBound...].firstIndex(of: ">") {
+                rest = after[after.index(after: end)...]
+            } else {
+                rest = after
+            }
+            if sections.count == 1, sections[0].text.isEmpty, heading.level == 1 {
+                sections[0] = SearchIndex.Section(id: heading.id, heading: heading.text, text: "")
+            } else {
+                sections.append(SearchIndex.Section(id: heading.id, heading: heading.text, text: ""))
+            }
+        }
+        append(String(rest))
+    }
+
+    private mutating func append(_ html: String) {
+        let text = HTML.plainText(html)
+        guard !text.isEmpty else { return }
+        let last = sections.count - 1
+        sections[last].text += sections[last].text.isEmpty ? text : " " + text
+    }
+
+    func finish() -> [SearchIndex.Section] {
+        sections.enumerated().filter { $0.offset == 0 || !$0.element.text.isEmpty || !$0.element.heading.isEmpty }.map(\.element)
+    }
+}

@@ -1,0 +1,38 @@
+/// Code blocks: the wrapper with a copy button, and highlighting of ```swift blocks in rendered prose.
+enum CodeBlocks {
+    /// A code block around already-escaped (or highlighted) HTML.
+    static func block(highlighted: String, language: String = "swift", badges: String = "") -> String {
+        let label = language == "swift" ? "Swift" : HTML.escape(language)
+        return "<div class=\"code-block\"><div class=\"code-head\"><span class=\"lang\">\(label)</span>\(badges)"
+            + "<button class=\"copy\" type=\"button\" aria-label=\"Copy code\">Copy</button></div>"
+            + "<pre class=\"code \(HTML.escape(language))\"><code>\(highlighted)</code></pre></div>\n"
+    }
+
+    /// Rewrites cmark's `<pre lang="…"><code>…</code></pre>` into code blocks; Swift ones are highlighted.
+    static func decorate(_ html: String) -> String {
+        guard html.contains("<pre") else { return html }
+        var result = ""
+        var rest = html[...]
+        while let start = rest.range(of: "<pre") {
+            guard let codeOpen = rest[start.upperBound...].range(of: "<code>"),
+                  let close = rest[codeOpen.upperBound...].range(of: "</code></pre>") else { break }
+            let attributes = rest[start.upperBound..<codeOpen.lowerBound]
+            var language = ""
+            if let langStart = attributes.range(of: "lang=\"") {
+                language = String(attributes[langStart.upperBound...].prefix(while: { $0 != "\"" }))
+            }
+            let escaped = String(rest[codeOpen.upperBound..<close.lowerBound])
+            let body = escaped.hasSuffix("\n") ? String(escaped.dropLast()) : escaped
+            result += rest[..<start.lowerBound]
+            if language == "swift" {
+                result += block(highlighted: SwiftHighlighter.highlight(HTML.unescape(body)))
+            } else {
+                result += block(highlighted: body, language: language.isEmpty ? "text" : language)
+            }
+            rest = rest[close.upperBound...]
+            if rest.hasPrefix("\n") { rest = rest.dropFirst() }
+        }
+        result += rest
+        return result
+    }
+}

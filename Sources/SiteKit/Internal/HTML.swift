@@ -1,0 +1,111 @@
+import Foundation
+
+/// Escaping and number formatting shared by the page and chart writers.
+enum HTML {
+    /// Escapes `&`, `<`, `>`, `"` and `'` so `text` is safe in element content and quoted attributes
+    /// (HTML and XML alike).
+    static func escape(_ text: String) -> String {
+        var needs = false
+        for byte in text.utf8 where byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 {
+            needs = true
+            break
+        }
+        guard needs else { return text }
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// Undoes `escape` and cmark's entity output (`&amp; &lt; &gt; &quot; &#39;` and numeric references).
+    static func unescape(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var result = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            if character == "&", let semicolon = text[index...].prefix(12).firstIndex(of: ";") {
+                let name = text[text.index(after: index)..<semicolon]
+                var replacement: String?
+                switch name {
+                case "amp": replacement = "&"
+                case "lt": replacement = "<"
+                case "gt": replacement = ">"
+                case "quot": replacement = "\""
+                case "apos": replacement = "'"
+                case "nbsp": replacement = " "
+                default:
+                    if name.hasPrefix("#x") || name.hasPrefix("#X"), let value = UInt32(name.dropFirst(2), radix: 16),
+                       let scalar = Unicode.Scalar(value) {
+                        replacement = String(Character(scalar))
+                    } else if name.hasPrefix("#"), let value = UInt32(name.dropFirst()), let scalar = Unicode.Scalar(value) {
+                        replacement = String(Character(scalar))
+                    }
+                }
+                if let replacement {
+                    result += replacement
+                    index = text.index(after: semicolon)
+                    continue
+                }
+            }
+            result.append(character)
+            index = text.index(after: index)
+        }
+        return result
+    }
+
+    /// The text content of an HTML fragment: tags dropped, entities decoded, whitespace collapsed.
+    static func plainText(_ html: String) -> String {
+        var text = ""
+        var inTag = false
+        for character in html {
+            if inTag {
+                if character == ">" { inTag = false; text.append(" ") }
+            } else if character == "<" {
+                inTag = true
+            } else {
+                text.append(character)
+            }
+        }
+        return unescape(text).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}
+
+/// Deterministic number formatting for SVG coordinates, axis ticks and data tables.
+enum NumberFormat {
+    /// `value` rounded to one decimal, without a trailing `.0` ("12", "12.5", "-0.3").
+    static func coordinate(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
+        let tenths = Int((value * 10).rounded())
+        let whole = tenths / 10
+        let fraction = abs(tenths % 10)
+        let sign = tenths < 0 && whole == 0 ? "-" : ""
+        return fraction == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
+    }
+
+    /// `value` with exactly `decimals` digits after the point.
+    static func fixed(_ value: Double, decimals: Int) -> String {
+        let result = String(format: "%.\(max(0, decimals))f", value)
+        return result == "-0" || result.hasPrefix("-0.") && Double(result) == 0 ? String(result.dropFirst()) : result
+    }
+
+    /// A compact, readable form for data tables: integers without decimals, others with up to 4 decimals.
+    static func compact(_ value: Double) -> String {
+        guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "-∞") }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        if abs(value) < 1e-3 || abs(value) >= 1e15 { return String(format: "%.4g", value) }
+        var text = String(format: "%.4f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text == "-0" ? "0" : text
+    }
+}
