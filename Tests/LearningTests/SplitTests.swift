@@ -67,10 +67,11 @@ struct SplitTests {
         // train_test_split(X, y, test_size=0.2, random_state=42) on the tutorial's 100 rows.
         let table = try Table.readCSV(DataFixtures.path("sample_data.csv"))
         let labels = try #require(table.labels)
-        let (xTrain, xTest, yTrain, yTest) = try trainTestSplit(table.rows, labels, testSize: 0.2, randomState: 42)
+        let rows = table.rows
+        let (xTrain, xTest, yTrain, yTest) = try trainTestSplit(rows, labels, testSize: 0.2, randomState: 42)
         #expect(xTrain.count == 80 && xTest.count == 20 && yTrain.count == 80 && yTest.count == 20)
         let indices = try trainTestSplitIndices(count: 100, testSize: 0.2, randomState: 42)
-        #expect(xTest == indices.test.map { table.rows[$0] })
+        #expect(xTest == indices.test.map { rows[$0] })
         #expect(yTrain == indices.train.map { labels[$0] })
         let (train, test) = try trainTestSplit(table, testSize: 0.2, randomState: 42)
         #expect(train.rows == xTrain && test.rows == xTest)

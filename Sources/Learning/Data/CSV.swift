@@ -154,22 +154,42 @@ extension Table {
         }
     }
 
-    private static let missingValues: Set<String> = ["", "nan", "NaN", "NAN", "-nan", "NA", "N/A", "n/a", "null", "NULL"]
+    private static let missingValues: Set<Substring> = ["", "nan", "NaN", "NAN", "-nan", "NA", "N/A", "n/a", "null", "NULL"]
+    private static let infinities: Set<Substring> = ["inf", "-inf", "+inf", "Inf", "-Inf", "+Inf", "infinity",
+                                                     "-infinity", "+infinity", "Infinity", "-Infinity", "+Infinity"]
+
+    /// The cell without surrounding spaces and tabs.
+    private static func trimmed(_ cell: String) -> Substring {
+        let bytes = cell.utf8
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, bytes[start] == 32 || bytes[start] == 9 { start = bytes.index(after: start) }
+        while end > start {
+            let last = bytes[bytes.index(before: end)]
+            guard last == 32 || last == 9 else { break }
+            end = bytes.index(before: end)
+        }
+        return Substring(bytes[start..<end])
+    }
+
+    /// Whether text starts like a decimal number (a digit, sign or point) and holds no hexadecimal marker.
+    private static func looksDecimal(_ text: Substring) -> Bool {
+        guard let first = text.utf8.first,
+              (48...57).contains(first) || first == 45 || first == 43 || first == 46 else { return false }
+        return !text.utf8.contains(where: { $0 == 120 || $0 == 88 })  // "x", "X"
+    }
 
     private static func parseNumber(_ cell: String) -> Double? {
-        let text = cell.trimmingCharacters(in: .whitespaces)
+        let text = trimmed(cell)
+        if looksDecimal(text) { return Double(text) }
         if missingValues.contains(text) { return .nan }
-        guard let first = text.first, first.isNumber || first == "-" || first == "+" || first == "." || first == "i"
-            || first == "I" else { return nil }
-        if text.contains("x") || text.contains("X") { return nil }  // no hexadecimal floats
-        return Double(text)
+        if infinities.contains(text) { return Double(text) }
+        return nil
     }
 
     private static func parseLabel(_ cell: String) -> Int? {
-        let text = cell.trimmingCharacters(in: .whitespaces)
+        let text = trimmed(cell)
         if let value = Int(text) { return value }
-        guard let first = text.first, first.isNumber || first == "-" || first == "+" else { return nil }
-        guard let value = Double(text), value.isFinite, value == value.rounded(),
+        guard looksDecimal(text), let value = Double(text), value.isFinite, value == value.rounded(),
               abs(value) < 9_007_199_254_740_992 else { return nil }
         return Int(value)
     }

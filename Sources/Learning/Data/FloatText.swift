@@ -8,6 +8,10 @@ public func pythonRepr(_ value: Double) -> String {
     if value.isNaN { return "nan" }
     if value.isInfinite { return value < 0 ? "-inf" : "inf" }
     if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
+    // Swift's `description` lays out digits as Python does except from 2⁵³ up to 10¹⁶, where Swift
+    // already switches to scientific notation (tested against Python on thousands of values).
+    let magnitude = abs(value)
+    if magnitude < 9_007_199_254_740_992 || magnitude >= 1e16 { return value.description }
     let (digits, pointPosition) = shortestDigits(abs(value))
     let sign = value < 0 ? "-" : ""
     // `value = 0.d1d2d3… × 10^pointPosition` (dtoa's `decpt`); Python switches at decpt ≤ −4 or > 16.

@@ -101,6 +101,7 @@ public struct Table: Sendable, Equatable {
     }
 
     /// The features row-major (`rows[i][j]`): the `X` that `fit` and `predict` take.
+    /// Built on each access (the table stores columns), so keep it in a variable inside loops.
     public var rows: [[Double]] {
         (0..<rowCount).map { i in columns.map { $0[i] } }
     }

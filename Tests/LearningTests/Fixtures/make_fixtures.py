@@ -154,6 +154,14 @@ def make_sample():
     for k in range(-30, 31):
         bits_list += [10.0 ** k, 2.0 ** k, 10.0 ** k * 0.999999, float(10 ** 16 - 2) if k == 0 else 3.0 * 10.0 ** k]
     bits_list += [float(i) for i in range(-20, 21)]
+    # Edges where Swift's and Python's layouts could part: around 1e-4, 2^53 and 1e16.
+    for edge in [1e-4, 2.0 ** 53, 1e16, 1e-5, 1e15]:
+        for direction in [0.0, np.inf]:
+            v = edge
+            for _ in range(3):
+                v = float(np.nextafter(v, direction))
+                bits_list += [v, -v]
+    bits_list += [2.0 ** 53 + 2, 5e15 + 1, 9.5e15, 1e16 - 2]
     write_json("float_repr.json", {"values": [{"bits": b, "repr": repr(float(v))}
                                                for b, v in zip(bits(bits_list), bits_list)]})
 
