@@ -88,7 +88,8 @@ h2 { font-size: 1.5rem; margin: 2.4rem 0 0.8rem; padding-top: 0.4rem; font-weigh
 h3 { font-size: 1.2rem; margin: 1.8rem 0 0.6rem; font-weight: 650; }
 .anchor { position: absolute; left: -1.2em; width: 1.2em; text-decoration: none; color: var(--fg-muted); opacity: 0; }
 .anchor::before { content: "#"; }
-h1:hover .anchor, h2:hover .anchor, h3:hover .anchor, h4:hover .anchor, .anchor:focus { opacity: 1; }
+h1:hover .anchor, h2:hover .anchor, h3:hover .anchor, h4:hover .anchor, .anchor:focus-visible { opacity: 1; }
+.anchor:focus:not(:focus-visible) { outline: none; }
 .eyebrow { margin: 0; font-size: 0.8rem; font-weight: 650; letter-spacing: 0.08em; text-transform: uppercase; color: var(--accent); }
 p, ul, ol, blockquote, table { margin: 0 0 1.1rem; }
 li + li { margin-top: 0.25rem; }
@@ -151,7 +152,7 @@ td.num, th.num { text-align: right; }
 tbody tr:hover { background: var(--bg-soft); }
 
 /* Metrics */
-.metrics { display: flex; flex-wrap: wrap; gap: 0.75rem; }
+.metrics { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 0.75rem; }
 .metric { margin: 0; min-width: 9rem; padding: 0.7rem 1rem; border: 1px solid var(--border); border-radius: 10px; background: var(--bg-soft); }
 .metric figcaption { font-size: 0.78rem; color: var(--fg-muted); font-weight: 600; letter-spacing: 0.03em; }
 .metric-value { margin: 0.1rem 0 0; font-size: 1.6rem; font-weight: 700; font-variant-numeric: tabular-nums; line-height: 1.2; }
@@ -202,7 +203,7 @@ tbody tr:hover { background: var(--bg-soft); }
 
 /* Pager */
 .pager { display: flex; gap: 1rem; margin-top: 3rem; padding-top: 1.5rem; border-top: 1px solid var(--border); }
-.pager a { flex: 1 1 0; display: flex; flex-direction: column; padding: 0.75rem 1rem; border: 1px solid var(--border);
+.pager a { flex: 1 1 0; max-width: calc(50% - 0.5rem); display: flex; flex-direction: column; padding: 0.75rem 1rem; border: 1px solid var(--border);
   border-radius: 10px; text-decoration: none; color: var(--fg); }
 .pager a:hover { border-color: var(--accent); }
 .pager .next { text-align: right; margin-left: auto; }
@@ -244,6 +245,7 @@ tbody tr:hover { background: var(--bg-soft); }
   .search { width: auto; flex: 1 1 auto; min-width: 6rem; }
   .anchor { display: none; }
   .pager { flex-direction: column; }
+  .pager a { max-width: none; }
   .pager .next { margin-left: 0; }
 }
 @media (prefers-reduced-motion: reduce) { .sidebar { transition: none; } }

@@ -46,6 +46,15 @@ struct Ticks: Equatable {
         self.decimals = max(0, -Int(floor(log10(step) + 1e-9)))
     }
 
+    /// Ticks that fall inside `lower...upper` (for an axis whose domain is the data's exact extent).
+    static func inside(lower: Double, upper: Double, target: Int = 5) -> Ticks {
+        var ticks = Ticks(lower: lower, upper: upper, target: target)
+        let tolerance = ticks.step * 1e-6
+        let kept = ticks.values.filter { $0 >= lower - tolerance && $0 <= upper + tolerance }
+        if !kept.isEmpty { ticks.values = kept }
+        return ticks
+    }
+
     func label(_ value: Double) -> String {
         NumberFormat.fixed(value, decimals: decimals)
     }

@@ -10,6 +10,8 @@ struct ChartRenderer {
     let id: String
 
     static let seriesCount = 8
+    static let width = 600.0
+    static let height = 340.0
 
     /// The complete `<figure>`.
     func figure() -> String {
@@ -177,15 +179,16 @@ struct ChartRenderer {
     // MARK: - Kinds
 
     func lineChart(_ series: [LineSeries]) -> Canvas {
-        var canvas = Canvas(width: 640, height: 360)
+        var canvas = Canvas(width: Self.width, height: Self.height)
         let xs = series.flatMap { $0.points.map(\.x) + ($0.band ?? []).map(\.x) }
         let ys = series.flatMap { $0.points.map(\.y) + ($0.band ?? []).flatMap { [$0.low, $0.high] } }
-        let xTicks = Ticks(lower: xs.min() ?? 0, upper: xs.max() ?? 1, target: 6)
+        let xExtent = Self.extent(xs)
+        let xTicks = Ticks.inside(lower: xExtent.lower, upper: xExtent.upper, target: 6)
         let yTicks = Ticks(lower: ys.min() ?? 0, upper: ys.max() ?? 1, target: 5)
         let entries = series.count > 1 ? series.enumerated().map { ($0.element.name, Self.seriesClass($0.offset)) } : []
-        let legendHeight = Self.legend(entries, in: &canvas, left: 16, right: 624)
-        let frame = standardFrame(width: 640, height: 360, legendHeight: legendHeight, yTicks: yTicks)
-        let xScale = LinearScale(domain: (xTicks.lower, xTicks.upper), range: (frame.left, frame.right))
+        let legendHeight = Self.legend(entries, in: &canvas, left: 16, right: Self.width - 16)
+        let frame = standardFrame(width: Self.width, height: Self.height, legendHeight: legendHeight, yTicks: yTicks)
+        let xScale = LinearScale(domain: xExtent, range: (frame.left + 6, frame.right - 6))
         let yScale = LinearScale(domain: (yTicks.lower, yTicks.upper), range: (frame.bottom, frame.top))
         axes(&canvas, frame: frame, x: xTicks, xScale: xScale, y: yTicks, yScale: yScale)
         for (index, line) in series.enumerated() {
@@ -201,7 +204,7 @@ struct ChartRenderer {
             canvas.path(line.points.map { (xScale($0.x), yScale($0.y)) }, class: "line \(colour)")
             if line.points.count <= 40 {
                 for point in line.points {
-                    canvas.circle(xScale(point.x), yScale(point.y), r: 2.5, class: "dot \(colour)",
+                    canvas.circle(xScale(point.x), yScale(point.y), r: 3, class: "dot \(colour)",
                                   title: "\(line.name): \(NumberFormat.compact(point.x)), \(NumberFormat.compact(point.y))")
                 }
             }
@@ -210,12 +213,12 @@ struct ChartRenderer {
     }
 
     func barChart(_ categories: [String], _ series: [BarSeries]) -> Canvas {
-        var canvas = Canvas(width: 640, height: 360)
+        var canvas = Canvas(width: Self.width, height: Self.height)
         let values = series.flatMap(\.values)
         let yTicks = Ticks(lower: min(0, values.min() ?? 0), upper: max(0, values.max() ?? 1), target: 5)
         let entries = series.count > 1 ? series.enumerated().map { ($0.element.name, Self.seriesClass($0.offset)) } : []
-        let legendHeight = Self.legend(entries, in: &canvas, left: 16, right: 624)
-        let frame = standardFrame(width: 640, height: 360, legendHeight: legendHeight, yTicks: yTicks)
+        let legendHeight = Self.legend(entries, in: &canvas, left: 16, right: Self.width - 16)
+        let frame = standardFrame(width: Self.width, height: Self.height, legendHeight: legendHeight, yTicks: yTicks)
         let yScale = LinearScale(domain: (yTicks.lower, yTicks.upper), range: (frame.bottom, frame.top))
         axes(&canvas, frame: frame, x: nil, xScale: nil, y: yTicks, yScale: yScale)
         let band = frame.width / Double(max(categories.count, 1))
@@ -237,10 +240,10 @@ struct ChartRenderer {
     }
 
     func histogram(_ bins: [HistogramBin]) -> Canvas {
-        var canvas = Canvas(width: 640, height: 360)
+        var canvas = Canvas(width: Self.width, height: Self.height)
         let xTicks = Ticks(lower: bins.map(\.lower).min() ?? 0, upper: bins.map(\.upper).max() ?? 1, target: 6)
         let yTicks = Ticks(lower: 0, upper: Double(bins.map(\.count).max() ?? 1), target: 5)
-        let frame = standardFrame(width: 640, height: 360, legendHeight: 0, yTicks: yTicks)
+        let frame = standardFrame(width: Self.width, height: Self.height, legendHeight: 0, yTicks: yTicks)
         let xScale = LinearScale(domain: (xTicks.lower, xTicks.upper), range: (frame.left, frame.right))
         let yScale = LinearScale(domain: (yTicks.lower, yTicks.upper), range: (frame.bottom, frame.top))
         axes(&canvas, frame: frame, x: xTicks, xScale: xScale, y: yTicks, yScale: yScale)
@@ -253,6 +256,20 @@ struct ChartRenderer {
         return canvas
     }
 
+    /// The smallest interval holding `values`, widened by `padding` × its span (never empty).
+    static func extent(_ values: [Double], padding: Double = 0) -> (lower: Double, upper: Double) {
+        let finite = values.filter(\.isFinite)
+        guard var lower = finite.min(), var upper = finite.max() else { return (0, 1) }
+        if lower == upper {
+            let pad = lower == 0 ? 1 : abs(lower) * 0.1
+            return (lower - pad, upper + pad)
+        }
+        let pad = (upper - lower) * padding
+        lower -= pad
+        upper += pad
+        return (lower, upper)
+    }
+
     /// Scatter groups in order of first appearance.
     static func groups(_ points: [ScatterPoint]) -> [String] {
         var seen: Set<String> = []
@@ -260,16 +277,17 @@ struct ChartRenderer {
     }
 
     func scatterChart(_ points: [ScatterPoint]) -> Canvas {
-        var canvas = Canvas(width: 640, height: 360)
+        var canvas = Canvas(width: Self.width, height: Self.height)
         let groups = Self.groups(points)
-        let xTicks = Ticks(lower: points.map(\.x).min() ?? 0, upper: points.map(\.x).max() ?? 1, target: 6)
-        let yTicks = Ticks(lower: points.map(\.y).min() ?? 0, upper: points.map(\.y).max() ?? 1, target: 5)
+        let xExtent = Self.extent(points.map(\.x), padding: 0.05), yExtent = Self.extent(points.map(\.y), padding: 0.05)
+        let xTicks = Ticks.inside(lower: xExtent.lower, upper: xExtent.upper, target: 6)
+        let yTicks = Ticks.inside(lower: yExtent.lower, upper: yExtent.upper, target: 5)
         var entries = groups.count > 1 ? groups.enumerated().map { ($0.element, Self.seriesClass($0.offset)) } : []
         if points.contains(where: \.highlighted) { entries.append(("highlighted", "ring")) }
-        let legendHeight = Self.legend(entries, in: &canvas, left: 16, right: 624)
-        let frame = standardFrame(width: 640, height: 360, legendHeight: legendHeight, yTicks: yTicks)
-        let xScale = LinearScale(domain: (xTicks.lower, xTicks.upper), range: (frame.left, frame.right))
-        let yScale = LinearScale(domain: (yTicks.lower, yTicks.upper), range: (frame.bottom, frame.top))
+        let legendHeight = Self.legend(entries, in: &canvas, left: 16, right: Self.width - 16)
+        let frame = standardFrame(width: Self.width, height: Self.height, legendHeight: legendHeight, yTicks: yTicks)
+        let xScale = LinearScale(domain: xExtent, range: (frame.left, frame.right))
+        let yScale = LinearScale(domain: yExtent, range: (frame.bottom, frame.top))
         axes(&canvas, frame: frame, x: xTicks, xScale: xScale, y: yTicks, yScale: yScale)
         let groupIndex = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($0.element, $0.offset) })
         for highlighted in [false, true] {
@@ -288,7 +306,9 @@ struct ChartRenderer {
         let labelWidth = min(160, (rowLabels.map { Self.textWidth($0) }.max() ?? 0) + 10)
         let left = 8 + labelWidth + (spec.yLabel == nil ? 0 : 22)
         let top = 12.0
-        let cell = max(18, min(64, (640 - left - 16) / Double(max(columns, 1)), 420 / Double(max(rows, 1))))
+        let columnLabelWidth = (columnLabels.map { Self.textWidth($0) }.max() ?? 0) + 10
+        let cell = max(18, min(max(64, min(columnLabelWidth, 110)), (Self.width - left - 16) / Double(max(columns, 1)),
+                               420 / Double(max(rows, 1))))
         let width = max(240, left + cell * Double(columns) + 16)
         let height = top + cell * Double(rows) + (spec.xLabel == nil ? 30 : 50)
         var canvas = Canvas(width: width, height: height)
@@ -355,10 +375,10 @@ struct ChartRenderer {
             return max(64, Self.textWidth(node.label) + 16, Self.textWidth(node.detail ?? "", size: 10) + 14)
         }
         let slotWidth = max(96, (boxWidths.max() ?? 96) + 12)
-        let width = max(640, nextSlot * slotWidth + 16)
+        let width = max(Self.width, nextSlot * slotWidth + 16)
         let levels = Double((placed.map(\.depth).max() ?? 0) + 1)
         let levelHeight = 78.0
-        let height = levels * levelHeight + 12
+        let height = levels * levelHeight + 12 + (placed.contains(where: \.cut) ? 26 : 0)
         var canvas = Canvas(width: width, height: height)
         let offset = (width - nextSlot * slotWidth) / 2
         func centre(_ item: Placed) -> (Double, Double) {
