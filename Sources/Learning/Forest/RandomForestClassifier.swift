@@ -1,0 +1,240 @@
+import Foundation
+
+/// A random forest classifier with scikit-learn's interface and seeding.
+///
+/// ```swift
+/// var forest = RandomForestClassifier(nEstimators: 100, randomState: 42)
+/// try forest.fit(xTrain, yTrain)
+/// let accuracy = try accuracyScore(yTest, forest.predict(xTest))
+/// ```
+/// Each tree gets its own seed, drawn in order from a master `NumPyRandom(seed: randomState)` with
+/// `randomSeed()` as scikit-learn draws `random_state.randint(MAX_INT)`. From its seed a tree draws its
+/// bootstrap sample (`randint(0, n)` n times, counted as row weights) and then, from the same
+/// generator, the features tried at each node. Trees are independent, so they train in parallel and
+/// the forest is identical for every `nJobs`. The prediction is the argmax of the mean of the trees'
+/// class probabilities, as in scikit-learn.
+public struct RandomForestClassifier: Sendable, Equatable {
+    /// How many trees to grow (≥ 1).
+    public var nEstimators: Int
+    /// The settings every tree is grown with.
+    public var parameters: DecisionTree.Parameters
+    /// Whether each tree sees a bootstrap sample (true) or every row once (false).
+    public var bootstrap: Bool
+    /// Whether `fit` computes `oobScore` from the rows each tree did not see (needs `bootstrap`).
+    public var computesOOBScore: Bool
+    /// Whether `fit` keeps the trees already grown and only adds trees up to `nEstimators`.
+    public var warmStart: Bool
+    /// The master seed; `nil` draws one from the system generator at the first fit (scikit-learn's
+    /// `random_state=None`) and keeps it for warm starts (see `seedUsed`).
+    public var randomState: Int?
+    /// Worker threads for fitting and predicting: `nil` or -1 for every core, 1 for single-threaded.
+    public var nJobs: Int?
+
+    /// The fitted trees, in the order their seeds were drawn.
+    public private(set) var estimators: [DecisionTree] = []
+    /// Each tree's seed, parallel to `estimators`.
+    public private(set) var treeSeeds: [UInt32] = []
+    /// The class labels seen in training, ascending.
+    public private(set) var classes: [Int] = []
+    /// The master seed the trees' seeds were drawn from, once fitted.
+    public private(set) var seedUsed: UInt32?
+    /// The accuracy on out-of-bag rows, when `computesOOBScore` was set at fit time.
+    public private(set) var oobScore: Double?
+    /// The number of features the forest was fitted on (0 before fit).
+    public private(set) var featureCount = 0
+    /// The number of training rows in the last fit (0 before fit).
+    public private(set) var trainingSampleCount = 0
+
+    public init(nEstimators: Int = 100, criterion: Criterion = .gini, maxDepth: Int? = nil, minSamplesSplit: Int = 2,
+                minSamplesLeaf: Int = 1, maxFeatures: MaxFeatures = .sqrt, bootstrap: Bool = true, oobScore: Bool = false,
+                warmStart: Bool = false, randomState: Int? = nil, nJobs: Int? = nil) {
+        self.nEstimators = nEstimators
+        self.parameters = DecisionTree.Parameters(criterion: criterion, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
+                                                  minSamplesLeaf: minSamplesLeaf, maxFeatures: maxFeatures)
+        self.bootstrap = bootstrap
+        self.computesOOBScore = oobScore
+        self.warmStart = warmStart
+        self.randomState = randomState
+        self.nJobs = nJobs
+    }
+
+    /// Whether the forest has been fitted.
+    public var isFitted: Bool { !estimators.isEmpty }
+
+    // MARK: Fitting
+
+    /// Grows the forest on rows `x` with labels `y`.
+    ///
+    /// Without `warmStart` every fit starts afresh. With `warmStart`, trees already grown are kept and
+    /// `nEstimators − estimators.count` new trees are grown on the data given now; their seeds continue
+    /// the master sequence, so growing 50 then 100 trees gives the same forest as 100 at once.
+    public mutating func fit(_ x: [[Double]], _ y: [Int]) throws {
+        guard nEstimators >= 1 else {
+            throw LearningError.invalidParameter("nEstimators (\(nEstimators)) must be at least 1.")
+        }
+        try parameters.validate()
+        if computesOOBScore && !bootstrap {
+            throw LearningError.invalidParameter("The out-of-bag score needs bootstrap samples; set bootstrap to true.")
+        }
+        let workers = try resolveJobs(nJobs)
+        let data = try TrainingData(x, y)
+        let maxFeatures = try parameters.maxFeatures.resolve(featureCount: data.featureCount)
+
+        let keeping = warmStart && isFitted
+        if keeping {
+            guard data.featureCount == featureCount else {
+                throw LearningError.featureCountMismatch(expected: featureCount, got: data.featureCount)
+            }
+            guard data.classes == classes else {
+                throw LearningError.invalidParameter(
+                    "A warm start needs the same classes as the first fit (\(classes)), but the labels hold \(data.classes).")
+            }
+            guard nEstimators >= estimators.count else {
+                throw LearningError.invalidParameter(
+                    "nEstimators (\(nEstimators)) must be at least the number of trees already grown (\(estimators.count)) for a warm start.")
+            }
+        } else {
+            estimators = []
+            treeSeeds = []
+            seedUsed = nil
+        }
+        let masterSeed: UInt32
+        if let randomState {
+            masterSeed = try NumPyRandom(seed: randomState).seedValue(randomState)
+        } else {
+            masterSeed = seedUsed ?? UInt32.random(in: 0...UInt32.max)
+        }
+        var master = NumPyRandom(seed: masterSeed)
+        for _ in 0..<estimators.count { _ = master.randomSeed() }
+        let newSeeds = (estimators.count..<nEstimators).map { _ in master.randomSeed() }
+
+        let builder = TreeBuilder(data: data, parameters: parameters, maxFeatures: maxFeatures)
+        let bootstrap = self.bootstrap
+        let newTrees = parallelMap(count: newSeeds.count, workers: workers) { i in
+            var rng = NumPyRandom(seed: newSeeds[i])
+            let weights = bootstrap ? Self.bootstrapCounts(sampleCount: data.sampleCount, using: &rng) : nil
+            return builder.build(weights: weights, using: &rng)
+        }
+        estimators += newTrees
+        treeSeeds += newSeeds
+        classes = data.classes
+        featureCount = data.featureCount
+        trainingSampleCount = data.sampleCount
+        seedUsed = masterSeed
+        oobScore = computesOOBScore ? computeOOBScore(x: x, data: data) : nil
+    }
+
+    /// Row weights of a bootstrap sample: how often each of `n` rows is drawn in `n` draws of `randint(0, n)`
+    /// (scikit-learn's `_generate_sample_indices` followed by `bincount`).
+    static func bootstrapCounts(sampleCount n: Int, using rng: inout NumPyRandom) -> [Int32] {
+        var counts = [Int32](repeating: 0, count: n)
+        for _ in 0..<n { counts[rng.randint(0, n)] += 1 }
+        return counts
+    }
+
+    private func computeOOBScore(x: [[Double]], data: TrainingData) -> Double? {
+        let n = data.sampleCount, k = classes.count
+        var sums = [Double](repeating: 0, count: n * k)
+        var seen = [Bool](repeating: false, count: n)
+        for (tree, seed) in zip(estimators, treeSeeds) {
+            var rng = NumPyRandom(seed: seed)
+            let counts = Self.bootstrapCounts(sampleCount: n, using: &rng)
+            for i in 0..<n where counts[i] == 0 {
+                let leaf = tree.leafIndex(for: x[i])
+                for c in 0..<k { sums[i * k + c] += tree.nodeProbabilities[leaf * k + c] }
+                seen[i] = true
+            }
+        }
+        var correct = 0, total = 0
+        for i in 0..<n where seen[i] {
+            total += 1
+            if firstArgmax(Array(sums[(i * k)..<(i * k + k)])) == Int(data.encoded[i]) { correct += 1 }
+        }
+        return total > 0 ? Double(correct) / Double(total) : nil
+    }
+
+    // MARK: Prediction
+
+    /// The mean of the trees' class probabilities for each row, columns in the order of `classes`.
+    public func predictProba(_ x: [[Double]]) throws -> [[Double]] {
+        let flat = try probabilitySums(x)
+        let k = classes.count, scale = 1 / Double(estimators.count)
+        return (0..<x.count).map { i in (0..<k).map { c in flat[i * k + c] * scale } }
+    }
+
+    /// The predicted label of each row: the class with the highest mean probability (first on ties).
+    public func predict(_ x: [[Double]]) throws -> [Int] {
+        let flat = try probabilitySums(x)
+        let k = classes.count
+        return (0..<x.count).map { i in
+            var best = 0
+            for c in 1..<max(k, 1) where flat[i * k + c] > flat[i * k + best] { best = c }
+            return classes[best]
+        }
+    }
+
+    /// Summed tree probabilities, row-major `x.count × classes.count`; rows are split across workers.
+    private func probabilitySums(_ x: [[Double]]) throws -> [Double] {
+        guard isFitted else {
+            throw LearningError.notFitted(
+                "This RandomForestClassifier is not fitted yet; call fit(x, y) before predicting.")
+        }
+        _ = try validateMatrix(x, expectedFeatures: featureCount, what: "The rows to predict")
+        let workers = try resolveJobs(nJobs)
+        let k = classes.count, trees = estimators, width = featureCount
+        let chunk = 512
+        let chunks = (x.count + chunk - 1) / chunk
+        let parts = parallelMap(count: chunks, workers: x.count >= 2 * chunk ? workers : 1) { part -> [Double] in
+            let lower = part * chunk, upper = min(x.count, lower + chunk), rows = upper - lower
+            // Copy the chunk's rows into one row-major block, then let each tree walk every row.
+            var block = [Double](repeating: 0, count: rows * width)
+            for i in 0..<rows { block.replaceSubrange((i * width)..<((i + 1) * width), with: x[lower + i]) }
+            var sums = [Double](repeating: 0, count: rows * k)
+            block.withUnsafeBufferPointer { block in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    for tree in trees {
+                        tree.walk.withUnsafeBufferPointer { walk in
+                            tree.nodeProbabilities.withUnsafeBufferPointer { probabilities in
+                                for i in 0..<rows {
+                                    let leaf = DecisionTree.leafIndex(walk: walk.baseAddress!, row: block.baseAddress! + i * width)
+                                    for c in 0..<k { sums[i * k + c] += probabilities[leaf * k + c] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return sums
+        }
+        return Array(parts.joined())
+    }
+
+    // MARK: Statistics
+
+    /// Mean of the trees' normalised impurity-decrease importances, normalised again (scikit-learn's
+    /// `feature_importances_`); trees that are a single leaf are left out. Empty before fit.
+    public var featureImportances: [Double] {
+        guard isFitted else { return [] }
+        var sums = [Double](repeating: 0, count: featureCount)
+        var used = 0
+        for tree in estimators where tree.nodeCount > 1 {
+            used += 1
+            for (f, value) in tree.featureImportances.enumerated() { sums[f] += value }
+        }
+        guard used > 0 else { return sums }
+        let total = sums.reduce(0, +)
+        return total > 0 ? sums.map { $0 / total } : sums
+    }
+
+    /// Each tree's depth.
+    public var treeDepths: [Int] { estimators.map(\.depth) }
+    /// Each tree's number of leaves.
+    public var treeLeafCounts: [Int] { estimators.map(\.leafCount) }
+    /// Each tree's number of nodes.
+    public var treeNodeCounts: [Int] { estimators.map(\.nodeCount) }
+}
+
+extension NumPyRandom {
+    /// The validated 32-bit form of an `Int` seed (throws like `init(seed:)` for out-of-range seeds).
+    fileprivate func seedValue(_ seed: Int) throws -> UInt32 { UInt32(seed) }
+}

@@ -1,0 +1,279 @@
+import Foundation
+
+/// A fitted CART classification tree: a flat array of nodes, node 0 the root (scikit-learn's `Tree`).
+///
+/// Produce one with `DecisionTree.fit(_:_:parameters:using:)`, or through `DecisionTreeClassifier` and
+/// `RandomForestClassifier`. A sample goes left at a split node when `x[feature] <= threshold`.
+public struct DecisionTree: Sendable, Equatable {
+    /// The settings that shape a tree (scikit-learn's constructor arguments).
+    public struct Parameters: Sendable, Equatable, Hashable, Codable {
+        /// The impurity measure for choosing splits.
+        public var criterion: Criterion
+        /// The deepest level a node may sit at (root = 0), or `nil` to grow until leaves are pure.
+        public var maxDepth: Int?
+        /// A node needs at least this many samples to be split (≥ 2).
+        public var minSamplesSplit: Int
+        /// Each child of a split keeps at least this many samples (≥ 1).
+        public var minSamplesLeaf: Int
+        /// How many features each split considers.
+        public var maxFeatures: MaxFeatures
+
+        public init(criterion: Criterion = .gini, maxDepth: Int? = nil, minSamplesSplit: Int = 2,
+                    minSamplesLeaf: Int = 1, maxFeatures: MaxFeatures = .all) {
+            self.criterion = criterion
+            self.maxDepth = maxDepth
+            self.minSamplesSplit = minSamplesSplit
+            self.minSamplesLeaf = minSamplesLeaf
+            self.maxFeatures = maxFeatures
+        }
+
+        /// Throws `LearningError.invalidParameter` for a setting scikit-learn would also reject.
+        public func validate() throws {
+            if let maxDepth, maxDepth < 1 {
+                throw LearningError.invalidParameter("maxDepth (\(maxDepth)) must be at least 1, or nil for no limit.")
+            }
+            guard minSamplesSplit >= 2 else {
+                throw LearningError.invalidParameter("minSamplesSplit (\(minSamplesSplit)) must be at least 2.")
+            }
+            guard minSamplesLeaf >= 1 else {
+                throw LearningError.invalidParameter("minSamplesLeaf (\(minSamplesLeaf)) must be at least 1.")
+            }
+        }
+    }
+
+    /// One node of the tree. Leaves have `feature == -1` and no children.
+    public struct Node: Sendable, Equatable, Codable {
+        /// The feature index tested here, or -1 for a leaf.
+        public var feature: Int
+        /// Samples with `x[feature] <= threshold` go to `left`.
+        public var threshold: Double
+        /// The index of the left child, or -1 for a leaf.
+        public var left: Int
+        /// The index of the right child, or -1 for a leaf.
+        public var right: Int
+        /// The node's impurity under the tree's criterion.
+        public var impurity: Double
+        /// Distinct training rows that reached the node (`n_node_samples`).
+        public var sampleCount: Int
+        /// Training rows counted with their bootstrap weight (`weighted_n_node_samples`).
+        public var weightedSampleCount: Double
+        /// The node's depth; the root is at 0.
+        public var depth: Int
+
+        /// Whether the node is a leaf.
+        public var isLeaf: Bool { left < 0 }
+    }
+
+    /// The nodes, `nodes[0]` the root, children after their parent (depth-first, left first).
+    public let nodes: [Node]
+    /// The class labels, ascending; probabilities are given in this order.
+    public let classes: [Int]
+    /// The number of features the tree was fitted on.
+    public let featureCount: Int
+    /// The criterion the tree was grown with.
+    public let criterion: Criterion
+    /// Weighted class counts, `classes.count` per node.
+    let counts: [Double]
+    /// The nodes in the compact form prediction walks.
+    let walk: [WalkNode]
+    /// Class probabilities per node (counts normalised), `classes.count` per node.
+    let nodeProbabilities: [Double]
+
+    /// A split or leaf packed into 16 bytes for prediction; leaves have `feature == -1`.
+    struct WalkNode: Sendable, Equatable {
+        var threshold: Double
+        var feature: Int32
+        var right: Int32
+    }
+
+    init(nodes: [Node], counts: [Double], classes: [Int], featureCount: Int, criterion: Criterion) {
+        self.nodes = nodes
+        self.counts = counts
+        // Children follow their parent depth first, left first: the left child is always `i + 1`.
+        self.walk = nodes.map { WalkNode(threshold: $0.threshold, feature: Int32($0.feature), right: Int32($0.right)) }
+        let k = classes.count
+        var probabilities = counts
+        for (i, node) in nodes.enumerated() where node.weightedSampleCount > 0 {
+            for c in 0..<k { probabilities[i * k + c] /= node.weightedSampleCount }
+        }
+        self.nodeProbabilities = probabilities
+        self.classes = classes
+        self.featureCount = featureCount
+        self.criterion = criterion
+    }
+
+    // MARK: Fitting
+
+    /// Fits a tree on rows `x` with labels `y`, drawing the features tried at each node from `rng`.
+    ///
+    /// Throws `LearningError` for empty or ragged data, NaN or infinite values, a label count that does
+    /// not match the rows, or invalid parameters. A single class gives a one-leaf tree.
+    public static func fit(_ x: [[Double]], _ y: [Int], parameters: Parameters = .init(),
+                           using rng: inout NumPyRandom) throws -> DecisionTree {
+        try parameters.validate()
+        let data = try TrainingData(x, y)
+        let maxFeatures = try parameters.maxFeatures.resolve(featureCount: data.featureCount)
+        return TreeBuilder(data: data, parameters: parameters, maxFeatures: maxFeatures).build(weights: nil, using: &rng)
+    }
+
+    // MARK: Shape
+
+    /// The number of nodes.
+    public var nodeCount: Int { nodes.count }
+    /// The number of leaves.
+    public var leafCount: Int { nodes.reduce(0) { $0 + ($1.isLeaf ? 1 : 0) } }
+    /// The depth of the deepest leaf (a lone root has depth 0).
+    public var depth: Int { nodes.reduce(0) { max($0, $1.depth) } }
+
+    /// The weighted class counts at a node, in the order of `classes`.
+    public func classCounts(ofNode index: Int) -> [Double] {
+        let k = classes.count
+        return Array(counts[(index * k)..<(index * k + k)])
+    }
+
+    /// The class probabilities at a node (its class counts normalised), in the order of `classes`.
+    public func probabilities(ofNode index: Int) -> [Double] {
+        let values = classCounts(ofNode: index)
+        let total = values.reduce(0, +)
+        return total > 0 ? values.map { $0 / total } : values
+    }
+
+    /// The class a node predicts: the first class with the largest count.
+    public func predictedClass(ofNode index: Int) -> Int {
+        classes[firstArgmax(classCounts(ofNode: index))]
+    }
+
+    /// Mean decrease in impurity per feature, normalised to sum to 1 (all zeros for a lone leaf).
+    public var featureImportances: [Double] {
+        var importances = [Double](repeating: 0, count: featureCount)
+        for node in nodes where !node.isLeaf {
+            let left = nodes[node.left], right = nodes[node.right]
+            importances[node.feature] += node.weightedSampleCount * node.impurity
+                - left.weightedSampleCount * left.impurity - right.weightedSampleCount * right.impurity
+        }
+        let total = importances.reduce(0, +)
+        return total > 0 ? importances.map { $0 / total } : importances
+    }
+
+    /// Unnormalised importances (impurity decrease weighted by samples), for averaging in a forest.
+    var rawImportances: [Double] {
+        var importances = [Double](repeating: 0, count: featureCount)
+        guard let root = nodes.first, root.weightedSampleCount > 0 else { return importances }
+        for node in nodes where !node.isLeaf {
+            let left = nodes[node.left], right = nodes[node.right]
+            importances[node.feature] += node.weightedSampleCount * node.impurity
+                - left.weightedSampleCount * left.impurity - right.weightedSampleCount * right.impurity
+        }
+        return importances.map { $0 / root.weightedSampleCount }
+    }
+
+    // MARK: Prediction
+
+    /// The index of the leaf a row lands in (`apply`). The row must have `featureCount` values.
+    public func leafIndex(for row: [Double]) -> Int {
+        row.withUnsafeBufferPointer { leafIndex(for: $0.baseAddress!) }
+    }
+
+    func leafIndex(for row: UnsafePointer<Double>) -> Int {
+        walk.withUnsafeBufferPointer { Self.leafIndex(walk: $0.baseAddress!, row: row) }
+    }
+
+    @inline(__always)
+    static func leafIndex(walk: UnsafePointer<WalkNode>, row: UnsafePointer<Double>) -> Int {
+        var i = 0
+        while true {
+            let node = walk[i]
+            if node.feature < 0 { return i }
+            i = row[Int(node.feature)] <= node.threshold ? i + 1 : Int(node.right)
+        }
+    }
+
+    /// Class probabilities for each row, columns in the order of `classes`.
+    public func predictProba(_ x: [[Double]]) throws -> [[Double]] {
+        _ = try validateMatrix(x, expectedFeatures: featureCount, what: "The rows to predict")
+        guard !nodes.isEmpty else { throw LearningError.notFitted("The tree has no nodes; fit it on data first.") }
+        return x.map { probabilities(ofNode: leafIndex(for: $0)) }
+    }
+
+    /// The predicted label of each row: the most frequent training class in its leaf.
+    public func predict(_ x: [[Double]]) throws -> [Int] {
+        try predictProba(x).map { classes[firstArgmax($0)] }
+    }
+
+    // MARK: Dumps
+
+    /// A readable dump, one line per node, indented by depth:
+    /// `node 0: x[2] <= 2.45 gini=0.667 n=150` and `node 1: leaf class=0 gini=0.000 n=50 value=[50, 0, 0]`.
+    public func dump(featureNames: [String]? = nil) -> String {
+        var lines: [String] = []
+        for (i, node) in nodes.enumerated() {
+            let indent = String(repeating: "  ", count: node.depth)
+            let stats = "\(criterion.rawValue)=\(formatFixed(node.impurity, 3)) n=\(node.sampleCount)"
+            if node.isLeaf {
+                let value = classCounts(ofNode: i).map { formatFixed($0, 0) }.joined(separator: ", ")
+                lines.append("\(indent)node \(i): leaf class=\(predictedClass(ofNode: i)) \(stats) value=[\(value)]")
+            } else {
+                let name = featureName(node.feature, featureNames)
+                lines.append("\(indent)node \(i): \(name) <= \(formatFixed(node.threshold, 2)) \(stats)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The tree as scikit-learn's `export_text` prints it:
+    /// ```
+    /// |--- petal width (cm) <= 0.80
+    /// |   |--- class: 0
+    /// |--- petal width (cm) >  0.80
+    /// ```
+    /// Branches below `maxDepth` are summarised as `truncated branch of depth d`.
+    public func exportText(featureNames: [String]? = nil, maxDepth: Int = 10, decimals: Int = 2) -> String {
+        guard !nodes.isEmpty else { return "" }
+        var text = ""
+        func subtreeDepth(_ i: Int) -> Int {
+            let node = nodes[i]
+            return node.isLeaf ? 0 : 1 + max(subtreeDepth(node.left), subtreeDepth(node.right))
+        }
+        func visit(_ i: Int, _ level: Int) {
+            let node = nodes[i]
+            let indent = String(repeating: "|   ", count: level) + "|--- "
+            if node.isLeaf {
+                text += indent + "class: \(predictedClass(ofNode: i))\n"
+                return
+            }
+            if level >= maxDepth {
+                text += indent + "truncated branch of depth \(subtreeDepth(i))\n"
+                return
+            }
+            let name = featureName(node.feature, featureNames)
+            let value = formatFixed(node.threshold, decimals)
+            text += indent + "\(name) <= \(value)\n"
+            visit(node.left, level + 1)
+            text += indent + "\(name) >  \(value)\n"
+            visit(node.right, level + 1)
+        }
+        if nodes[0].isLeaf {
+            return "|--- class: \(predictedClass(ofNode: 0))\n"
+        }
+        visit(0, 0)
+        return text
+    }
+
+    private func featureName(_ feature: Int, _ names: [String]?) -> String {
+        if let names, feature < names.count { return names[feature] }
+        return "x[\(feature)]"
+    }
+}
+
+/// The index of the first largest value (`np.argmax`); 0 for an empty array.
+func firstArgmax(_ values: [Double]) -> Int {
+    var best = 0
+    for i in values.indices where values[i] > values[best] { best = i }
+    return best
+}
+
+/// Fixed-precision text for a number, independent of locale (`String(format:)` with `%.Nf`).
+func formatFixed(_ value: Double, _ decimals: Int) -> String {
+    let text = String(format: "%.\(decimals)f", value)
+    return text == "-0" || text.hasPrefix("-0.") && Double(text) == 0 ? String(text.dropFirst()) : text
+}

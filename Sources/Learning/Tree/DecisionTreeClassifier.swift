@@ -1,0 +1,63 @@
+/// A decision tree classifier with scikit-learn's interface: set parameters, `fit`, then `predict`.
+///
+/// ```swift
+/// var tree = DecisionTreeClassifier(maxDepth: 3, randomState: 0)
+/// try tree.fit(x, y)
+/// let labels = try tree.predict(rows)
+/// ```
+/// The fitted model is a `DecisionTree` value (`tree.tree`); using the classifier before `fit` throws
+/// `LearningError.notFitted`.
+public struct DecisionTreeClassifier: Sendable, Equatable {
+    /// The tree's settings.
+    public var parameters: DecisionTree.Parameters
+    /// The seed for the features drawn at each node; `nil` draws a seed from the system generator at
+    /// each fit (scikit-learn's `random_state=None`). With `maxFeatures: .all` the seed only breaks ties.
+    public var randomState: Int?
+    /// The fitted tree, or `nil` before `fit`.
+    public private(set) var tree: DecisionTree?
+
+    public init(criterion: Criterion = .gini, maxDepth: Int? = nil, minSamplesSplit: Int = 2, minSamplesLeaf: Int = 1,
+                maxFeatures: MaxFeatures = .all, randomState: Int? = nil) {
+        self.parameters = DecisionTree.Parameters(criterion: criterion, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
+                                                  minSamplesLeaf: minSamplesLeaf, maxFeatures: maxFeatures)
+        self.randomState = randomState
+    }
+
+    /// Fits the tree on rows `x` with labels `y`, replacing any earlier fit.
+    public mutating func fit(_ x: [[Double]], _ y: [Int]) throws {
+        var rng = try NumPyRandom(seed: randomState ?? Int(UInt32.random(in: 0...UInt32.max)))
+        tree = try DecisionTree.fit(x, y, parameters: parameters, using: &rng)
+    }
+
+    /// The predicted label of each row.
+    public func predict(_ x: [[Double]]) throws -> [Int] { try fitted().predict(x) }
+
+    /// Class probabilities for each row, columns in the order of `classes`.
+    public func predictProba(_ x: [[Double]]) throws -> [[Double]] { try fitted().predictProba(x) }
+
+    /// The class labels seen in training, ascending.
+    public var classes: [Int] { tree?.classes ?? [] }
+    /// The depth of the fitted tree (0 before fit).
+    public var depth: Int { tree?.depth ?? 0 }
+    /// The number of leaves (0 before fit).
+    public var leafCount: Int { tree?.leafCount ?? 0 }
+    /// The number of nodes (0 before fit).
+    public var nodeCount: Int { tree?.nodeCount ?? 0 }
+    /// The nodes of the fitted tree, root first (empty before fit).
+    public var nodes: [DecisionTree.Node] { tree?.nodes ?? [] }
+    /// Mean decrease in impurity per feature, normalised to sum to 1 (empty before fit).
+    public var featureImportances: [Double] { tree?.featureImportances ?? [] }
+
+    /// The fitted tree as scikit-learn's `export_text` prints it.
+    public func exportText(featureNames: [String]? = nil, maxDepth: Int = 10) throws -> String {
+        try fitted().exportText(featureNames: featureNames, maxDepth: maxDepth)
+    }
+
+    private func fitted() throws -> DecisionTree {
+        guard let tree else {
+            throw LearningError.notFitted(
+                "This DecisionTreeClassifier is not fitted yet; call fit(x, y) before predicting.")
+        }
+        return tree
+    }
+}

@@ -1,0 +1,76 @@
+/// Checks that rows form a finite numeric matrix and returns its feature count.
+///
+/// Throws for no rows, rows of zero length, ragged rows, NaN or infinity, and (when
+/// `expectedFeatures` is given) a feature count other than the fitted one.
+func validateMatrix(_ x: [[Double]], expectedFeatures: Int? = nil, what: String = "The data") throws -> Int {
+    guard let first = x.first else {
+        throw LearningError.emptyData("\(what) has no rows; at least one row is needed.")
+    }
+    let width = first.count
+    if let expected = expectedFeatures, width != expected {
+        throw LearningError.featureCountMismatch(expected: expected, got: width)
+    }
+    guard width > 0 else {
+        throw LearningError.emptyData("\(what) has rows with no features; at least one feature is needed.")
+    }
+    for (r, row) in x.enumerated() {
+        guard row.count == width else {
+            if let expected = expectedFeatures { throw LearningError.featureCountMismatch(expected: expected, got: row.count) }
+            throw LearningError.raggedRows(row: r, count: row.count, expected: width)
+        }
+        for (c, value) in row.enumerated() where !value.isFinite {
+            throw LearningError.nonFiniteValue(row: r, column: c, value: value)
+        }
+    }
+    return width
+}
+
+/// Validated training data in the layout the tree builder wants: column-major features and
+/// labels encoded as class indices into the sorted distinct labels.
+struct TrainingData: Sendable {
+    let sampleCount: Int
+    let featureCount: Int
+    /// Feature `f` of row `i` is `columns[f * sampleCount + i]`.
+    let columns: [Double]
+    /// The distinct labels, ascending (`np.unique(y)`).
+    let classes: [Int]
+    /// `classes[encoded[i]] == y[i]`.
+    let encoded: [Int32]
+    /// For each feature `f`, the rows sorted by that feature: `presorted[f * sampleCount ..< (f + 1) * sampleCount]`.
+    let presorted: [Int32]
+
+    init(_ x: [[Double]], _ y: [Int]) throws {
+        let width = try validateMatrix(x)
+        guard y.count == x.count else {
+            throw LearningError.labelCountMismatch(labels: y.count, samples: x.count)
+        }
+        let n = x.count
+        var columns = [Double](repeating: 0, count: n * width)
+        for (i, row) in x.enumerated() {
+            for f in 0..<width { columns[f * n + i] = row[f] }
+        }
+        let classes = Array(Set(y)).sorted()
+        var index: [Int: Int32] = [:]
+        for (k, label) in classes.enumerated() { index[label] = Int32(k) }
+        self.sampleCount = n
+        self.featureCount = width
+        self.columns = columns
+        self.classes = classes
+        self.encoded = y.map { index[$0] ?? 0 }
+        var presorted = [Int32](repeating: 0, count: n * width)
+        var keys = [Double](repeating: 0, count: n)
+        presorted.withUnsafeMutableBufferPointer { order in
+            keys.withUnsafeMutableBufferPointer { keys in
+                for f in 0..<width {
+                    let segment = order.baseAddress! + f * n
+                    for i in 0..<n {
+                        keys[i] = columns[f * n + i]
+                        segment[i] = Int32(i)
+                    }
+                    sortKeys(keys.baseAddress!, segment, n)
+                }
+            }
+        }
+        self.presorted = presorted
+    }
+}
