@@ -33,6 +33,8 @@ public struct NumPyRandom: RandomNumberGenerator, Sendable {
     }
 
     /// Seeds from an `Int`, as scikit-learn's `random_state=` does. Throws for seeds outside 0...2³²−1.
+    /// (A literal such as `NumPyRandom(seed: 42)` picks the non-throwing `UInt32` initialiser.)
+    @_disfavoredOverload
     public init(seed: Int) throws {
         guard seed >= 0, seed <= Int(UInt32.max) else {
             throw LearningError.invalidParameter(
