@@ -131,7 +131,9 @@ pre code { font-size: inherit; }
 .table-note { margin-top: -0.4rem; }
 .error-box { border: 1px solid var(--err-border); border-left: 4px solid var(--caution); border-radius: 8px; background: var(--err-bg);
   padding: 0.6rem 1rem; color: var(--err-fg); }
-.error-box.expected { border-left-color: var(--warning); }
+.error-box.expected { border-color: color-mix(in srgb, var(--warning) 40%, var(--bg)); border-left-color: var(--warning);
+  background: color-mix(in srgb, var(--warning) 7%, var(--bg)); color: var(--warning); }
+.step > .error-box { margin-top: 0.5rem; }
 .error-title { margin: 0 0 0.3rem; font-weight: 650; font-size: 0.9rem; }
 .error-box pre { white-space: pre-wrap; color: var(--fg); }
 .download a { font-weight: 600; }
