@@ -177,7 +177,7 @@ struct ChapterPage {
 
     private func downloadLink(_ artifact: Artifact) -> String {
         let href = "files/" + percentEncoded(chapter.slug) + "/" + artifact.name.split(separator: "/").map { percentEncoded(String($0)) }.joined(separator: "/")
-        return "<a href=\"\(HTML.escape(href))\" download>\(HTML.escape(artifact.name))</a> <span class=\"size\">(\(Self.size(artifact.contents.count)))</span>"
+        return "<a href=\"\(HTML.escape(href))\" download=\"\">\(HTML.escape(artifact.name))</a> <span class=\"size\">(\(Self.size(artifact.contents.count)))</span>"
     }
 
     static func size(_ bytes: Int) -> String {

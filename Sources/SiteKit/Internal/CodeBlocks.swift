@@ -1,3 +1,5 @@
+import Foundation
+
 /// Code blocks: the wrapper with a copy button, and highlighting of ```swift blocks in rendered prose.
 enum CodeBlocks {
     /// A code block around already-escaped (or highlighted) HTML.
@@ -8,8 +10,15 @@ enum CodeBlocks {
             + "<pre class=\"code \(HTML.escape(language))\"><code>\(highlighted)</code></pre></div>\n"
     }
 
+    /// Wraps cmark's tables in a horizontally scrollable box (for phones).
+    static func wrapTables(_ html: String) -> String {
+        html.replacingOccurrences(of: "<table>\n", with: "<div class=\"table-wrap\"><table>\n")
+            .replacingOccurrences(of: "</table>\n", with: "</table></div>\n")
+    }
+
     /// Rewrites cmark's `<pre lang="…"><code>…</code></pre>` into code blocks; Swift ones are highlighted.
     static func decorate(_ html: String) -> String {
+        let html = html.contains("<table>") ? wrapTables(html) : html
         guard html.contains("<pre") else { return html }
         var result = ""
         var rest = html[...]
