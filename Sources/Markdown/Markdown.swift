@@ -60,6 +60,29 @@ public enum Markdown {
         }
     }
 
+    /// A heading as written in the source, with its 1-based line.
+    public struct SourceHeading: Sendable, Equatable {
+        public var level: Int
+        public var text: String
+        public var line: Int
+    }
+
+    /// The headings of `source` at any depth (not inside code blocks), in document order.
+    public static func headings(in source: String) -> [SourceHeading] {
+        withDocument(source) { document, _ in
+            var result: [SourceHeading] = []
+            let iterator = cmark_iter_new(document)
+            while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+                guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator),
+                      cmark_node_get_type(node) == CMARK_NODE_HEADING else { continue }
+                result.append(SourceHeading(level: Int(cmark_node_get_heading_level(node)), text: plainText(of: node),
+                                            line: Int(cmark_node_get_start_line(node))))
+            }
+            cmark_iter_free(iterator)
+            return result
+        }
+    }
+
     /// Renders `source` to HTML. Headings get stable anchor ids (`id` from their text, made unique with
     /// `-1`, `-2`, ... in document order; `usedIDs` lets a caller reserve ids already on the page).
     public static func render(_ source: String, reservedIDs: Set<String> = []) -> Rendered {

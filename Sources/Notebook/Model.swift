@@ -52,11 +52,13 @@ public struct Chapter: Codable, Sendable, Equatable {
     /// Seconds before the chapter program is killed (front matter `timeout`, default 60).
     public var timeout: Double
     public var blocks: [Block]
+    /// Slugs of the chapters whose written files this chapter reads (front matter `depends-on`).
+    public var dependsOn: [String] = []
 
     public init(path: String, slug: String, number: Int, title: String, summary: String? = nil,
-                timeout: Double = 60, blocks: [Block]) {
+                timeout: Double = 60, blocks: [Block], dependsOn: [String] = []) {
         self.path = path; self.slug = slug; self.number = number; self.title = title
-        self.summary = summary; self.timeout = timeout; self.blocks = blocks
+        self.summary = summary; self.timeout = timeout; self.blocks = blocks; self.dependsOn = dependsOn
     }
 
     public var steps: [Step] {

@@ -1,0 +1,88 @@
+/// Builders for chart specs that read well in chapter code, e.g. `show(Chart.line(title: "Accuracy", x: rounds, y: accuracy))`.
+public enum Chart {
+    /// A line chart with one series of points.
+    public static func line(title: String, x: [Double], y: [Double], series name: String = "",
+                            xLabel: String? = nil, yLabel: String? = nil, summary: String? = nil) -> ChartSpec {
+        let points = zip(x, y).map { Point(x: $0, y: $1) }
+        return ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel,
+                         kind: .line([LineSeries(name: name, points: points)]))
+    }
+
+    /// A line chart with one series of integer x values (e.g. rounds of a loop).
+    public static func line(title: String, x: [Int], y: [Double], series name: String = "",
+                            xLabel: String? = nil, yLabel: String? = nil, summary: String? = nil) -> ChartSpec {
+        line(title: title, x: x.map(Double.init), y: y, series: name, xLabel: xLabel, yLabel: yLabel, summary: summary)
+    }
+
+    /// A line chart with several named series, each optionally with a band (e.g. min–max across seeds).
+    public static func line(title: String, series: [LineSeries],
+                            xLabel: String? = nil, yLabel: String? = nil, summary: String? = nil) -> ChartSpec {
+        ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel, kind: .line(series))
+    }
+
+    /// A bar chart with one value per category.
+    public static func bar(title: String, categories: [String], values: [Double], series name: String = "",
+                           xLabel: String? = nil, yLabel: String? = nil, summary: String? = nil) -> ChartSpec {
+        ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel,
+                  kind: .bar(categories: categories, series: [BarSeries(name: name, values: values)]))
+    }
+
+    /// A grouped bar chart: one value per category in each series.
+    public static func bar(title: String, categories: [String], series: [BarSeries],
+                           xLabel: String? = nil, yLabel: String? = nil, summary: String? = nil) -> ChartSpec {
+        ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel,
+                  kind: .bar(categories: categories, series: series))
+    }
+
+    /// A histogram of raw values in `bins` equal-width bins between the smallest and largest value.
+    ///
+    /// Binning is deterministic: bin `i` covers `[lower + i·w, lower + (i+1)·w)`, the last bin also holds
+    /// the maximum; non-finite values are skipped. With all values equal there is one bin of width 1.
+    public static func histogram(_ values: [Double], bins: Int = 10, title: String = "Histogram",
+                                 xLabel: String? = nil, yLabel: String? = "count", summary: String? = nil) -> ChartSpec {
+        ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel,
+                  kind: .histogram(binned(values, bins: bins)))
+    }
+
+    /// The bins `histogram` draws, exposed for tests and for chapters that want the counts.
+    public static func binned(_ values: [Double], bins: Int) -> [HistogramBin] {
+        let finite = values.filter(\.isFinite)
+        guard let low = finite.min(), let high = finite.max() else { return [] }
+        if low == high { return [HistogramBin(lower: low - 0.5, upper: low + 0.5, count: finite.count)] }
+        let count = max(1, bins)
+        let width = (high - low) / Double(count)
+        var counts = Array(repeating: 0, count: count)
+        for value in finite {
+            let index = min(count - 1, Int(((value - low) / width).rounded(.down)))
+            counts[max(0, index)] += 1
+        }
+        return counts.enumerated().map { index, n in
+            HistogramBin(lower: low + Double(index) * width,
+                         upper: index == count - 1 ? high : low + Double(index + 1) * width, count: n)
+        }
+    }
+
+    /// A scatter plot; `group` names each point's colour (e.g. its class), `highlighted` marks some.
+    public static func scatter(title: String, x: [Double], y: [Double], group: [String]? = nil,
+                               highlighted: [Bool]? = nil, xLabel: String? = nil, yLabel: String? = nil,
+                               summary: String? = nil) -> ChartSpec {
+        let points = zip(x, y).enumerated().map { index, pair in
+            ScatterPoint(x: pair.0, y: pair.1,
+                         group: group.flatMap { index < $0.count ? $0[index] : nil } ?? "",
+                         highlighted: highlighted.flatMap { index < $0.count ? $0[index] : nil } ?? false)
+        }
+        return ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel, kind: .scatter(points))
+    }
+
+    /// A heatmap of a matrix with row and column labels (rows = true class for a confusion matrix).
+    public static func heatmap(title: String, rowLabels: [String], columnLabels: [String], values: [[Double]],
+                               xLabel: String? = nil, yLabel: String? = nil, summary: String? = nil) -> ChartSpec {
+        ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel,
+                  kind: .heatmap(rowLabels: rowLabels, columnLabels: columnLabels, values: values))
+    }
+
+    /// A tree diagram from nodes (node 0 is the root).
+    public static func tree(title: String, nodes: [TreeNode], summary: String? = nil) -> ChartSpec {
+        ChartSpec(title: title, summary: summary, kind: .tree(nodes))
+    }
+}

@@ -1,0 +1,18 @@
+/// A loaded book: its metadata from `Content/book.yml` and its chapters in order.
+public struct Book: Sendable, Equatable {
+    public var title: String?
+    /// `subtitle` (or `description`) from book.yml.
+    public var subtitle: String?
+    public var author: String?
+    /// Chapters ordered by their numeric prefix.
+    public var chapters: [Chapter]
+
+    public init(title: String? = nil, subtitle: String? = nil, author: String? = nil, chapters: [Chapter]) {
+        self.title = title; self.subtitle = subtitle; self.author = author; self.chapters = chapters
+    }
+
+    /// The chapter with this slug (e.g. "03-data"), if any.
+    public func chapter(_ slug: String) -> Chapter? {
+        chapters.first { $0.slug == slug }
+    }
+}

@@ -1,0 +1,116 @@
+/// Why a book could not be loaded or run (as opposed to a step failing, which is a `Diagnostic`).
+public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The content folder does not exist.
+    case contentDirectoryMissing(path: String)
+    /// The content folder holds no chapter files.
+    case contentDirectoryEmpty(path: String)
+    /// A file in the content folder is not named `NN-slug.md`.
+    case badChapterFileName(path: String)
+    /// Two chapters share a numeric prefix.
+    case duplicateChapterNumber(path: String, otherPath: String)
+    /// A file is not valid UTF-8.
+    case notUTF8(path: String)
+    /// A file could not be read or written.
+    case io(path: String, message: String)
+    /// Front matter (or book.yml) is not valid YAML, has an unknown key, or a value of the wrong type.
+    case frontMatter(path: String, line: Int, message: String)
+    /// A step's info string has a flag that is not one of the known ones.
+    case unknownStepFlag(path: String, line: Int, flag: String)
+    /// A step's flags contradict each other (e.g. `norun` and `expect-error`).
+    case conflictingStepFlags(path: String, line: Int, message: String)
+    /// `depends-on` names a chapter that does not exist.
+    case unknownDependency(path: String, line: Int, slug: String)
+    /// Chapters depend on each other in a circle.
+    case dependencyCycle(slugs: [String])
+    /// The `--chapter` filter matched nothing.
+    case noMatchingChapter(filter: String)
+    /// libLoopbookKit.so and its modules were not found.
+    case libraryNotFound(searched: [String])
+    /// swiftc could not be started.
+    case compilerUnavailable(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case let .contentDirectoryMissing(path):
+            "The content folder '\(path)' does not exist; create it and put chapters named like 01-intro.md in it."
+        case let .contentDirectoryEmpty(path):
+            "The content folder '\(path)' has no chapters; add a file named like 01-intro.md."
+        case let .badChapterFileName(path):
+            "\(path): a chapter file must be named NN-slug.md (a number, a dash, lower-case letters, digits and dashes), e.g. 03-data.md."
+        case let .duplicateChapterNumber(path, otherPath):
+            "\(path): its number is already used by \(otherPath); give each chapter its own number."
+        case let .notUTF8(path):
+            "\(path): the file is not valid UTF-8 text; save it as UTF-8."
+        case let .io(path, message):
+            "\(path): \(message)"
+        case let .frontMatter(path, line, message):
+            "\(path):\(line): \(message)"
+        case let .unknownStepFlag(path, line, flag):
+            "\(path):\(line): unknown step flag '\(flag)'; expected one of \(StepFlags.names.joined(separator: ", "))."
+        case let .conflictingStepFlags(path, line, message):
+            "\(path):\(line): \(message)"
+        case let .unknownDependency(path, line, slug):
+            "\(path):\(line): depends-on names '\(slug)', which is not a chapter of this book."
+        case let .dependencyCycle(slugs):
+            "The chapters \(slugs.joined(separator: " → ")) depend on each other in a circle; remove one depends-on entry."
+        case let .noMatchingChapter(filter):
+            "No chapter matches '\(filter)'; give a chapter's slug (03-data) or number (3)."
+        case let .libraryNotFound(searched):
+            "libLoopbookKit.so was not found (looked in: \(searched.joined(separator: ", "))); build it with 'swift build -c release --product LoopbookKit' or set LOOPBOOK_LIBRARY_DIR."
+        case let .compilerUnavailable(path, message):
+            "The Swift compiler '\(path)' could not be run: \(message)"
+        }
+    }
+
+    /// The error as a located diagnostic, when it points at a line of a file.
+    public var diagnostic: Diagnostic? {
+        switch self {
+        case let .frontMatter(path, line, message), let .conflictingStepFlags(path, line, message):
+            Diagnostic(file: path, line: line, message: message)
+        case let .unknownStepFlag(path, line, flag):
+            Diagnostic(file: path, line: line, message: "unknown step flag '\(flag)'; expected one of \(StepFlags.names.joined(separator: ", ")).")
+        case let .unknownDependency(path, line, slug):
+            Diagnostic(file: path, line: line, message: "depends-on names '\(slug)', which is not a chapter of this book.")
+        default:
+            nil
+        }
+    }
+}
+
+/// A message about a place in a chapter, printed like a compiler's: `error: Content/04-feedback.md:57:12: cannot find 'modle' in scope`.
+public struct Diagnostic: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Equatable, Hashable {
+        case error, warning, note
+    }
+    public var severity: Severity
+    /// Relative to the project root, e.g. "Content/04-feedback.md".
+    public var file: String
+    public var line: Int
+    public var column: Int?
+    public var message: String
+    /// What the step printed before it failed (the last lines), for runtime failures.
+    public var output: String?
+
+    public init(severity: Severity = .error, file: String, line: Int, column: Int? = nil, message: String,
+                output: String? = nil) {
+        self.severity = severity; self.file = file; self.line = line; self.column = column; self.message = message
+        self.output = output
+    }
+
+    public var description: String {
+        let place = column.map { "\(file):\(line):\($0)" } ?? "\(file):\(line)"
+        return "\(severity.rawValue): \(place): \(message)"
+    }
+
+    /// The description followed by the step's output so far, indented, when there is any.
+    public var descriptionWithOutput: String {
+        guard let output, !output.isEmpty else { return description }
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map { "    | \($0)" }
+        return description + "\n    output so far:\n" + lines.joined(separator: "\n")
+    }
+}
+
+extension StepFlags {
+    /// The flags a step's info string may carry, in the order messages list them.
+    public static let names = ["hidden", "norun", "hide-output", "expect-error"]
+}

@@ -1,0 +1,138 @@
+import Crypto
+import Foundation
+
+/// What a chapter's cache key is made of; kept per chapter so a miss can say what changed.
+struct CacheComponents: Codable, Equatable, Sendable {
+    /// Bumped when generated programs or stored results change shape.
+    static let engineVersion = 1
+
+    var engine = CacheComponents.engineVersion
+    var path: String
+    /// Hash of the steps: index, flags and code (positions in the file are not part of it, see `ResultCache`).
+    var steps: String
+    var timeout: Double
+    var library: String
+    var toolchain: String
+    var data: String
+    /// Dependency slug → its key.
+    var dependencies: [String: String]
+
+    var key: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(self)) ?? Data()
+        return SHA256.hash(data: data).hex
+    }
+
+    /// Why a chapter with these components has to run, given the components of its last stored result.
+    func reason(comparedWith previous: CacheComponents?) -> String {
+        guard let previous else { return "no cache entry" }
+        if previous.toolchain != toolchain { return "the toolchain changed" }
+        if previous.library != library { return "the library changed" }
+        if previous.engine != engine { return "the notebook engine changed" }
+        if previous.steps != steps { return "its steps changed" }
+        if previous.path != path { return "its file was renamed" }
+        if previous.timeout != timeout { return "its timeout changed" }
+        if previous.data != data { return "the data files changed" }
+        for slug in dependencies.keys.sorted() where previous.dependencies[slug] != dependencies[slug] {
+            return "dependency \(slug) changed"
+        }
+        if previous.dependencies.keys.sorted() != dependencies.keys.sorted() { return "its dependencies changed" }
+        return "no cache entry"
+    }
+
+    static func hashSteps(_ chapter: Chapter) -> String {
+        struct Canonical: Codable { var index: Int; var flags: StepFlags; var code: String? }
+        // A norun step never runs: only its place counts, so editing it re-renders without re-running.
+        let steps = chapter.steps.map { Canonical(index: $0.index, flags: $0.flags, code: $0.flags.norun ? nil : $0.code) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return SHA256.hash(data: (try? encoder.encode(steps)) ?? Data()).hex
+    }
+}
+
+/// Chapter results on disk, content-addressed by key.
+///
+/// Layout: `results/<key>/result.json` plus `results/<key>/files/<artifact>`; `chapters/<slug>.json` holds
+/// the components of the chapter's latest entry (to explain misses). Entries are written into `tmp/`
+/// and renamed into place, so an interrupted build leaves no half entry; an unreadable entry is removed.
+///
+/// Line numbers: failures are stored relative to their step's first code line and re-based on reading,
+/// so a prose edit that shifts steps down the file re-renders without re-running.
+struct ResultCache: Sendable {
+    var directory: URL
+
+    private var results: URL { directory.appendingPathComponent("results") }
+    private var chapters: URL { directory.appendingPathComponent("chapters") }
+    private var temporary: URL { directory.appendingPathComponent("tmp") }
+
+    func lastComponents(slug: String) -> CacheComponents? {
+        guard let data = try? Data(contentsOf: chapters.appendingPathComponent("\(slug).json")) else { return nil }
+        return try? JSONDecoder().decode(CacheComponents.self, from: data)
+    }
+
+    /// The stored result for `key`, re-based onto `chapter`'s current lines; nil when absent or unreadable.
+    func load(key: String, chapter: Chapter) -> ChapterResult? {
+        let entry = results.appendingPathComponent(key)
+        guard FileManager.default.fileExists(atPath: entry.path) else { return nil }
+        guard let data = try? Data(contentsOf: entry.appendingPathComponent("result.json")),
+              var result = try? JSONDecoder().decode(ChapterResult.self, from: data),
+              result.steps.count == chapter.steps.count else {
+            try? FileManager.default.removeItem(at: entry)
+            return nil
+        }
+        for index in result.artifacts.indices {
+            let file = entry.appendingPathComponent("files").appendingPathComponent(result.artifacts[index].name)
+            guard let contents = try? Data(contentsOf: file) else {
+                try? FileManager.default.removeItem(at: entry)
+                return nil
+            }
+            result.artifacts[index].contents = [UInt8](contents)
+        }
+        return Self.rebase(result, chapter: chapter, toFile: true)
+    }
+
+    func store(_ result: ChapterResult, components: CacheComponents, chapter: Chapter) throws {
+        let manager = FileManager.default
+        let key = components.key
+        let staging = temporary.appendingPathComponent("\(key)-\(UInt64.random(in: 0...UInt64.max))")
+        do {
+            try manager.createDirectory(at: staging.appendingPathComponent("files"), withIntermediateDirectories: true)
+            try manager.createDirectory(at: results, withIntermediateDirectories: true)
+            try manager.createDirectory(at: chapters, withIntermediateDirectories: true)
+            var stored = Self.rebase(result, chapter: chapter, toFile: false)
+            for index in stored.artifacts.indices {
+                let file = staging.appendingPathComponent("files").appendingPathComponent(stored.artifacts[index].name)
+                try manager.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(stored.artifacts[index].contents).write(to: file)
+                stored.artifacts[index].contents = []
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(stored).write(to: staging.appendingPathComponent("result.json"))
+            let target = results.appendingPathComponent(key)
+            if rename(staging.path, target.path) != 0 {
+                // Another build stored the same key first (or an old entry is in the way): keep one.
+                try? manager.removeItem(at: target)
+                if rename(staging.path, target.path) != 0 { try? manager.removeItem(at: staging) }
+            }
+            try AtomicFile.write(try encoder.encode(components), to: chapters.appendingPathComponent("\(chapter.slug).json"))
+        } catch {
+            try? manager.removeItem(at: staging)
+            throw NotebookError.io(path: directory.path, message: "the cache entry for \(chapter.slug) could not be written: \(error.localizedDescription)")
+        }
+    }
+
+    /// Converts failure lines between file lines (`toFile: true`) and lines relative to the step's first code line.
+    static func rebase(_ result: ChapterResult, chapter: Chapter, toFile: Bool) -> ChapterResult {
+        var result = result
+        for index in result.steps.indices {
+            guard var failure = result.steps[index].failure, failure.file == chapter.path,
+                  index < chapter.steps.count else { continue }
+            let base = ProgramGenerator.firstCodeLine(of: chapter.steps[index])
+            failure.line += toFile ? base : -base
+            result.steps[index].failure = failure
+        }
+        return result
+    }
+}

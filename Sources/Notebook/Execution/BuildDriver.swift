@@ -1,0 +1,193 @@
+import Crypto
+import Foundation
+
+/// Brings a loaded book's results up to date: cache lookups, then compile and run what changed,
+/// independent chapters in parallel, each after the chapters it depends on.
+struct BuildDriver: Sendable {
+    var notebook: Notebook
+    var book: Book
+    var progress: @Sendable (ProgressEvent) -> Void
+
+    /// The outcome of one chapter, shared with the chapters that depend on it.
+    struct Finished: Sendable {
+        var executed: ExecutedChapter?
+        var outcome: ChapterOutcome
+        var diagnostics: [Diagnostic]
+    }
+
+    /// Where chapter tasks publish their outcome and wait for their dependencies'.
+    actor Board {
+        private var finished: [String: Finished] = [:]
+        private var waiting: [String: [CheckedContinuation<Finished, Never>]] = [:]
+        private(set) var stoppedBy: String?
+
+        func publish(_ slug: String, _ value: Finished, stopsBuild: Bool) {
+            finished[slug] = value
+            if stopsBuild, stoppedBy == nil { stoppedBy = slug }
+            for continuation in waiting.removeValue(forKey: slug) ?? [] { continuation.resume(returning: value) }
+        }
+
+        func wait(for slug: String) async -> Finished {
+            if let value = finished[slug] { return value }
+            return await withCheckedContinuation { waiting[slug, default: []].append($0) }
+        }
+    }
+
+    func run() async throws -> NotebookReport {
+        let options = notebook.options
+        let selected = try select()
+        progress(.loaded(chapters: selected.count))
+        let cacheDirectory = notebook.cacheDirectory
+        do {
+            try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw NotebookError.io(path: cacheDirectory.path, message: "the cache folder could not be created: \(error.localizedDescription)")
+        }
+        let memo = cacheDirectory.appendingPathComponent("memo")
+        let toolchain = try Toolchain.locate(explicit: options.compiler, memoDirectory: memo)
+        let library = try RuntimeLibrary.locate(explicit: options.libraryDirectory, memoDirectory: memo)
+        let dataDirectory = notebook.contentDirectory.appendingPathComponent("data")
+        var isDirectory: ObjCBool = false
+        let hasData = FileManager.default.fileExists(atPath: dataDirectory.path, isDirectory: &isDirectory) && isDirectory.boolValue
+        let dataHash = hasData ? try Self.hashDirectory(dataDirectory) : "none"
+        let toolchainHash = SHA256.hash(data: Data(toolchain.version.utf8)).hex
+        let cache = ResultCache(directory: cacheDirectory)
+
+        // Keys in dependency order: a chapter's key covers its dependencies' keys.
+        var components: [String: CacheComponents] = [:]
+        for chapter in try BookLoader.order(selected) {
+            var dependencies: [String: String] = [:]
+            for slug in chapter.dependsOn { dependencies[slug] = components[slug]?.key }
+            components[chapter.slug] = CacheComponents(
+                path: chapter.path, steps: CacheComponents.hashSteps(chapter), timeout: chapter.timeout,
+                library: library.fingerprint, toolchain: toolchainHash, data: dataHash, dependencies: dependencies)
+        }
+
+        let board = Board()
+        let slots = JobSlots(options.jobs)
+        await withTaskGroup(of: Void.self) { group in
+            for chapter in selected {
+                guard let parts = components[chapter.slug] else { continue }
+                group.addTask {
+                    let finished = await build(chapter, components: parts, cache: cache, board: board, slots: slots,
+                                               toolchain: toolchain, library: library,
+                                               dataDirectory: hasData ? dataDirectory : nil)
+                    let stops = !options.keepGoing && (finished.executed?.status == .failed || !finished.diagnostics.isEmpty)
+                    await board.publish(chapter.slug, finished, stopsBuild: stops)
+                }
+            }
+        }
+
+        var executed: [ExecutedChapter] = []
+        var outcomes: [ChapterOutcome] = []
+        var diagnostics: [Diagnostic] = []
+        for chapter in selected {
+            let finished = await board.wait(for: chapter.slug)
+            if let chapter = finished.executed { executed.append(chapter) }
+            outcomes.append(finished.outcome)
+            if options.keepGoing || diagnostics.isEmpty { diagnostics += finished.diagnostics }
+        }
+        try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent("tmp"))
+        return NotebookReport(book: book, chapters: executed, outcomes: outcomes, diagnostics: diagnostics)
+    }
+
+    private func build(_ chapter: Chapter, components: CacheComponents, cache: ResultCache, board: Board,
+                       slots: JobSlots, toolchain: Toolchain, library: RuntimeLibrary,
+                       dataDirectory: URL?) async -> Finished {
+        let options = notebook.options
+        var dependencyFiles: [Artifact] = []
+        for slug in chapter.dependsOn {
+            let dependency = await board.wait(for: slug)
+            guard let result = dependency.executed, result.status != .failed else {
+                let reason = "dependency \(slug) failed"
+                progress(.skipped(chapter: chapter.slug, reason: reason))
+                return skipped(chapter, reason: reason, keepResult: options.keepGoing)
+            }
+            dependencyFiles += result.result.artifacts
+        }
+        let key = components.key
+        if !options.force, let result = cache.load(key: key, chapter: chapter) {
+            progress(.cached(chapter: chapter.slug))
+            return Finished(executed: ExecutedChapter(chapter: chapter, result: result, status: .cached),
+                            outcome: ChapterOutcome(slug: chapter.slug, status: .cached, compileSeconds: 0, runSeconds: 0),
+                            diagnostics: [])
+        }
+        if let stopper = await board.stoppedBy {
+            let reason = "the build stopped at the failure in \(stopper)"
+            progress(.skipped(chapter: chapter.slug, reason: reason))
+            return skipped(chapter, reason: reason, keepResult: false)
+        }
+        let reason = options.force ? "forced" : components.reason(comparedWith: cache.lastComponents(slug: chapter.slug))
+        progress(.started(chapter: chapter.slug, reason: reason))
+        let executor = ChapterExecutor(chapter: chapter, toolchain: toolchain, library: library,
+                                       cacheDirectory: notebook.cacheDirectory, dataDirectory: dataDirectory,
+                                       dependencyFiles: dependencyFiles, outputCap: options.outputCap,
+                                       moduleCacheDirectory: options.moduleCacheDirectory, slots: slots)
+        let run = await executor.execute()
+        progress(.finished(chapter: chapter.slug, failed: run.failed, seconds: run.compileSeconds + run.runSeconds))
+        if run.failed {
+            return Finished(executed: ExecutedChapter(chapter: chapter, result: run.result, status: .failed),
+                            outcome: ChapterOutcome(slug: chapter.slug, status: .failed(reason: reason),
+                                                    compileSeconds: run.compileSeconds, runSeconds: run.runSeconds),
+                            diagnostics: run.diagnostics)
+        }
+        // A cache that cannot be written costs speed, not correctness: the result is still returned.
+        try? cache.store(run.result, components: components, chapter: chapter)
+        return Finished(executed: ExecutedChapter(chapter: chapter, result: run.result, status: .ran(reason: reason)),
+                        outcome: ChapterOutcome(slug: chapter.slug, status: .ran(reason: reason),
+                                                compileSeconds: run.compileSeconds, runSeconds: run.runSeconds),
+                        diagnostics: [])
+    }
+
+    private func skipped(_ chapter: Chapter, reason: String, keepResult: Bool) -> Finished {
+        var executed: ExecutedChapter?
+        if keepResult {
+            var steps = chapter.steps.map { StepResult(index: $0.index) }
+            if let first = chapter.steps.first(where: { !$0.flags.norun }) {
+                steps[first.index - 1].failure = StepFailure(file: chapter.path, line: ProgramGenerator.firstCodeLine(of: first),
+                                                             message: "not run because \(reason).")
+            }
+            executed = ExecutedChapter(chapter: chapter, result: ChapterResult(steps: steps), status: .failed)
+        }
+        return Finished(executed: executed,
+                        outcome: ChapterOutcome(slug: chapter.slug, status: .skipped(reason: reason), compileSeconds: 0, runSeconds: 0),
+                        diagnostics: [])
+    }
+
+    /// The chapters the options select, plus everything they depend on, in book order.
+    private func select() throws -> [Chapter] {
+        guard let filters = notebook.options.chapters, !filters.isEmpty else { return book.chapters }
+        var wanted: Set<String> = []
+        for filter in filters {
+            let matches = book.chapters.filter { $0.slug == filter || "\($0.slug).md" == filter || Int(filter) == $0.number }
+            guard !matches.isEmpty else { throw NotebookError.noMatchingChapter(filter: filter) }
+            wanted.formUnion(matches.map(\.slug))
+        }
+        var added = true
+        while added {
+            added = false
+            for chapter in book.chapters where wanted.contains(chapter.slug) {
+                for slug in chapter.dependsOn where !wanted.contains(slug) { wanted.insert(slug); added = true }
+            }
+        }
+        return book.chapters.filter { wanted.contains($0.slug) }
+    }
+
+    /// SHA-256 over the relative paths and contents of every file under `directory`, in sorted order.
+    static func hashDirectory(_ directory: URL) throws -> String {
+        var hasher = SHA256()
+        let root = directory.standardizedFileURL.path + "/"
+        var files: [(String, URL)] = []
+        if let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) {
+            for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+                let path = url.standardizedFileURL.path
+                files.append((path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path, url))
+            }
+        }
+        for (name, url) in files.sorted(by: { $0.0 < $1.0 }) {
+            hasher.update(data: Data("\(name)\n".utf8))
+            hasher.update(data: try Data(contentsOf: url, options: .mappedIfSafe))
+        }
+        return hasher.finalize().hex
+    }
+}

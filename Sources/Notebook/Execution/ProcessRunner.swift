@@ -1,0 +1,184 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a program in its own process group, draining stdout and stderr while it runs, with a timeout
+/// that kills the whole group (so a child that forks and keeps the pipes open cannot hang a build).
+///
+/// Foundation's `Process` cannot put the child in a new process group on Linux, so this uses
+/// `posix_spawn` with `POSIX_SPAWN_SETPGROUP` directly.
+enum ProcessRunner {
+    /// How the program ended.
+    enum Termination: Equatable, Sendable {
+        case exited(Int32)
+        case signaled(Int32)
+        /// Killed after running longer than the timeout.
+        case timedOut(seconds: Double)
+    }
+
+    /// Runs `executable` and calls `onStdout`/`onStderr` with each chunk as it arrives (on this thread).
+    ///
+    /// Blocks until the program ended and its pipes were drained (or, for pipes a stray grandchild keeps
+    /// open, until a short grace period after the program's group was killed).
+    static func run(executable: String, arguments: [String], environment: [String: String],
+                    directory: String, timeout: Double,
+                    onStdout: (UnsafeRawBufferPointer) -> Void,
+                    onStderr: (UnsafeRawBufferPointer) -> Void) throws -> Termination {
+        // Pipes are made close-on-exec under a lock shared by all spawns of this process, so a chapter
+        // spawned in parallel never inherits another chapter's pipe (which would keep it open).
+        spawnLock.lock()
+        var locked = true
+        defer { if locked { spawnLock.unlock() } }
+        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0 else { throw SpawnError(executable: executable, code: errno) }
+        guard pipe(&errPipe) == 0 else {
+            close(outPipe[0]); close(outPipe[1])
+            throw SpawnError(executable: executable, code: errno)
+        }
+        for descriptor in outPipe + errPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        guard let addChdir = Self.addChdir else {
+            throw SpawnError(executable: executable, code: ENOSYS)
+        }
+        _ = directory.withCString { addChdir(&actions, $0) }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var defaultSignals = sigset_t()
+        sigfillset(&defaultSignals)
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        close(outPipe[1]); close(errPipe[1])
+        spawnLock.unlock()
+        locked = false
+        guard spawned == 0 else {
+            close(outPipe[0]); close(errPipe[0])
+            throw SpawnError(executable: executable, code: spawned)
+        }
+        defer { close(outPipe[0]); close(errPipe[0]) }
+
+        let start = DispatchTime.now().uptimeNanoseconds
+        let deadline = start + UInt64(max(0, timeout) * 1e9)
+        var termination: Termination?
+        var graceDeadline: UInt64?
+        var open = [true, true]
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
+        defer { buffer.deallocate() }
+
+        while open[0] || open[1] {
+            var fds = [pollfd(fd: open[0] ? outPipe[0] : -1, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: open[1] ? errPipe[0] : -1, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 2, 50)
+            if ready < 0, errno != EINTR { break }
+            if ready > 0 {
+                for index in 0..<2 where open[index] && fds[index].revents != 0 {
+                    let count = read(fds[index].fd, buffer.baseAddress, buffer.count)
+                    if count > 0 {
+                        let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                        if index == 0 { onStdout(chunk) } else { onStderr(chunk) }
+                    } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
+                        open[index] = false
+                    }
+                }
+            }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if termination == nil {
+                if let status = reap(pid, blocking: false) {
+                    termination = status
+                    // The program is gone; anything left in its group only keeps the pipes open.
+                    kill(-pid, SIGKILL)
+                    graceDeadline = now + 1_000_000_000
+                } else if now >= deadline {
+                    kill(-pid, SIGKILL)
+                    _ = reap(pid, blocking: true)
+                    termination = .timedOut(seconds: timeout)
+                    graceDeadline = now + 1_000_000_000
+                }
+            } else if let grace = graceDeadline, now >= grace {
+                break
+            }
+        }
+        if termination == nil {
+            // Both pipes closed before we saw the exit: wait for it, still bounded by the deadline.
+            while termination == nil {
+                if let status = reap(pid, blocking: false) {
+                    termination = status
+                } else if DispatchTime.now().uptimeNanoseconds >= deadline {
+                    kill(-pid, SIGKILL)
+                    _ = reap(pid, blocking: true)
+                    termination = .timedOut(seconds: timeout)
+                } else {
+                    usleep(2_000)
+                }
+            }
+            kill(-pid, SIGKILL)
+        }
+        return termination ?? .signaled(SIGKILL)
+    }
+
+    /// Runs a program to completion and returns its stdout and stderr as bytes.
+    static func capture(executable: String, arguments: [String], environment: [String: String],
+                        directory: String, timeout: Double) throws -> (Termination, [UInt8], [UInt8]) {
+        var out: [UInt8] = [], err: [UInt8] = []
+        let termination = try run(executable: executable, arguments: arguments, environment: environment,
+                                  directory: directory, timeout: timeout,
+                                  onStdout: { out.append(contentsOf: $0) }, onStderr: { err.append(contentsOf: $0) })
+        return (termination, out, err)
+    }
+
+    private static let spawnLock = NSLock()
+
+    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which Swift's Glibc module does not export.
+    private static let addChdir: AddChdir? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else {
+            return nil
+        }
+        return unsafeBitCast(symbol, to: AddChdir.self)
+    }()
+
+    private static func reap(_ pid: pid_t, blocking: Bool) -> Termination? {
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+            if result == 0 { return nil }
+            if result < 0 {
+                if errno == EINTR { continue }
+                return .signaled(SIGKILL)
+            }
+            break
+        }
+        let signal = status & 0x7f
+        if signal == 0 { return .exited((status >> 8) & 0xff) }
+        return .signaled(signal)
+    }
+}
+
+/// A program could not be started.
+struct SpawnError: Error, CustomStringConvertible {
+    var executable: String
+    var code: Int32
+    var description: String { "\(executable) could not be started: \(String(cString: strerror(code)))." }
+}

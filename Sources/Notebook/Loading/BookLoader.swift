@@ -1,0 +1,112 @@
+import Foundation
+
+/// Reads `Content/`: book.yml, the chapter files in numeric order, and checks their dependencies.
+struct BookLoader {
+    var contentDirectory: URL
+    /// How the content folder is named in messages, e.g. "Content".
+    var displayPrefix: String
+
+    func load() throws -> Book {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: contentDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw NotebookError.contentDirectoryMissing(path: displayPrefix)
+        }
+        let names: [String]
+        do {
+            names = try manager.contentsOfDirectory(atPath: contentDirectory.path).sorted()
+        } catch {
+            throw NotebookError.io(path: displayPrefix, message: "the folder could not be listed: \(error.localizedDescription)")
+        }
+        var book = Book(chapters: [])
+        var files: [(number: Int, slug: String, name: String)] = []
+        for name in names where !name.hasPrefix(".") {
+            if name == "README.md" || name == "data" { continue }
+            if name == "book.yml" {
+                let info = try BookFile(yaml: try readText(name), path: display(name))
+                book.title = info.title; book.subtitle = info.subtitle; book.author = info.author
+                continue
+            }
+            guard let (number, slug) = Self.chapterName(name) else {
+                throw NotebookError.badChapterFileName(path: display(name))
+            }
+            files.append((number, slug, name))
+        }
+        files.sort { ($0.number, $0.slug) < ($1.number, $1.slug) }
+        for (previous, next) in zip(files, files.dropFirst()) where previous.number == next.number {
+            throw NotebookError.duplicateChapterNumber(path: display(next.name), otherPath: display(previous.name))
+        }
+        guard !files.isEmpty else { throw NotebookError.contentDirectoryEmpty(path: displayPrefix) }
+
+        var dependencies: [(chapter: String, path: String, slug: String, line: Int)] = []
+        for file in files {
+            let (chapter, dependsOn) = try ChapterParser.parse(try readText(file.name), path: display(file.name),
+                                                               slug: file.slug, number: file.number)
+            book.chapters.append(chapter)
+            dependencies += dependsOn.map { (file.slug, chapter.path, $0.slug, $0.line) }
+        }
+        let slugs = Set(book.chapters.map(\.slug))
+        for dependency in dependencies where !slugs.contains(dependency.slug) || dependency.slug == dependency.chapter {
+            throw NotebookError.unknownDependency(path: dependency.path, line: dependency.line, slug: dependency.slug)
+        }
+        _ = try Self.order(book.chapters)
+        return book
+    }
+
+    /// `(3, "03-data")` for "03-data.md"; nil for a name that is not `NN-slug.md`.
+    static func chapterName(_ name: String) -> (Int, String)? {
+        guard name.hasSuffix(".md") else { return nil }
+        let slug = String(name.dropLast(3))
+        let digits = slug.prefix { $0.isASCII && $0.isNumber }
+        let rest = slug.dropFirst(digits.count)
+        guard !digits.isEmpty, let number = Int(digits), rest.hasPrefix("-"), rest.count > 1, !rest.hasSuffix("-"),
+              !rest.contains("--"),
+              rest.dropFirst().allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") })
+        else { return nil }
+        return (number, slug)
+    }
+
+    /// The chapters in an order where each comes after the chapters it depends on (stable: book order first).
+    static func order(_ chapters: [Chapter]) throws -> [Chapter] {
+        var done: Set<String> = []
+        var result: [Chapter] = []
+        var remaining = chapters
+        while !remaining.isEmpty {
+            guard let index = remaining.firstIndex(where: { $0.dependsOn.allSatisfy(done.contains) }) else {
+                throw NotebookError.dependencyCycle(slugs: cycle(in: remaining))
+            }
+            let chapter = remaining.remove(at: index)
+            done.insert(chapter.slug)
+            result.append(chapter)
+        }
+        return result
+    }
+
+    private static func cycle(in chapters: [Chapter]) -> [String] {
+        let bySlug = Dictionary(chapters.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+        var path: [String] = []
+        var current = chapters[0].slug
+        while !path.contains(current), let next = bySlug[current]?.dependsOn.first(where: { bySlug[$0] != nil }) {
+            path.append(current)
+            current = next
+        }
+        if let start = path.firstIndex(of: current) { return Array(path[start...]) + [current] }
+        return path
+    }
+
+    private func display(_ name: String) -> String {
+        displayPrefix.isEmpty ? name : "\(displayPrefix)/\(name)"
+    }
+
+    private func readText(_ name: String) throws -> String {
+        let url = contentDirectory.appendingPathComponent(name)
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw NotebookError.io(path: display(name), message: "the file could not be read: \(error.localizedDescription)")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else { throw NotebookError.notUTF8(path: display(name)) }
+        return text
+    }
+}
