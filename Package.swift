@@ -45,6 +45,7 @@ let package = Package(
         .executableTarget(name: "loopbook", dependencies: ["LoopbookCommands"]),
 
         .executableTarget(name: "learning-bench", dependencies: ["Learning"], path: "Benchmarks/LearningBench"),
+        .executableTarget(name: "notebook-bench", dependencies: ["Notebook"], path: "Benchmarks/NotebookBench"),
 
         .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
