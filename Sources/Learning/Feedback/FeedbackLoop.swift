@@ -1,0 +1,298 @@
+/// What a feedback loop does with the labels it gets back each round.
+public enum UpdateStrategy: Sendable, Hashable, CustomStringConvertible {
+    /// The tutorial's update: refit on only this round's corrections (wrong predictions); everything
+    /// learned before is thrown away. Rounds without corrections leave the model as it is.
+    case refitOnFeedbackOnly
+    /// Retrain from scratch on the initial data plus every row labelled so far.
+    case retrainOnAll
+    /// Retrain from scratch on the initial data plus every correction so far (rows predicted right are
+    /// not added).
+    case retrainOnInitialPlusCorrections
+    /// Keep the trees and add this many new ones, grown on the initial data plus every row labelled so
+    /// far (scikit-learn's `warm_start`). The old trees never see the new rows.
+    case warmStart(treesPerRound: Int)
+    /// Retrain from scratch on the most recent rows only: the initial data followed by the labelled rows
+    /// in the order they came, of which the last `rows` are kept. Lets a model follow drift.
+    case recentWindow(rows: Int)
+
+    public var description: String {
+        switch self {
+        case .refitOnFeedbackOnly: "refit on feedback only"
+        case .retrainOnAll: "retrain on all labelled"
+        case .retrainOnInitialPlusCorrections: "retrain on initial + corrections"
+        case let .warmStart(k): "warm start (+\(k) trees)"
+        case let .recentWindow(n): "recent window (\(n) rows)"
+        }
+    }
+}
+
+/// Which rows a feedback loop asks a person to label each round.
+public enum QueryStrategy: Sendable, Hashable, CustomStringConvertible {
+    /// Every candidate row.
+    case all
+    /// `budget` candidate rows chosen at random (from the loop's `randomState`).
+    case random(budget: Int)
+    /// The `budget` candidate rows whose highest class probability is lowest (ties: earlier rows first).
+    case leastConfident(budget: Int)
+
+    public var description: String {
+        switch self {
+        case .all: "label all"
+        case let .random(b): "random \(b)"
+        case let .leastConfident(b): "least confident \(b)"
+        }
+    }
+}
+
+/// Where the rows of each round come from.
+public enum FeedbackSource: Sendable, Equatable {
+    /// A stream: round `i` sees batch `i` (new rows every round).
+    case stream([Dataset])
+    /// A pool of unlabelled rows: each round picks from the rows not yet labelled.
+    case pool(Dataset, rounds: Int)
+    /// The same rows every round, as the tutorial re-checks its test set; a row is labelled once but
+    /// can be found wrong again.
+    case repeated(Dataset, rounds: Int)
+}
+
+/// What happened in one round of a feedback loop. Round 0 is the initial training.
+public struct FeedbackRound: Sendable, Equatable, Codable {
+    /// The round number; 0 is the state after the initial fit.
+    public var round: Int
+    /// Rows labelled this round.
+    public var queried: Int
+    /// Distinct rows labelled so far, over all rounds (the initial data not counted).
+    public var labelledRows: Int
+    /// Wrong predictions found among this round's labelled rows.
+    public var corrections: Int
+    /// Accuracy on this round's candidate rows before the update: what users experienced (nil in round 0).
+    public var accuracyBefore: Double?
+    /// Accuracy on the same candidate rows after the update: the tutorial's "new accuracy" (nil in round 0).
+    public var accuracyAfter: Double?
+    /// Accuracy after the update on the rows corrected this round; near 1 when the model was refit on
+    /// exactly them, which proves nothing (nil when there were no corrections).
+    public var correctedAccuracy: Double?
+    /// Accuracy after the update on the holdout, which feedback never touches: the honest number.
+    public var holdoutAccuracy: Double
+    /// Rows in the model's most recent fit.
+    public var trainingSize: Int
+    /// Trees in the forest after the update.
+    public var treeCount: Int
+}
+
+/// One run of a feedback loop: its strategies, seed and rounds.
+public struct FeedbackRun: Sendable, Equatable {
+    public var update: UpdateStrategy
+    public var query: QueryStrategy
+    /// The seed the run used for the model, the random queries and (via `FeedbackLoop.compare`) the data.
+    public var seed: Int
+    /// Round 0 (initial fit) and then one record per round.
+    public var rounds: [FeedbackRound]
+
+    /// The holdout accuracy after the last round.
+    public var finalHoldoutAccuracy: Double { rounds.last?.holdoutAccuracy ?? 0 }
+}
+
+/// The mean holdout accuracy per round of several runs of the same strategies (over seeds).
+public struct FeedbackAverage: Sendable, Equatable {
+    public var update: UpdateStrategy
+    public var query: QueryStrategy
+    /// How many runs were averaged.
+    public var runs: Int
+    /// Mean holdout accuracy for round 0, 1, … (over the runs that reached that round).
+    public var holdoutAccuracy: [Double]
+}
+
+/// A model that predicts, gets some of its predictions labelled, and updates itself, round after round.
+///
+/// ```swift
+/// let loop = FeedbackLoop(update: .retrainOnAll, query: .leastConfident(budget: 50), randomState: 7)
+/// let run = try loop.run(initial: start, source: .pool(unlabelled, rounds: 5), holdout: holdout)
+/// for round in run.rounds { print(round.round, round.holdoutAccuracy) }
+/// ```
+/// Each round: the model predicts the candidate rows; the query strategy picks rows to label; their
+/// true labels arrive (wrong predictions are the corrections); the update strategy changes the model;
+/// then the holdout (never used for feedback) measures it. Runs are deterministic given the model's
+/// `randomState` and the loop's `randomState`.
+public struct FeedbackLoop: Sendable {
+    /// The model's settings; every (re)fit starts from them. Its `randomState` seeds each fit.
+    public var model: RandomForestClassifier
+    /// What to do with the labels.
+    public var update: UpdateStrategy
+    /// Which rows to label.
+    public var query: QueryStrategy
+    /// The seed for `QueryStrategy.random`.
+    public var randomState: Int
+
+    public init(model: RandomForestClassifier = RandomForestClassifier(nEstimators: 100, randomState: 42),
+                update: UpdateStrategy, query: QueryStrategy = .all, randomState: Int) {
+        self.model = model
+        self.update = update
+        self.query = query
+        self.randomState = randomState
+    }
+
+    /// Trains on `initial`, then runs the rounds of `source`, measuring on `holdout` after each.
+    public func run(initial: Dataset, source: FeedbackSource, holdout: Dataset) throws -> FeedbackRun {
+        try validate()
+        guard !holdout.labels.isEmpty else {
+            throw LearningError.emptyData("The holdout has no rows; the loop needs one to measure accuracy.")
+        }
+        var rng = try NumPyRandom(seed: randomState)
+        var forest = model
+        forest.warmStart = false
+        try forest.fit(initial.features, initial.labels)
+        if case .warmStart = update { forest.warmStart = true }
+        var trainingSize = initial.count
+        var rounds = [FeedbackRound(round: 0, queried: 0, labelledRows: 0, corrections: 0, accuracyBefore: nil,
+                                    accuracyAfter: nil, correctedAccuracy: nil,
+                                    holdoutAccuracy: try accuracyScore(holdout.labels, forest.predict(holdout.features)),
+                                    trainingSize: trainingSize, treeCount: forest.estimators.count)]
+
+        // Rows labelled so far (in order) and corrections so far, with keys so a row counts once.
+        var labelled: [(x: [Double], y: Int)] = []
+        var corrected: [(x: [Double], y: Int)] = []
+        var labelledKeys = Set<Int>(), correctedKeys = Set<Int>()
+
+        let roundCount: Int
+        switch source {
+        case let .stream(batches): roundCount = batches.count
+        case let .pool(_, n), let .repeated(_, n):
+            guard n >= 0 else { throw LearningError.invalidParameter("rounds (\(n)) must not be negative.") }
+            roundCount = n
+        }
+        var streamOffset = 0
+        for round in stride(from: 1, through: roundCount, by: 1) {
+            // The candidates of this round, each with a key unique over the run.
+            var candidates: [(key: Int, x: [Double], y: Int)] = []
+            switch source {
+            case let .stream(batches):
+                let batch = batches[round - 1]
+                candidates = (0..<batch.count).map { (streamOffset + $0, batch.features[$0], batch.labels[$0]) }
+                streamOffset += batch.count
+            case let .pool(rows, _):
+                candidates = (0..<rows.count).filter { !labelledKeys.contains($0) }.map { ($0, rows.features[$0], rows.labels[$0]) }
+            case let .repeated(rows, _):
+                candidates = (0..<rows.count).map { ($0, rows.features[$0], rows.labels[$0]) }
+            }
+            guard !candidates.isEmpty else { break }
+            let candidateX = candidates.map(\.x), candidateY = candidates.map(\.y)
+            let predictions = try forest.predict(candidateX)
+            let accuracyBefore = try accuracyScore(candidateY, predictions)
+            let picked = try pick(candidateX, forest: forest, rng: &rng)
+
+            var roundCorrections: [(x: [Double], y: Int)] = []
+            for i in picked {
+                let row = candidates[i]
+                if labelledKeys.insert(row.key).inserted { labelled.append((row.x, row.y)) }
+                if predictions[i] != row.y {
+                    roundCorrections.append((row.x, row.y))
+                    if correctedKeys.insert(row.key).inserted { corrected.append((row.x, row.y)) }
+                }
+            }
+
+            let initialRows = zip(initial.features, initial.labels).map { (x: $0, y: $1) }
+            var trainingRows: [(x: [Double], y: Int)]?
+            switch update {
+            case .refitOnFeedbackOnly:
+                trainingRows = roundCorrections.isEmpty ? nil : roundCorrections
+            case .retrainOnAll:
+                trainingRows = initialRows + labelled
+            case .retrainOnInitialPlusCorrections:
+                trainingRows = initialRows + corrected
+            case let .warmStart(k):
+                forest.nEstimators += k
+                trainingRows = initialRows + labelled
+            case let .recentWindow(n):
+                trainingRows = Array((initialRows + labelled).suffix(n))
+            }
+            if let rows = trainingRows {
+                try forest.fit(rows.map(\.x), rows.map(\.y))
+                trainingSize = rows.count
+            }
+
+            let correctedAccuracy = roundCorrections.isEmpty ? nil
+                : try accuracyScore(roundCorrections.map(\.y), forest.predict(roundCorrections.map(\.x)))
+            rounds.append(FeedbackRound(
+                round: round, queried: picked.count, labelledRows: labelled.count, corrections: roundCorrections.count,
+                accuracyBefore: accuracyBefore, accuracyAfter: try accuracyScore(candidateY, forest.predict(candidateX)),
+                correctedAccuracy: correctedAccuracy,
+                holdoutAccuracy: try accuracyScore(holdout.labels, forest.predict(holdout.features)),
+                trainingSize: trainingSize, treeCount: forest.estimators.count))
+        }
+        return FeedbackRun(update: update, query: query, seed: randomState, rounds: rounds)
+    }
+
+    /// Runs every combination of update strategy, query strategy and seed, in that nesting order.
+    ///
+    /// For each seed, `scenario(seed)` gives the data, and the model's and loop's `randomState` are set
+    /// to the seed, so one call tabulates strategies × seeds reproducibly.
+    public static func compare(updates: [UpdateStrategy], queries: [QueryStrategy] = [.all], seeds: [Int],
+                               model: RandomForestClassifier = RandomForestClassifier(nEstimators: 100, randomState: 0),
+                               scenario: (Int) throws -> (initial: Dataset, source: FeedbackSource, holdout: Dataset))
+        throws -> [FeedbackRun] {
+        var runs: [FeedbackRun] = []
+        for seed in seeds {
+            let data = try scenario(seed)
+            for update in updates {
+                for query in queries {
+                    var seeded = model
+                    seeded.randomState = seed
+                    let loop = FeedbackLoop(model: seeded, update: update, query: query, randomState: seed)
+                    runs.append(try loop.run(initial: data.initial, source: data.source, holdout: data.holdout))
+                }
+            }
+        }
+        return runs
+    }
+
+    /// The mean holdout accuracy per round for each (update, query) pair, in first-seen order.
+    public static func average(_ runs: [FeedbackRun]) -> [FeedbackAverage] {
+        var order: [FeedbackAverage] = []
+        for run in runs {
+            if let i = order.firstIndex(where: { $0.update == run.update && $0.query == run.query }) {
+                order[i].runs += 1
+            } else {
+                order.append(FeedbackAverage(update: run.update, query: run.query, runs: 1, holdoutAccuracy: []))
+            }
+        }
+        for i in order.indices {
+            let group = runs.filter { $0.update == order[i].update && $0.query == order[i].query }
+            let length = group.map(\.rounds.count).max() ?? 0
+            order[i].holdoutAccuracy = (0..<length).map { r in
+                let values = group.compactMap { r < $0.rounds.count ? $0.rounds[r].holdoutAccuracy : nil }
+                return values.reduce(0, +) / Double(max(values.count, 1))
+            }
+        }
+        return order
+    }
+
+    private func validate() throws {
+        switch update {
+        case let .warmStart(k) where k < 1:
+            throw LearningError.invalidParameter("warmStart treesPerRound (\(k)) must be at least 1.")
+        case let .recentWindow(n) where n < 1:
+            throw LearningError.invalidParameter("recentWindow rows (\(n)) must be at least 1.")
+        default: break
+        }
+        switch query {
+        case let .random(b) where b < 1, let .leastConfident(b) where b < 1:
+            throw LearningError.invalidParameter("The query budget (\(b)) must be at least 1.")
+        default: break
+        }
+    }
+
+    /// The candidate indices to label this round, ascending.
+    private func pick(_ x: [[Double]], forest: RandomForestClassifier, rng: inout NumPyRandom) throws -> [Int] {
+        switch query {
+        case .all:
+            return Array(x.indices)
+        case let .random(budget):
+            return rng.permutation(x.count).prefix(budget).sorted()
+        case let .leastConfident(budget):
+            let confidence = try forest.predictProba(x).map { $0.max() ?? 0 }
+            let ranked = x.indices.sorted { confidence[$0] != confidence[$1] ? confidence[$0] < confidence[$1] : $0 < $1 }
+            return ranked.prefix(budget).sorted()
+        }
+    }
+}
