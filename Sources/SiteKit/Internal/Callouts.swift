@@ -4,7 +4,7 @@ enum Callouts {
     static let kinds = ["note", "tip", "important", "warning", "caution"]
 
     static func apply(_ html: String) -> String {
-        guard html.contains("[!") else { return html }
+        guard html.containsBytes("[!") else { return html }
         let open = "<blockquote>", close = "</blockquote>"
         var result = ""
         result.reserveCapacity(html.utf8.count + 128)
@@ -34,8 +34,8 @@ enum Callouts {
     private static func nextTag(in text: Substring, open: String, close: String)
         -> (range: Range<Substring.Index>, isOpen: Bool)?
     {
-        let openRange = text.range(of: open)
-        let closeRange = text.range(of: close)
+        let openRange = text.byteRange(of: open)
+        let closeRange = text.byteRange(of: close)
         switch (openRange, closeRange) {
         case let (o?, c?): return o.lowerBound < c.lowerBound ? (o, true) : (c, false)
         case let (o?, nil): return (o, true)

@@ -246,11 +246,11 @@ struct SectionCollector {
         var rest = html[...]
         for heading in headings {
             let marker = "<a class=\"anchor\" id=\"\(heading.id)\""
-            guard let markerRange = rest.range(of: marker) else { continue }
-            let headingStart = rest[..<markerRange.lowerBound].range(of: "<h", options: .backwards)?.lowerBound ?? markerRange.lowerBound
+            guard let markerRange = rest.byteRange(of: marker) else { continue }
+            let headingStart = rest.lastByteRange(of: "<h", before: markerRange.lowerBound)?.lowerBound ?? markerRange.lowerBound
             append(String(rest[..<headingStart]))
             let after = rest[markerRange.upperBound...]
-            if let close = after.range(of: "</h") , let end = after[close.upperBound...].firstIndex(of: ">") {
+            if let close = after.byteRange(of: "</h"), let end = after[close.upperBound...].firstIndex(of: ">") {
                 rest = after[after.index(after: end)...]
             } else {
                 rest = after

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Code blocks: the wrapper with a copy button, and highlighting of ```swift blocks in rendered prose.
 enum CodeBlocks {
     /// A code block around already-escaped (or highlighted) HTML.
@@ -12,22 +10,22 @@ enum CodeBlocks {
 
     /// Wraps cmark's tables in a horizontally scrollable box (for phones).
     static func wrapTables(_ html: String) -> String {
-        html.replacingOccurrences(of: "<table>\n", with: "<div class=\"table-wrap\"><table>\n")
-            .replacingOccurrences(of: "</table>\n", with: "</table></div>\n")
+        html.replacingBytes("<table>\n", with: "<div class=\"table-wrap\"><table>\n")
+            .replacingBytes("</table>\n", with: "</table></div>\n")
     }
 
     /// Rewrites cmark's `<pre lang="…"><code>…</code></pre>` into code blocks; Swift ones are highlighted.
     static func decorate(_ html: String) -> String {
-        let html = html.contains("<table>") ? wrapTables(html) : html
-        guard html.contains("<pre") else { return html }
+        let html = html.containsBytes("<table>") ? wrapTables(html) : html
+        guard html.containsBytes("<pre") else { return html }
         var result = ""
         var rest = html[...]
-        while let start = rest.range(of: "<pre") {
-            guard let codeOpen = rest[start.upperBound...].range(of: "<code>"),
-                  let close = rest[codeOpen.upperBound...].range(of: "</code></pre>") else { break }
+        while let start = rest.byteRange(of: "<pre") {
+            guard let codeOpen = rest.byteRange(of: "<code>", from: start.upperBound),
+                  let close = rest.byteRange(of: "</code></pre>", from: codeOpen.upperBound) else { break }
             let attributes = rest[start.upperBound..<codeOpen.lowerBound]
             var language = ""
-            if let langStart = attributes.range(of: "lang=\"") {
+            if let langStart = attributes.byteRange(of: "lang=\"") {
                 language = String(attributes[langStart.upperBound...].prefix(while: { $0 != "\"" }))
             }
             let escaped = String(rest[codeOpen.upperBound..<close.lowerBound])

@@ -28,7 +28,7 @@ enum HTML {
 
     /// Undoes `escape` and cmark's entity output (`&amp; &lt; &gt; &quot; &#39;` and numeric references).
     static func unescape(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.utf8.contains(0x26) else { return text }
         var result = ""
         var index = text.startIndex
         while index < text.endIndex {
@@ -66,17 +66,23 @@ enum HTML {
     /// The text content of an HTML fragment: tags dropped, entities decoded, whitespace collapsed.
     static func plainText(_ html: String) -> String {
         var text = ""
+        text.reserveCapacity(html.utf8.count)
         var inTag = false
-        for character in html {
+        var pendingSpace = false
+        for scalar in html.unicodeScalars {
             if inTag {
-                if character == ">" { inTag = false; text.append(" ") }
-            } else if character == "<" {
+                if scalar == ">" { inTag = false; pendingSpace = true }
+            } else if scalar == "<" {
                 inTag = true
+            } else if scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" {
+                pendingSpace = true
             } else {
-                text.append(character)
+                if pendingSpace, !text.isEmpty { text.unicodeScalars.append(" ") }
+                pendingSpace = false
+                text.unicodeScalars.append(scalar)
             }
         }
-        return unescape(text).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return unescape(text)
     }
 }
 

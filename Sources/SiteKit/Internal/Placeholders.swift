@@ -8,7 +8,7 @@ enum Placeholders {
     static func substitute(_ markdown: String, values: [String: String], file: String, line firstLine: Int)
         throws(SiteError) -> String
     {
-        guard markdown.contains("{{") else { return markdown }
+        guard markdown.containsBytes("{{") else { return markdown }
         var output: [String] = []
         var fence: (character: Character, length: Int)?
         var lineNumber = firstLine

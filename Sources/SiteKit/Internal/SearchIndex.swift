@@ -30,7 +30,7 @@ struct SearchIndex: Codable, Sendable, Equatable {
     /// A script that sets `window.LOOPBOOK_SEARCH`, for pages opened from `file://` where fetch fails.
     func script(json: String) -> String {
         // A separate .js file, so "</script>" inside strings is harmless; U+2028/9 are escaped for older engines.
-        let safe = json.replacingOccurrences(of: "\u{2028}", with: "\\u2028").replacingOccurrences(of: "\u{2029}", with: "\\u2029")
+        let safe = json.replacingBytes("\u{2028}", with: "\\u2028").replacingBytes("\u{2029}", with: "\\u2029")
         return "window.LOOPBOOK_SEARCH=" + safe + ";\n"
     }
 }

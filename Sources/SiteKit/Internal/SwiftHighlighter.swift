@@ -67,7 +67,10 @@ enum SwiftHighlighter {
         }
 
         static func isIdentifierStart(_ scalar: Unicode.Scalar) -> Bool {
-            scalar == "_" || scalar.properties.isAlphabetic
+            if scalar.isASCII {
+                return scalar == "_" || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+            }
+            return scalar.properties.isAlphabetic
         }
 
         static func isIdentifierPart(_ scalar: Unicode.Scalar) -> Bool {
@@ -114,7 +117,8 @@ enum SwiftHighlighter {
                     // `.init`, `.self` and friends after a dot are members, but still keywords visually.
                     if SwiftHighlighter.keywords.contains(word) {
                         emit("k", from: start)
-                    } else if let first = word.unicodeScalars.first, first.properties.isUppercase {
+                    } else if let first = word.unicodeScalars.first,
+                              first.isASCII ? ("A"..."Z").contains(first) : first.properties.isUppercase {
                         emit("t", from: start)
                     }
                 case "(":
