@@ -28,8 +28,17 @@ final class OutputCollector {
     }
 
     func feed(_ chunk: UnsafeRawBufferPointer) {
-        pending.append(contentsOf: chunk)
+        pending.append(contentsOf: chunk.bindMemory(to: UInt8.self))
         process(final: false)
+    }
+
+    /// The index of the first `byte` in `pending[from...]` (memchr: fast even in debug builds).
+    private func find(_ byte: UInt8, from: Int) -> Int? {
+        guard from < pending.count else { return nil }
+        return pending.withUnsafeBufferPointer { buffer -> Int? in
+            guard let found = memchr(buffer.baseAddress! + from, Int32(byte), buffer.count - from) else { return nil }
+            return buffer.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
     }
 
     /// Call once the stream is closed: whatever is left is text.
@@ -51,7 +60,7 @@ final class OutputCollector {
         var start = 0
         let marker = Channel.marker
         while start < pending.count {
-            guard let found = pending[start...].firstIndex(of: marker) else {
+            guard let found = find(marker, from: start) else {
                 addText(pending[start...])
                 start = pending.count
                 break
@@ -72,7 +81,7 @@ final class OutputCollector {
                 start = found + 1
                 continue
             }
-            guard let newline = pending[(found + prefix.count)...].firstIndex(of: 0x0A) else {
+            guard let newline = find(0x0A, from: found + prefix.count) else {
                 if final {
                     addText(pending[found...])
                     start = pending.count
@@ -87,7 +96,7 @@ final class OutputCollector {
             }
             start = newline + 1
         }
-        pending.removeFirst(start)
+        if start >= pending.count { pending.removeAll(keepingCapacity: true) } else { pending.removeFirst(start) }
     }
 
     private func handle(_ envelope: Channel.Envelope, size: Int) {
@@ -117,7 +126,11 @@ final class OutputCollector {
             kept[currentStep] = used + bytes.count
             return
         }
-        var allowed = max(0, cap - used)
+        if used >= cap {
+            dropped[currentStep, default: 0] += bytes.count
+            return
+        }
+        var allowed = cap - used
         // Cut at a character boundary.
         while allowed > 0, allowed < bytes.count, bytes[bytes.startIndex + allowed] & 0xC0 == 0x80 { allowed -= 1 }
         text.append(contentsOf: bytes.prefix(allowed))

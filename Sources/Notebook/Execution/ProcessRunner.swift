@@ -143,7 +143,8 @@ enum ProcessRunner {
         var out: [UInt8] = [], err: [UInt8] = []
         let termination = try run(executable: executable, arguments: arguments, environment: environment,
                                   directory: directory, timeout: timeout,
-                                  onStdout: { out.append(contentsOf: $0) }, onStderr: { err.append(contentsOf: $0) })
+                                  onStdout: { out.append(contentsOf: $0.bindMemory(to: UInt8.self)) },
+                                  onStderr: { err.append(contentsOf: $0.bindMemory(to: UInt8.self)) })
         return (termination, out, err)
     }
 
