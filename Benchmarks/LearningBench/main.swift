@@ -1,17 +1,208 @@
+// learning-bench: fits and predicts random forests on scikit-learn's small data sets and a 20,000 × 20
+// synthetic set, and, where scikit-learn is installed, runs the same fits with it side by side.
+//
+//   swift run -c release learning-bench [--repeats 3] [--splits 5] [--python PATH] [--no-sklearn]
+//                                        [--fixtures DIR] [--datasets iris,wine,...]
+//
+// Run from the repository root. Accuracy is the mean over `splits` train/test splits
+// (trainTestSplit(testSize: 0.25, randomState: s), the same rows as scikit-learn's) with
+// RandomForestClassifier(nEstimators: 100, randomState: s); times are medians over `repeats` runs on split 0.
 import Foundation
 import Learning
 
-let data = try Datasets.classification(randomState: 0)
-let xTrain = Array(data.x[0..<15000]), yTrain = Array(data.y[0..<15000])
-let xTest = Array(data.x[15000...]), yTest = Array(data.y[15000...])
-for jobs in (CommandLine.arguments.count > 1 ? [1] : [1, nil]) as [Int?] {
-    var forest = RandomForestClassifier(nEstimators: 100, randomState: 0, nJobs: jobs)
-    let t0 = Date()
-    try forest.fit(xTrain, yTrain)
-    let t1 = Date()
-    let p = try forest.predict(xTest)
-    let t2 = Date()
-    let acc = Double(zip(p, yTest).filter { $0 == $1 }.count) / Double(p.count)
-    print(jobs as Any, "fit", t1.timeIntervalSince(t0), "predict", t2.timeIntervalSince(t1), "acc", acc,
-          "nodes", Double(forest.treeNodeCounts.reduce(0, +)) / 100, "depth", Double(forest.treeDepths.reduce(0, +)) / 100)
+struct Options {
+    var repeats = 3
+    var splits = 5
+    var trees = 100
+    var python: String?
+    var sklearn = true
+    var fixtures = "Tests/LearningTests/Fixtures/datasets"
+    var datasets = ["iris", "wine", "breast_cancer", "digits"]
+    var synthetic = true
+
+    init(_ arguments: [String]) throws {
+        var rest = arguments[...]
+        func value(_ flag: String) throws -> String {
+            guard let v = rest.popFirst() else { throw BenchError("\(flag) needs a value.") }
+            return v
+        }
+        func number(_ flag: String) throws -> Int {
+            let text = try value(flag)
+            guard let n = Int(text), n >= 1 else { throw BenchError("\(flag) needs a positive integer, not '\(text)'.") }
+            return n
+        }
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--repeats": repeats = try number(flag)
+            case "--splits": splits = try number(flag)
+            case "--trees": trees = try number(flag)
+            case "--python": python = try value(flag)
+            case "--no-sklearn": sklearn = false
+            case "--fixtures": fixtures = try value(flag)
+            case "--datasets": datasets = try value(flag).split(separator: ",").map(String.init)
+            case "--no-synthetic": synthetic = false
+            case "-h", "--help":
+                print("usage: learning-bench [--repeats N] [--splits N] [--trees N] [--python PATH] [--no-sklearn]"
+                      + " [--fixtures DIR] [--datasets a,b] [--no-synthetic]")
+                exit(0)
+            default: throw BenchError("Unknown option '\(flag)'; see --help.")
+            }
+        }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
+}
+
+struct Measured: Decodable {
+    var fit1: Double
+    var fitAll: Double
+    var predict: Double
+    var accuracy: Double
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    let mid = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+func benchSwift(_ data: Dataset, options: Options, splits: Int) throws -> Measured {
+    var accuracies: [Double] = []
+    for s in 0..<splits {
+        let split = try trainTestSplit(data.x, data.y, testSize: 0.25, randomState: s)
+        var forest = RandomForestClassifier(nEstimators: options.trees, randomState: s)
+        try forest.fit(split.xTrain, split.yTrain)
+        accuracies.append(try accuracyScore(split.yTest, forest.predict(split.xTest)))
+    }
+    let split = try trainTestSplit(data.x, data.y, testSize: 0.25, randomState: 0)
+    var serial = RandomForestClassifier(nEstimators: options.trees, randomState: 0, nJobs: 1)
+    var parallel = RandomForestClassifier(nEstimators: options.trees, randomState: 0)
+    var fit1: [Double] = [], fitAll: [Double] = [], predict: [Double] = []
+    for _ in 0..<options.repeats {
+        fit1.append(try seconds { try serial.fit(split.xTrain, split.yTrain) })
+        fitAll.append(try seconds { try parallel.fit(split.xTrain, split.yTrain) })
+        predict.append(try seconds { _ = try serial.predict(split.xTest) })
+    }
+    return Measured(fit1: median(fit1), fitAll: median(fitAll), predict: median(predict),
+                    accuracy: accuracies.reduce(0, +) / Double(accuracies.count))
+}
+
+/// The first Python that can import scikit-learn: --python, $LEARNING_BENCH_PYTHON, /work/venv-sk, .build/bench-venv.
+func findPython(_ options: Options) -> String? {
+    let candidates = [options.python, ProcessInfo.processInfo.environment["LEARNING_BENCH_PYTHON"],
+                      "/work/venv-sk/bin/python", ".build/bench-venv/bin/python"].compactMap { $0 }
+    for path in candidates where FileManager.default.isExecutableFile(atPath: path) {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: path)
+        probe.arguments = ["-c", "import sklearn"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        if (try? probe.run()) != nil {
+            probe.waitUntilExit()
+            if probe.terminationStatus == 0 { return path }
+        }
+    }
+    return nil
+}
+
+func runSklearn(python: String, options: Options, syntheticPath: String?) throws -> [String: Measured] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    var arguments = ["Benchmarks/learning_bench.py", "--fixtures", options.fixtures, "--repeats", "\(options.repeats)",
+                     "--splits", "\(options.splits)", "--trees", "\(options.trees)",
+                     "--datasets", options.datasets.joined(separator: ",")]
+    if let syntheticPath { arguments += ["--synthetic", syntheticPath] }
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()  // drains until the child exits
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw BenchError("Benchmarks/learning_bench.py exited with status \(process.terminationStatus).")
+    }
+    return try JSONDecoder().decode([String: Measured].self, from: output)
+}
+
+func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
+    let gap = String(repeating: " ", count: max(0, width - text.count))
+    return left ? text + gap : gap + text
+}
+
+func ms(_ value: Double) -> String { String(format: "%.0f ms", value * 1000) }
+func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.2f×", a / b) }
+func percent(_ value: Double) -> String { String(format: "%.2f", value * 100) }
+
+do {
+    let options = try Options(Array(CommandLine.arguments.dropFirst()))
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    var sets: [(name: String, data: Dataset)] = []
+    for name in options.datasets {
+        let table = try Table.readCSV("\(options.fixtures)/\(name).csv")
+        guard let labels = table.labels else { throw BenchError("\(name).csv has no 'target' column.") }
+        sets.append((name, Dataset(featureNames: table.columnNames, features: table.rows, labels: labels)))
+    }
+    var syntheticPath: String?
+    if options.synthetic {
+        let synthetic = try Datasets.classification(samples: 20_000, features: 20, randomState: 0)
+        sets.append(("synthetic", synthetic))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("learning-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("synthetic.csv").path
+        try Table(columnNames: synthetic.featureNames, rows: synthetic.x, labelName: "target", labels: synthetic.y)
+            .writeCSV(to: path)
+        syntheticPath = path
+    }
+    defer { if let syntheticPath { try? FileManager.default.removeItem(atPath: (syntheticPath as NSString).deletingLastPathComponent) } }
+
+    var swift: [String: Measured] = [:]
+    for set in sets {
+        FileHandle.standardError.write("[swift] \(set.name)\n".data(using: .utf8)!)
+        swift[set.name] = try benchSwift(set.data, options: options, splits: set.name == "synthetic" ? 1 : options.splits)
+    }
+    var sklearn: [String: Measured] = [:]
+    if options.sklearn {
+        if let python = findPython(options) {
+            FileHandle.standardError.write("[sklearn] \(python)\n".data(using: .utf8)!)
+            sklearn = try runSklearn(python: python, options: options, syntheticPath: syntheticPath)
+        } else {
+            FileHandle.standardError.write(
+                "note: no Python with scikit-learn found (try --python PATH); printing Swift numbers only.\n".data(using: .utf8)!)
+        }
+    }
+
+    print("Random forests, \(options.trees) trees; \(cores) cores; times are medians of \(options.repeats) runs on a 75/25 split;")
+    print("accuracy is the mean over \(options.splits) splits (1 for synthetic). Ratios are scikit-learn time / Swift time.")
+    print("")
+    var header = [pad("dataset", 14, left: true), pad("n × d", 12), pad("fit 1T", 9), pad("fit all", 9), pad("predict", 9),
+                  pad("acc %", 7)]
+    if !sklearn.isEmpty {
+        header += [pad("sk fit 1T", 10), pad("sk fit all", 10), pad("sk pred", 9), pad("sk acc %", 9),
+                   pad("fit 1T ×", 9), pad("fit all ×", 10), pad("sk1T/all", 9), pad("pred ×", 8), pad("Δacc", 6)]
+    }
+    print(header.joined(separator: " "))
+    for set in sets {
+        guard let s = swift[set.name] else { continue }
+        var row = [pad(set.name, 14, left: true), pad("\(set.data.count) × \(set.data.x.first?.count ?? 0)", 12),
+                   pad(ms(s.fit1), 9), pad(ms(s.fitAll), 9), pad(ms(s.predict), 9), pad(percent(s.accuracy), 7)]
+        if let k = sklearn[set.name] {
+            row += [pad(ms(k.fit1), 10), pad(ms(k.fitAll), 10), pad(ms(k.predict), 9), pad(percent(k.accuracy), 9),
+                    pad(ratio(k.fit1, s.fit1), 9), pad(ratio(k.fitAll, s.fitAll), 10), pad(ratio(k.fit1, s.fitAll), 9),
+                    pad(ratio(k.predict, s.predict), 8),
+                    pad(String(format: "%+.2f", (s.accuracy - k.accuracy) * 100), 6)]
+        }
+        print(row.joined(separator: " "))
+    }
+} catch {
+    FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
+    exit(1)
 }

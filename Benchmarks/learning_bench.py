@@ -1,0 +1,71 @@
+"""scikit-learn's side of `learning-bench`: the same fits, timed the same way, printed as JSON.
+
+Called by the Swift benchmark (Benchmarks/LearningBench/main.swift); run it by hand with
+  python Benchmarks/learning_bench.py --fixtures Tests/LearningTests/Fixtures/datasets \
+      --synthetic /tmp/synthetic.csv --repeats 3 --splits 5
+Each data set is split with train_test_split(test_size=0.25, random_state=s) for s in 0..splits-1; accuracy
+is the mean over those splits with RandomForestClassifier(n_estimators=100, random_state=s). Times are
+medians over `repeats` fits on split 0: n_jobs=1, n_jobs=-1, and predict with n_jobs=1.
+"""
+import argparse
+import json
+import os
+import statistics
+import time
+
+import numpy as np
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import train_test_split
+
+
+def load(path):
+    data = np.loadtxt(path, delimiter=",", skiprows=1)
+    return data[:, :-1], data[:, -1].astype(int)
+
+
+def median_time(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench(x, y, repeats, splits, trees):
+    accuracies = []
+    for s in range(splits):
+        xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.25, random_state=s)
+        model = RandomForestClassifier(n_estimators=trees, random_state=s, n_jobs=1).fit(xtr, ytr)
+        accuracies.append(float((model.predict(xte) == yte).mean()))
+    xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.25, random_state=0)
+    serial = RandomForestClassifier(n_estimators=trees, random_state=0, n_jobs=1)
+    parallel = RandomForestClassifier(n_estimators=trees, random_state=0, n_jobs=-1)
+    fit1 = median_time(lambda: serial.fit(xtr, ytr), repeats)
+    fit_all = median_time(lambda: parallel.fit(xtr, ytr), repeats)
+    predict = median_time(lambda: serial.predict(xte), repeats)
+    return {"fit1": fit1, "fitAll": fit_all, "predict": predict, "accuracy": statistics.mean(accuracies),
+            "accuracies": accuracies}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fixtures", required=True)
+    parser.add_argument("--synthetic")
+    parser.add_argument("--datasets", default="iris,wine,breast_cancer,digits")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--splits", type=int, default=5)
+    parser.add_argument("--trees", type=int, default=100)
+    args = parser.parse_args()
+    results = {}
+    for name in [n for n in args.datasets.split(",") if n]:
+        x, y = load(os.path.join(args.fixtures, name + ".csv"))
+        results[name] = bench(x, y, args.repeats, args.splits, args.trees)
+    if args.synthetic:
+        x, y = load(args.synthetic)
+        results["synthetic"] = bench(x, y, args.repeats, 1, args.trees)
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
