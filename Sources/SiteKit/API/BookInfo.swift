@@ -4,12 +4,15 @@ public struct BookInfo: Sendable, Equatable {
     public var title: String
     /// An optional line under the title on the index page.
     public var subtitle: String?
+    /// Optional author line on the index page.
+    public var author: String?
     /// Optional Markdown shown on the index page above the chapter list.
     public var introduction: String?
 
-    public init(title: String, subtitle: String? = nil, introduction: String? = nil) {
+    public init(title: String, subtitle: String? = nil, author: String? = nil, introduction: String? = nil) {
         self.title = title
         self.subtitle = subtitle
+        self.author = author
         self.introduction = introduction
     }
 }

@@ -143,6 +143,11 @@ pre code { font-size: inherit; }
 .downloads-title { margin: 0 0 0.3rem; font-weight: 650; }
 .downloads ul { margin: 0; padding-left: 1.1rem; }
 
+/* Figures and diagrams written in the chapters */
+figure { margin: 1.5rem 0; }
+figure > svg, figure > img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
+figure.diagram figcaption, figure > figcaption { margin-top: 0.5rem; font-size: 0.9rem; color: var(--fg-muted); text-align: center; }
+
 /* Tables */
 .table-wrap { overflow-x: auto; margin: 0 0 1.1rem; }
 .outputs .table-wrap { margin: 0; }
@@ -172,7 +177,7 @@ tbody tr:hover { background: var(--bg-soft); }
 
 /* Charts */
 .chart { margin: 0; padding: 0.8rem 1rem 0.6rem; border: 1px solid var(--border); border-radius: 10px; background: var(--bg-raised); }
-.chart figcaption { font-weight: 650; font-size: 0.95rem; margin-bottom: 0.4rem; }
+.chart figcaption { margin: 0 0 0.4rem; font-weight: 650; font-size: 0.95rem; color: var(--fg); text-align: left; }
 .chart-svg { display: block; max-width: 100%; height: auto; margin: 0 auto; font-family: var(--font); }
 .chart-svg text { fill: var(--fg-muted); font-size: 12px; }
 .chart-svg .legend { fill: var(--fg); }
@@ -217,6 +222,7 @@ tbody tr:hover { background: var(--bg-soft); }
 .hero { margin: 1.5rem 0 2rem; }
 .hero h1 { font-size: 2.6rem; margin-bottom: 0.5rem; }
 .subtitle { font-size: 1.25rem; color: var(--fg-muted); margin: 0; }
+.author { margin: 0.75rem 0 0; font-size: 0.95rem; color: var(--fg-muted); }
 .contents-title { margin-top: 2rem; }
 .contents { list-style: none; padding: 0; display: grid; gap: 0.6rem; }
 .contents li + li { margin-top: 0; }

@@ -8,6 +8,7 @@ struct IndexPage {
         let book = layout.book
         var main = "<article class=\"home-body\">\n<header class=\"hero\">\n<h1>\(HTML.escape(book.title))</h1>\n"
         if let subtitle = book.subtitle { main += "<p class=\"subtitle\">\(HTML.escape(subtitle))</p>\n" }
+        if let author = book.author { main += "<p class=\"author\">\(HTML.escape(author))</p>\n" }
         main += "</header>\n"
         if let introduction = book.introduction {
             main += CodeBlocks.decorate(Callouts.apply(Markdown.render(introduction, reservedIDs: Layout.reservedIDs).html))

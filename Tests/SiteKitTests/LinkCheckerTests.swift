@@ -1,0 +1,24 @@
+import Testing
+@testable import SiteKit
+
+/// Internal links and anchors in a rendered site.
+@Suite struct LinkCheckerTests {
+    @Test func fixtureBookHasNoBrokenLinks() throws {
+        let files = try SiteRenderer(book: FixtureBook.info).render(FixtureBook.chapters)
+        #expect(LinkChecker.problems(in: files) == [])
+    }
+
+    @Test func reportsMissingPagesAndAnchors() {
+        var files = SiteFiles()
+        files.set("a.html", text: ##"<h2 id="x">X</h2><a href="b.html">b</a><a href="a.html#x">ok</a><a href="#y">y</a>"##
+            + ##"<a href="https://example.com/">ext</a><a href="mailto:a@b.c">mail</a><a href="c.html#z">c</a>"##
+            + ##"<a href="files/one%20two.csv">file</a>"##)
+        files.set("c.html", text: #"<p id="w">"#)
+        files.set("files/one two.csv", text: "1")
+        #expect(LinkChecker.problems(in: files).map(\.description) == [
+            "a.html: the link 'b.html' points to 'b.html', which the site does not have.",
+            "a.html: the link '#y' points to the anchor '#y', which 'a.html' does not have.",
+            "a.html: the link 'c.html#z' points to the anchor '#z', which 'c.html' does not have.",
+        ])
+    }
+}
