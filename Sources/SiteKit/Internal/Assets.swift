@@ -256,6 +256,10 @@ tbody tr:hover { background: var(--bg-soft); }
   .pager a { max-width: none; }
   .pager .next { margin-left: 0; }
 }
+@media (max-width: 600px) {
+  .chart { padding: 0.6rem 0.5rem 0.5rem; overflow-x: auto; }
+  .chart-svg[width="600"] { min-width: 500px; }
+}
 @media (prefers-reduced-motion: reduce) { .sidebar { transition: none; } }
 
 /* Print: the article only, black on white */
