@@ -161,7 +161,7 @@ tbody tr:hover { background: var(--bg-soft); }
 /* Metrics */
 .metrics { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 0.75rem; }
 .metric { margin: 0; min-width: 9rem; padding: 0.7rem 1rem; border: 1px solid var(--border); border-radius: 10px; background: var(--bg-soft); }
-.metric figcaption { font-size: 0.78rem; color: var(--fg-muted); font-weight: 600; letter-spacing: 0.03em; }
+.metric figcaption { margin: 0; text-align: left; font-size: 0.78rem; color: var(--fg-muted); font-weight: 600; letter-spacing: 0.03em; }
 .metric-value { margin: 0.1rem 0 0; font-size: 1.6rem; font-weight: 700; font-variant-numeric: tabular-nums; line-height: 1.2; }
 .metric-detail { margin: 0.2rem 0 0; font-size: 0.8rem; color: var(--fg-muted); }
 
