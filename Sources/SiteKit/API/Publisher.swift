@@ -121,8 +121,13 @@ public enum Publisher {
               let existing = FileManager.default.contents(atPath: old), existing.elementsEqual(bytes)
         else { return false }
         if link(old, target) == 0 { return true }
+        // No hard links here (another file system, or not permitted): copy, keeping the modification time.
         try write(bytes, to: target)
+        #if os(Linux)
         var times = [info.st_atim, info.st_mtim]
+        #else
+        var times = [info.st_atimespec, info.st_mtimespec]
+        #endif
         _ = utimensat(AT_FDCWD, target, &times, 0)
         return true
     }
@@ -135,7 +140,7 @@ public enum Publisher {
         defer { close(descriptor) }
         var offset = 0
         while offset < bytes.count {
-            let count = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            let count = bytes[offset...].withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw .publishFailed(path: path, reason: "writing failed (\(errorText()))")
@@ -210,6 +215,12 @@ public enum Publisher {
         String(cString: strerror(errno))
     }
 }
+
+#if canImport(Glibc)
+private let systemWrite = Glibc.write
+#else
+private let systemWrite = Darwin.write
+#endif
 
 extension String {
     fileprivate func trimmingTrailingSlashes() -> String {
