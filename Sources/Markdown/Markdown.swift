@@ -153,13 +153,13 @@ public enum Markdown {
                 cmark_parser_attach_syntax_extension(parser, syntaxExtension)
             }
         }
-        var bytes = Array(source.utf8)
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
+        let bytes = Array(source.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+            base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
                 cmark_parser_feed(parser, pointer, buffer.count)
             }
         }
-        if bytes.isEmpty { bytes = [] }
         let document = cmark_parser_finish(parser)!
         defer { cmark_node_free(document) }
         return body(document, parser)
