@@ -156,5 +156,10 @@ import Testing
         try forest.fit([[1], [2]], [0, 1])
         #expect(throws: LearningError.featureCountMismatch(expected: 1, got: 2)) { try forest.predict([[1, 2]]) }
         #expect(throws: LearningError.self) { try forest.predict([[Double.infinity]]) }
+        var badSeed = RandomForestClassifier(nEstimators: 2, randomState: 1 << 33)
+        #expect(throws: LearningError.invalidParameter(
+            "The random seed (8589934592) must be between 0 and 4294967295, as numpy requires.")) {
+            try badSeed.fit([[1], [2]], [0, 1])
+        }
     }
 }

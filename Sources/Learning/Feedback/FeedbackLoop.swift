@@ -9,7 +9,8 @@ public enum UpdateStrategy: Sendable, Hashable, CustomStringConvertible {
     /// not added).
     case retrainOnInitialPlusCorrections
     /// Keep the trees and add this many new ones, grown on the initial data plus every row labelled so
-    /// far (scikit-learn's `warm_start`). The old trees never see the new rows.
+    /// far (scikit-learn's `warm_start`). The old trees never see the new rows. Like scikit-learn, it
+    /// needs the same classes in every fit, so a class first seen in feedback makes `run` throw.
     case warmStart(treesPerRound: Int)
     /// Retrain from scratch on the most recent rows only: the initial data followed by the labelled rows
     /// in the order they came, of which the last `rows` are kept. Lets a model follow drift.
@@ -48,7 +49,8 @@ public enum QueryStrategy: Sendable, Hashable, CustomStringConvertible {
 public enum FeedbackSource: Sendable, Equatable {
     /// A stream: round `i` sees batch `i` (new rows every round).
     case stream([Dataset])
-    /// A pool of unlabelled rows: each round picks from the rows not yet labelled.
+    /// A pool of unlabelled rows: each round picks from the rows not yet labelled; the loop stops early
+    /// when the pool runs out.
     case pool(Dataset, rounds: Int)
     /// The same rows every round, as the tutorial re-checks its test set; a row is labelled once but
     /// can be found wrong again.

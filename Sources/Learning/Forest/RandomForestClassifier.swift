@@ -100,7 +100,11 @@ public struct RandomForestClassifier: Sendable, Equatable {
         }
         let masterSeed: UInt32
         if let randomState {
-            masterSeed = try NumPyRandom(seed: randomState).seedValue(randomState)
+            guard randomState >= 0, randomState <= Int(UInt32.max) else {
+                throw LearningError.invalidParameter(
+                    "The random seed (\(randomState)) must be between 0 and 4294967295, as numpy requires.")
+            }
+            masterSeed = UInt32(randomState)
         } else {
             masterSeed = seedUsed ?? UInt32.random(in: 0...UInt32.max)
         }
@@ -232,9 +236,4 @@ public struct RandomForestClassifier: Sendable, Equatable {
     public var treeLeafCounts: [Int] { estimators.map(\.leafCount) }
     /// Each tree's number of nodes.
     public var treeNodeCounts: [Int] { estimators.map(\.nodeCount) }
-}
-
-extension NumPyRandom {
-    /// The validated 32-bit form of an `Int` seed (throws like `init(seed:)` for out-of-range seeds).
-    fileprivate func seedValue(_ seed: Int) throws -> UInt32 { UInt32(seed) }
 }
