@@ -1,0 +1,66 @@
+import ArgumentParser
+import Notebook
+
+/// Options that decide how chapters run; shared by `build`, `serve` and `check`.
+public struct RunOptions: ParsableArguments, Sendable {
+    @Option(name: [.short, .long], help: ArgumentHelp("How many chapters compile and run at once (default: the number of cores).", valueName: "n"))
+    public var jobs: Int?
+
+    @Flag(name: .long, help: "Ignore cached results and run every chapter.")
+    public var force = false
+
+    @Flag(name: .long, help: "Keep running the other chapters after one fails, to see every error at once.")
+    public var keepGoing = false
+
+    public init() {}
+
+    public func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs).") }
+    }
+
+    func notebookOptions(chapters: [String]? = nil) -> NotebookOptions {
+        NotebookOptions(force: force, keepGoing: keepGoing, jobs: jobs, chapters: chapters)
+    }
+}
+
+/// `loopbook build`: run every chapter and write the site.
+public struct BuildCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Run the book's chapters and write the site.",
+        discussion: """
+            Each chapter's steps are compiled and run (or taken from the cache when nothing they depend \
+            on changed), then every page is rendered and the site folder is replaced atomically, rewriting \
+            only files whose bytes changed. One line per chapter says whether it was cached, why it ran, or \
+            that it failed. A failed build prints each error as 'error: <file>:<line>: <sentence>', exits \
+            with a non-zero status, and leaves the site folder exactly as it was.
+
+            Timings are written to .loopbook/last-build.json, never into the pages.
+
+            Naming chapters (by slug like 03-data or by number like 3) runs only those and what they \
+            depend on, to check them quickly; the site is then left alone.
+            """)
+
+    @OptionGroup public var project: ProjectOptions
+    @OptionGroup public var run: RunOptions
+
+    @Argument(help: ArgumentHelp("Only these chapters (slug or number), and the chapters they depend on.", valueName: "chapter"))
+    public var chapters: [String] = []
+
+    public init() {}
+
+    public func run() async throws {
+        try await perform(console: .standard)
+    }
+
+    /// Builds with output on `console`; throws `ExitCode.failure` after printing the errors.
+    public func perform(console: Console) async throws {
+        let builder = SiteBuilder(layout: project.layout,
+                                  options: run.notebookOptions(chapters: chapters.isEmpty ? nil : chapters),
+                                  console: console)
+        let outcome = await builder.build()
+        for error in outcome.errors { console.error(error) }
+        console.progress(builder.summary(of: outcome, publishing: true))
+        if !outcome.succeeded { throw ExitCode.failure }
+    }
+}

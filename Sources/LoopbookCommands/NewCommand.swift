@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+
+/// `loopbook new "Title"`: start a chapter with the next number.
+public struct NewCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "new",
+        abstract: "Start a new chapter with the next free number.",
+        discussion: """
+            Writes Content/NN-slug.md, where NN is one more than the highest chapter number and the slug \
+            comes from the title, with front matter, a "What you will learn" opening, one example step and \
+            a "Try it" section. An existing file is never overwritten.
+            """)
+
+    @OptionGroup public var project: ProjectOptions
+
+    @Argument(help: ArgumentHelp("The chapter's title, e.g. \"Measuring drift\".", valueName: "title"))
+    public var title: String
+
+    public init() {}
+
+    public func run() async throws {
+        try await perform(console: .standard)
+    }
+
+    public func perform(console: Console) async throws {
+        let layout = project.layout
+        do {
+            let file = try ChapterTemplate.create(title: title, in: layout.content)
+            console.print(layout.display(file))
+        } catch {
+            console.error("\(error)".replacingOccurrences(of: layout.root.path + "/", with: ""))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Why a new chapter could not be created.
+public enum NewChapterError: Error, Equatable, CustomStringConvertible {
+    case emptySlug(title: String)
+    case exists(path: String)
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .emptySlug(title):
+            "The title '\(title)' has no letters or digits to make a file name from; use a title like \"Measuring drift\"."
+        case let .exists(path):
+            "\(path) already exists; choose another title or remove the file."
+        case let .cannotWrite(path, reason):
+            "\(path) could not be written: \(reason)."
+        }
+    }
+}
+
+/// The skeleton of a new chapter and where it goes.
+public enum ChapterTemplate {
+    /// "Measuring drift!" → "measuring-drift": lower-case ASCII letters and digits, other runs become one dash.
+    public static func slug(for title: String) -> String {
+        var result = ""
+        var pendingDash = false
+        for scalar in title.lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                if pendingDash, !result.isEmpty { result += "-" }
+                pendingDash = false
+                result.unicodeScalars.append(scalar)
+            } else {
+                pendingDash = true
+            }
+        }
+        if result.count > 48 {
+            result = String(result.prefix(48))
+            while result.hasSuffix("-") { result.removeLast() }
+        }
+        return result
+    }
+
+    /// One more than the highest `NN-` prefix among the `.md` files in `content` (1 when there are none).
+    public static func nextNumber(in content: URL) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: content.path)) ?? []
+        let numbers = names.filter { $0.hasSuffix(".md") }.compactMap { name in
+            Int(name.prefix { $0.isASCII && $0.isNumber })
+        }
+        return (numbers.max() ?? 0) + 1
+    }
+
+    /// The chapter's Markdown.
+    public static func text(title: String) -> String {
+        let quoted = "\"" + title.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return """
+            ---
+            title: \(quoted)
+            summary: One sentence on what this chapter shows.
+            ---
+
+            # \(title)
+
+            What you will learn:
+
+            - the first idea of this chapter;
+            - how to see it in numbers.
+
+            ## A first step
+
+            Every `swift` code block is a step: it runs when the book is built, and its output appears below it.
+
+            ```swift
+            let values = [3.0, 1.0, 4.0, 1.0, 5.0]
+            let mean = values.reduce(0, +) / Double(values.count)
+            print("mean:", mean)
+            ```
+
+            ## Try it
+
+            Change the values above, run `loopbook build` (or keep `loopbook serve` open), and watch the
+            output change.
+
+            """
+    }
+
+    /// Writes the skeleton as `content/NN-slug.md` and returns its URL; never overwrites a file.
+    public static func create(title: String, in content: URL) throws(NewChapterError) -> URL {
+        let slug = slug(for: title)
+        guard !slug.isEmpty else { throw .emptySlug(title: title) }
+        let number = nextNumber(in: content)
+        let name = (number < 10 ? "0\(number)" : "\(number)") + "-" + slug + ".md"
+        let file = content.appendingPathComponent(name)
+        do {
+            try FileManager.default.createDirectory(at: content, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotWrite(path: content.path, reason: error.localizedDescription)
+        }
+        // O_EXCL: refuse to overwrite, even if the file appeared after we looked.
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { throw .exists(path: file.path) }
+            throw .cannotWrite(path: file.path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        let bytes = Array(text(title: title).utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count else {
+            throw .cannotWrite(path: file.path, reason: String(cString: strerror(errno)))
+        }
+        return file
+    }
+}
