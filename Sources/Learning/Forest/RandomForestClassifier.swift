@@ -199,8 +199,9 @@ public struct RandomForestClassifier: Sendable, Equatable {
                     for tree in trees {
                         tree.walk.withUnsafeBufferPointer { walk in
                             tree.nodeProbabilities.withUnsafeBufferPointer { probabilities in
+                                let nodes = walk.baseAddress!, base = block.baseAddress!
                                 for i in 0..<rows {
-                                    let leaf = DecisionTree.leafIndex(walk: walk.baseAddress!, row: block.baseAddress! + i * width)
+                                    let leaf = DecisionTree.leafIndex(walk: nodes, row: base + i * width)
                                     for c in 0..<k { sums[i * k + c] += probabilities[leaf * k + c] }
                                 }
                             }
