@@ -42,3 +42,14 @@ public struct Loopbook: AsyncParsableCommand {
         }
     }
 }
+
+/// A subcommand that can run with its output captured (tests call `perform(console:)` in-process).
+public protocol AsyncParsableCommandWithConsole: AsyncParsableCommand {
+    func perform(console: Console) async throws
+}
+
+extension BuildCommand: AsyncParsableCommandWithConsole {}
+extension ServeCommand: AsyncParsableCommandWithConsole {}
+extension CheckCommand: AsyncParsableCommandWithConsole {}
+extension CleanCommand: AsyncParsableCommandWithConsole {}
+extension NewCommand: AsyncParsableCommandWithConsole {}

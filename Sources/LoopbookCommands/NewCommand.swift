@@ -118,11 +118,12 @@ public enum ChapterTemplate {
             """
     }
 
-    /// Writes the skeleton as `content/NN-slug.md` and returns its URL; never overwrites a file.
-    public static func create(title: String, in content: URL) throws(NewChapterError) -> URL {
+    /// Writes the skeleton as `content/NN-slug.md` (NN defaults to the next number) and returns its URL;
+    /// never overwrites a file.
+    public static func create(title: String, in content: URL, number: Int? = nil) throws(NewChapterError) -> URL {
         let slug = slug(for: title)
         guard !slug.isEmpty else { throw .emptySlug(title: title) }
-        let number = nextNumber(in: content)
+        let number = number ?? nextNumber(in: content)
         let name = (number < 10 ? "0\(number)" : "\(number)") + "-" + slug + ".md"
         let file = content.appendingPathComponent(name)
         do {
