@@ -92,7 +92,8 @@ do {
     func line(_ name: String, _ values: [Double], target: Double?) -> String {
         let range = String(format: "%.3f–%.3f", values.min() ?? 0, values.max() ?? 0)
         let targetText = target.map { String(format: "target ≤ %.1f s (%@)", $0, median(values) <= $0 ? "met" : "missed") } ?? ""
-        return String(format: "%-16@ median %.3f s  range %@ s  %@", name as NSString, median(values), range as NSString, targetText as NSString)
+        let label = name.padding(toLength: 16, withPad: " ", startingAt: 0)
+        return label + String(format: "median %.3f s  range ", median(values)) + range + " s  " + targetText
     }
     print("8-chapter book, \(runs) runs, \(ProcessInfo.processInfo.activeProcessorCount) cores")
     print(line("cold build", cold, target: nil))

@@ -114,6 +114,18 @@ import Testing
         #expect(statuses(try await project.run()) == ["01-data: cached", "02-use: cached", "03-alone: cached"])
     }
 
+    @Test func concurrentBuildsOfOneProjectTakeTurns() async throws {
+        let project = try TestProject(Self.book)
+        defer { project.remove() }
+        async let first = project.run()
+        async let second = project.run()
+        let reports = try await [first, second]
+        #expect(reports.allSatisfy { $0.succeeded })
+        #expect(try encode(reports[0]) == encode(reports[1]))
+        let cachedRuns = reports.filter { $0.outcomes.allSatisfy { $0.status == .cached } }
+        #expect(cachedRuns.count == 1, "The build that waited finds everything cached.")
+    }
+
     @Test func repeatedBuildsAreByteIdentical() async throws {
         let project = try TestProject(fixture: "basic")
         defer { project.remove() }

@@ -43,6 +43,11 @@ struct BuildDriver: Sendable {
         } catch {
             throw NotebookError.io(path: cacheDirectory.path, message: "the cache folder could not be created: \(error.localizedDescription)")
         }
+        let lock = try await CacheLock.acquire(in: cacheDirectory)
+        // Scratch folders left by a build that was killed half-way; results are only ever renamed into place.
+        for scratch in ["tmp", "work", "build"] {
+            try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent(scratch))
+        }
         let memo = cacheDirectory.appendingPathComponent("memo")
         let toolchain = try Toolchain.locate(explicit: options.compiler, memoDirectory: memo)
         let library = try RuntimeLibrary.locate(explicit: options.libraryDirectory, memoDirectory: memo)
@@ -87,7 +92,10 @@ struct BuildDriver: Sendable {
             outcomes.append(finished.outcome)
             if options.keepGoing || diagnostics.isEmpty { diagnostics += finished.diagnostics }
         }
-        try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent("tmp"))
+        for scratch in ["tmp", "work", "build"] {
+            try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent(scratch))
+        }
+        withExtendedLifetime(lock) {}
         return NotebookReport(book: book, chapters: executed, outcomes: outcomes, diagnostics: diagnostics)
     }
 
@@ -95,16 +103,6 @@ struct BuildDriver: Sendable {
                        slots: JobSlots, toolchain: Toolchain, library: RuntimeLibrary,
                        dataDirectory: URL?) async -> Finished {
         let options = notebook.options
-        var dependencyFiles: [Artifact] = []
-        for slug in chapter.dependsOn {
-            let dependency = await board.wait(for: slug)
-            guard let result = dependency.executed, result.status != .failed else {
-                let reason = "dependency \(slug) failed"
-                progress(.skipped(chapter: chapter.slug, reason: reason))
-                return skipped(chapter, reason: reason, keepResult: options.keepGoing)
-            }
-            dependencyFiles += result.result.artifacts
-        }
         let key = components.key
         if !options.force, let result = cache.load(key: key, chapter: chapter) {
             progress(.cached(chapter: chapter.slug))
@@ -121,9 +119,26 @@ struct BuildDriver: Sendable {
         progress(.started(chapter: chapter.slug, reason: reason))
         let executor = ChapterExecutor(chapter: chapter, toolchain: toolchain, library: library,
                                        cacheDirectory: notebook.cacheDirectory, dataDirectory: dataDirectory,
-                                       dependencyFiles: dependencyFiles, outputCap: options.outputCap,
+                                       dependencyFiles: [], outputCap: options.outputCap,
                                        moduleCacheDirectory: options.moduleCacheDirectory, slots: slots)
-        let run = await executor.execute()
+        let failedDependency = Locked<String?>(nil)
+        let dependencies = chapter.dependsOn
+        guard let run = await executor.execute(dependencies: {
+            var files: [Artifact] = []
+            for slug in dependencies {
+                let dependency = await board.wait(for: slug)
+                guard let result = dependency.executed, result.status != .failed else {
+                    failedDependency.set(slug)
+                    return nil
+                }
+                files += result.result.artifacts
+            }
+            return files
+        }) else {
+            let reason = "dependency \(failedDependency.get() ?? "?") failed"
+            progress(.skipped(chapter: chapter.slug, reason: reason))
+            return skipped(chapter, reason: reason, keepResult: options.keepGoing)
+        }
         progress(.finished(chapter: chapter.slug, failed: run.failed, seconds: run.compileSeconds + run.runSeconds))
         if run.failed {
             return Finished(executed: ExecutedChapter(chapter: chapter, result: run.result, status: .failed),
@@ -190,4 +205,13 @@ struct BuildDriver: Sendable {
         }
         return hasher.finalize().hex
     }
+}
+
+/// A value shared between tasks under a lock.
+final class Locked<Value: Sendable>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func get() -> Value { lock.withLock { value } }
+    func set(_ newValue: Value) { lock.withLock { value = newValue } }
 }

@@ -17,22 +17,28 @@ struct ChapterRun: Sendable {
 /// Limits how many compilers and chapter programs run at once.
 actor JobSlots {
     private var free: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Waiting runs go before waiting compiles: a chapter others wait for should not queue behind their compiles.
+    private var waitingRuns: [CheckedContinuation<Void, Never>] = []
+    private var waitingCompiles: [CheckedContinuation<Void, Never>] = []
 
     init(_ count: Int) { free = max(1, count) }
 
-    func acquire() async {
+    func acquire(urgent: Bool) async {
         if free > 0 { free -= 1; return }
-        await withCheckedContinuation { waiting.append($0) }
+        await withCheckedContinuation { continuation in
+            if urgent { waitingRuns.append(continuation) } else { waitingCompiles.append(continuation) }
+        }
     }
 
     func release() {
-        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+        if !waitingRuns.isEmpty { waitingRuns.removeFirst().resume() }
+        else if !waitingCompiles.isEmpty { waitingCompiles.removeFirst().resume() }
+        else { free += 1 }
     }
 
     /// Runs blocking `work` on a thread outside the cooperative pool while holding a slot.
-    func withSlot<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        await acquire()
+    func withSlot<T: Sendable>(urgent: Bool = false, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        await acquire(urgent: urgent)
         defer { release() }
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
@@ -71,10 +77,16 @@ struct ChapterExecutor: Sendable {
         var seconds: Double
     }
 
-    func execute() async -> ChapterRun {
+    /// Compiles, then waits for `dependencies` (the files the chapters this one depends on wrote; nil
+    /// when one of them failed, and then this returns nil too), then runs.
+    ///
+    /// Compiling does not need the dependencies' files, so it overlaps with their runs.
+    func execute(dependencies: @Sendable () async -> [Artifact]?) async -> ChapterRun? {
         let runnable = chapter.steps.filter { !$0.flags.norun }
-        var results = chapter.steps.map { StepResult(index: $0.index) }
-        var diagnostics: [Diagnostic] = []
+        if runnable.isEmpty {
+            return ChapterRun(result: ChapterResult(steps: chapter.steps.map { StepResult(index: $0.index) }),
+                              diagnostics: [], compileSeconds: 0, runSeconds: 0)
+        }
         let expectErrorSteps = runnable.filter(\.flags.expectError)
         let scratch = cacheDirectory.appendingPathComponent("build").appendingPathComponent("\(chapter.slug)-\(Self.nonce())")
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -100,6 +112,17 @@ struct ChapterExecutor: Sendable {
             for await (name, outcome) in group { compiled[name] = outcome }
         }
         let compileSeconds = Self.seconds(since: compileStart)
+        guard let files = await dependencies() else { return nil }
+        var executor = self
+        executor.dependencyFiles = files
+        return await executor.finish(compiled: compiled, compileSeconds: compileSeconds)
+    }
+
+    private func finish(compiled: [String: Compiled], compileSeconds: Double) async -> ChapterRun {
+        let runnable = chapter.steps.filter { !$0.flags.norun }
+        var results = chapter.steps.map { StepResult(index: $0.index) }
+        var diagnostics: [Diagnostic] = []
+        let expectErrorSteps = runnable.filter(\.flags.expectError)
         var runSeconds = 0.0
 
         switch compiled["main"] {
@@ -247,7 +270,7 @@ struct ChapterExecutor: Sendable {
         let work = cacheDirectory.appendingPathComponent("work").appendingPathComponent("\(chapter.slug)-\(Self.nonce())")
         let start = DispatchTime.now().uptimeNanoseconds
         do {
-            return try await slots.withSlot {
+            return try await slots.withSlot(urgent: true) {
                 defer { try? FileManager.default.removeItem(at: work) }
                 let manager = FileManager.default
                 try manager.createDirectory(at: work, withIntermediateDirectories: true)
