@@ -1,0 +1,146 @@
+import DevServer
+import Foundation
+import LoopbookCommands
+import Testing
+
+/// Headless Chromium against the served fixture book. CI installs Debian's chromium (see .ci/run).
+@Suite("Browser", .enabled(if: FileManager.default.isExecutableFile(atPath: Chromium.path),
+                             "skipped: /usr/bin/chromium is not installed (apt-get install chromium)"))
+struct BrowserTests {
+    @Test func chapterShowsNavigationCodeTableAndChart() async throws {
+        let project = try await Fixtures.builtCopy()
+        defer { project.remove() }
+        let dom = try await serving(project.site) { port in
+            try await Chromium.run(["--dump-dom", "http://127.0.0.1:\(port)/01-basics.html"]).stdout
+        }
+        #expect(dom.contains("class=\"sidebar\""), "navigation sidebar")
+        #expect(dom.contains("href=\"02-more.html\""), "a link to the next chapter")
+        #expect(dom.contains("rel=\"next\""), "next-page link")
+        #expect(dom.range(of: #"<span class="[a-z]+">let</span>"#, options: .regularExpression) != nil, "highlighted code")
+        #expect(dom.contains("<table"), "a table")
+        #expect(dom.contains("Pelicans by shore"))
+        #expect(dom.range(of: #"<svg[^>]*class="chart-svg""#, options: .regularExpression) != nil, "an SVG chart")
+        #expect(dom.contains("The flock has 23 pelicans."))
+        #expect(dom.contains("id=\"loopbook-live-reload\""), "the dev server's script is in the page")
+        #expect(!dom.contains("<div id=\"loopbook-error-overlay\""), "no build error is shown")
+    }
+
+    @Test func searchFindsAWord() async throws {
+        let project = try await Fixtures.builtCopy()
+        defer { project.remove() }
+        // site.js has no URL hook for search, so a probe page types into the chapter's search box (in a
+        // same-origin iframe) and copies the result links into its own DOM. Served without the live-reload
+        // script: its open event stream keeps the network busy, and --virtual-time-budget would never end.
+        try Data(Chromium.searchProbe(page: "02-more.html", word: "pelicans").utf8)
+            .write(to: project.site.appendingPathComponent("search-probe.html"))
+        let dom = try await serving(project.site, liveReload: false) { port in
+            try await Chromium.run(["--virtual-time-budget=5000", "--dump-dom",
+                                    "http://127.0.0.1:\(port)/search-probe.html"]).stdout
+        }
+        let probe = dom.range(of: #"<div id="probe">[^<]*"#, options: .regularExpression).map { String(dom[$0]) } ?? dom
+        #expect(probe.contains("results: 01-basics.html"), "\(probe)")
+        #expect(!probe.contains("02-more.html"), "the word is only in chapter 1: \(probe)")
+    }
+
+    @Test func screenshotIsAPNG() async throws {
+        let project = try await Fixtures.builtCopy()
+        defer { project.remove() }
+        let shot = project.root.appendingPathComponent("shots/chapter.png")
+        try FileManager.default.createDirectory(at: shot.deletingLastPathComponent(), withIntermediateDirectories: true)
+        _ = try await serving(project.site) { port in
+            try await Chromium.run(["--screenshot=\(shot.path)", "--window-size=1200,900",
+                                    "http://127.0.0.1:\(port)/01-basics.html"])
+        }
+        let data = try Data(contentsOf: shot)
+        #expect(data.count > 10_000, "a 1200×900 page screenshot is more than a few bytes: \(data.count)")
+        #expect(Array(data.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    }
+}
+
+/// Serves `site` on a free port for the duration of `body`.
+func serving<T: Sendable>(_ site: URL, liveReload: Bool = true, _ body: (UInt16) async throws -> T) async throws -> T {
+    let server = DevServer(root: site, port: 0, injectLiveReload: liveReload)
+    let port = try await server.start()
+    do {
+        let result = try await body(port)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
+}
+
+enum Chromium {
+    static let path = "/usr/bin/chromium"
+
+    struct Failure: Error, CustomStringConvertible {
+        var status: Int32
+        var stderr: String
+        var description: String { "chromium exited with status \(status): \(stderr.suffix(2000))" }
+    }
+
+    /// Runs headless Chromium with a fresh profile; stdout and stderr go to files (no pipe can fill up).
+    static func run(_ arguments: [String]) async throws -> (stdout: String, stderr: String) {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appendingPathComponent("stdout"), err = scratch.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                             "--disable-component-update", "--disable-sync", "--no-first-run",
+                             "--user-data-dir=\(scratch.appendingPathComponent("profile").path)"] + arguments
+        process.currentDirectoryURL = scratch
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        let finished = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            DispatchQueue.global().async {
+                let deadline = Date().addingTimeInterval(90)
+                while process.isRunning, Date() < deadline { usleep(50_000) }
+                if process.isRunning { process.terminate(); process.waitUntilExit(); continuation.resume(returning: false) }
+                else { continuation.resume(returning: true) }
+            }
+        }
+        let stdout = String(decoding: (try? Data(contentsOf: out)) ?? Data(), as: UTF8.self)
+        let stderr = String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self)
+        guard finished, process.terminationStatus == 0 else {
+            throw Failure(status: finished ? process.terminationStatus : -1, stderr: stderr)
+        }
+        return (stdout, stderr)
+    }
+
+    /// A page that loads `page` in a same-origin iframe, types `word` into its search box, and writes the
+    /// result links into `<div id="probe">`.
+    static func searchProbe(page: String, word: String) -> String {
+        """
+        <!doctype html>
+        <html><head><meta charset="utf-8"><title>search probe</title></head><body>
+        <div id="probe">pending</div>
+        <iframe id="page" src="\(page)" width="1000" height="700"></iframe>
+        <script>
+        (function () {
+          var frame = document.getElementById("page"), probe = document.getElementById("probe");
+          frame.addEventListener("load", function () {
+            var doc = frame.contentDocument, input = doc.getElementById("search-input");
+            if (!input) { probe.textContent = "no search input"; return; }
+            input.value = "\(word)";
+            input.dispatchEvent(new Event("input"));
+            var tries = 0;
+            (function poll() {
+              var box = doc.getElementById("search-results"), links = box ? box.querySelectorAll("a") : [];
+              if (box && !box.hidden && links.length) {
+                probe.textContent = "results: " + Array.prototype.map.call(links, function (a) { return a.getAttribute("href"); }).join(" ");
+              } else if (tries++ < 100) { setTimeout(poll, 50); }
+              else { probe.textContent = "no results"; }
+            })();
+          });
+        })();
+        </script>
+        </body></html>
+        """
+    }
+}
