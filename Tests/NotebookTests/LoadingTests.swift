@@ -52,6 +52,13 @@ import Testing
         #expect(step.index == 2 && step.line == 15 && step.code == "print(a)\n")
     }
 
+    @Test func windowsLineEndingsKeepLineNumbers() throws {
+        let book = try load(["Content/01-a.md": "---\r\ntitle: T\r\n---\r\n# A\r\n\r\n```swift\r\nlet a = 1\r\n```\r\n"])
+        #expect(book.chapters[0].title == "T")
+        #expect(book.chapters[0].steps.map(\.line) == [6])
+        #expect(book.chapters[0].steps.first?.code == "let a = 1\n")
+    }
+
     @Test func chaptersAreOrderedByNumber() throws {
         let book = try load(["Content/10-late.md": "# Late\n", "Content/2-early.md": "# Early\n", "Content/README.md": "notes",
                              "Content/data/x.csv": "a\n"])

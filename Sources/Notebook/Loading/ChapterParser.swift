@@ -4,9 +4,10 @@ import Markdown
 enum ChapterParser {
     /// Parses the text of `path` (e.g. "Content/03-data.md").
     static func parse(_ source: String, path: String, slug: String, number: Int) throws -> (Chapter, [(slug: String, line: Int)]) {
-        var lines = source.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        }
+        // One line ending, as cmark counts lines: CRLF and lone CR both end a line. (In Swift "\r\n" is a
+        // single Character, so splitting on "\n" alone would miss it.)
+        let normalized = source.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        var lines = normalized.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var frontMatter: ChapterFrontMatter?
         var bodyStart = 0  // index of the first body line
         if lines.first?.trimmingTrailingSpaces() == "---" {
@@ -29,7 +30,7 @@ enum ChapterParser {
         var steps = 0
         var proseStart = bodyStart + 1  // 1-based line where the current prose run may begin
         func flushProse(before endLine: Int) {
-            var first = proseStart, last = endLine - 1
+            var first = max(1, proseStart), last = min(endLine - 1, lines.count)
             while first <= last, lines[first - 1].allSatisfy(\.isWhitespace) { first += 1 }
             while last >= first, lines[last - 1].allSatisfy(\.isWhitespace) { last -= 1 }
             if first <= last {
