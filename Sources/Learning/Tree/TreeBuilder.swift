@@ -38,10 +38,8 @@ struct TreeBuilder: Sendable {
             nlogn = (0...totalWeight).map { k in k == 0 ? 0 : Double(k) * Foundation.log(Double(k)) }
         }
 
-        let order = UnsafeMutablePointer<Int32>.allocate(capacity: featureCount * m)
-        let values = UnsafeMutablePointer<Double>.allocate(capacity: featureCount * m)
-        let scratch = UnsafeMutablePointer<Int32>.allocate(capacity: m)
-        let valueScratch = UnsafeMutablePointer<Double>.allocate(capacity: m)
+        let order = UnsafeMutablePointer<Entry>.allocate(capacity: featureCount * m)
+        let scratch = UnsafeMutablePointer<Entry>.allocate(capacity: m)
         let goesLeft = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
         let nodeCounts = UnsafeMutablePointer<Double>.allocate(capacity: classCount)
         let leftCounts = UnsafeMutablePointer<Double>.allocate(capacity: classCount)
@@ -50,7 +48,7 @@ struct TreeBuilder: Sendable {
         let leftInt = UnsafeMutablePointer<Int>.allocate(capacity: classCount)
         let rightInt = UnsafeMutablePointer<Int>.allocate(capacity: classCount)
         defer {
-            order.deallocate(); values.deallocate(); scratch.deallocate(); valueScratch.deallocate(); goesLeft.deallocate()
+            order.deallocate(); scratch.deallocate(); goesLeft.deallocate()
             nodeCounts.deallocate(); leftCounts.deallocate(); rightCounts.deallocate()
             nodeInt.deallocate(); leftInt.deallocate(); rightInt.deallocate()
         }
@@ -73,13 +71,12 @@ struct TreeBuilder: Sendable {
             // Every feature's ordering of the tree's rows, from the shared presort.
             for f in 0..<featureCount {
                 let source = presorted.baseAddress! + f * n, target = order + f * m
-                let column = columns + f * n, targetValues = values + f * m
+                let column = columns + f * n
                 var j = 0
                 for q in 0..<n {
                     let s = source[q]
                     if weight[Int(s)] > 0 {
-                        target[j] = s
-                        targetValues[j] = column[Int(s)]
+                        target[j] = Entry(value: column[Int(s)], sample: s)
                         j += 1
                     }
                 }
@@ -90,7 +87,7 @@ struct TreeBuilder: Sendable {
                 for c in 0..<classCount { nodeInt[c] = 0 }
                 var nodeWeight = 0
                 for p in start..<end {
-                    let s = Int(order[p])
+                    let s = Int(order[p].sample)
                     let w = Int(weight[s])
                     nodeInt[Int(label[s])] += w
                     nodeWeight += w
@@ -128,10 +125,9 @@ struct TreeBuilder: Sendable {
                     remaining -= 1
                     features.swapAt(j, remaining)
                     let feature = features[remaining]
-                    let segment = order + feature * m
-                    let column = values + feature * m
-                    var here = column[start]
-                    if column[end - 1] <= here { continue }
+                    let segment = order + feature * m + start
+                    var here = segment[0].value
+                    if segment[count - 1].value <= here { continue }
                     visited += 1
 
                     if let nlogn {
@@ -139,7 +135,7 @@ struct TreeBuilder: Sendable {
                         var leftSum = 0.0, rightSum = nodeEntropySum
                         var leftW = 0, rightW = nodeWeight
                         for q in 0..<(count - 1) {
-                            let s = Int(segment[start + q])
+                            let s = Int(segment[q].sample)
                             let c = Int(label[s])
                             let w = Int(weight[s])
                             let l = leftInt[c], r = rightInt[c]
@@ -151,7 +147,7 @@ struct TreeBuilder: Sendable {
                             rightW -= w
                             let leftCount = q + 1
                             if leftCount > lastLeft { break }
-                            let there = column[start + leftCount]
+                            let there = segment[leftCount].value
                             defer { here = there }
                             if leftCount < minLeaf || there <= here { continue }
                             let proxy = leftSum - nlogn[leftW] + rightSum - nlogn[rightW]
@@ -167,7 +163,7 @@ struct TreeBuilder: Sendable {
                         var leftSquares = 0.0, rightSquares = nodeSquares
                         var leftWeight = 0.0, rightWeight = Double(nodeWeight)
                         for q in 0..<(count - 1) {
-                            let s = Int(segment[start + q])
+                            let s = Int(segment[q].sample)
                             let c = Int(label[s])
                             let w = Double(weight[s])
                             let l = leftCounts[c], r = rightCounts[c]
@@ -179,7 +175,7 @@ struct TreeBuilder: Sendable {
                             rightWeight -= w
                             let leftCount = q + 1
                             if leftCount > lastLeft { break }
-                            let there = column[start + leftCount]
+                            let there = segment[leftCount].value
                             defer { here = there }
                             if leftCount < minLeaf || there <= here { continue }
                             let proxy = leftSquares / leftWeight + rightSquares / rightWeight
@@ -198,23 +194,20 @@ struct TreeBuilder: Sendable {
                 // partition every other ordering stably, so each stays sorted within each child.
                 let split = start + bestLeftCount
                 let chosen = order + bestFeature * m
-                for p in start..<split { goesLeft[Int(chosen[p])] = 1 }
-                for p in split..<end { goesLeft[Int(chosen[p])] = 0 }
+                for p in start..<split { goesLeft[Int(chosen[p].sample)] = 1 }
+                for p in split..<end { goesLeft[Int(chosen[p].sample)] = 0 }
                 for f in 0..<featureCount where f != bestFeature {
-                    let segment = order + f * m, segmentValues = values + f * m
+                    let segment = order + f * m
                     var l = start, r = 0
                     for p in start..<end {
-                        let s = segment[p], v = segmentValues[p]
-                        let left = Int(goesLeft[Int(s)])
-                        segment[l] = s
-                        segmentValues[l] = v
-                        scratch[r] = s
-                        valueScratch[r] = v
+                        let entry = segment[p]
+                        let left = Int(goesLeft[Int(entry.sample)])
+                        segment[l] = entry
+                        scratch[r] = entry
                         l += left
                         r += 1 - left
                     }
                     (segment + l).update(from: scratch, count: r)
-                    (segmentValues + l).update(from: valueScratch, count: r)
                 }
                 nodes[nodeIndex].feature = bestFeature
                 nodes[nodeIndex].threshold = bestThreshold
@@ -225,6 +218,12 @@ struct TreeBuilder: Sendable {
         return DecisionTree(nodes: nodes, counts: counts, classes: data.classes, featureCount: featureCount,
                             criterion: criterion)
     }
+}
+
+/// A row of the tree with one feature's value, kept in that feature's sorted order.
+struct Entry {
+    var value: Double
+    var sample: Int32
 }
 
 /// The midpoint of two consecutive distinct values, falling back to the lower one when rounding would
