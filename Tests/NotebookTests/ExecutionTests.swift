@@ -58,7 +58,8 @@ import Testing
 
     @Test func trapNamesStepLineAndOutputSoFar() async throws {
         let project = try TestProject(["Content/01-a.md": "```swift\nprint(\"one\")\n```\n\n```swift\nprint(\"two\")\nlet xs = [1]\nprint(xs[2])\n```\n",
-                                       "Content/02-b.md": "```swift\nprint(\"start\")\nfatalError(\"the model is \\(1 + 1) bad\")\n```\n"])
+                                       "Content/02-b.md": "```swift\nprint(\"start\")\nfatalError(\"the model is \\(1 + 1) bad\")\n```\n",
+                                       "Content/03-c.md": "```swift\nlet n = 0\nprecondition(n > 0, \"n must be positive\")\n```\n"])
         defer { project.remove() }
         let report = try await project.run { $0.keepGoing = true }
         let a = try report.chapter("01-a")
@@ -68,9 +69,12 @@ import Testing
         #expect(a.result.steps[1].failure == StepFailure(file: "Content/01-a.md", line: 6, message: "Fatal error: Index out of range"))
         let b = try report.chapter("02-b")
         #expect(b.result.steps[0].failure == StepFailure(file: "Content/02-b.md", line: 3, message: "Fatal error: the model is 2 bad"))
+        let c = try report.chapter("03-c")
+        #expect(c.result.steps[0].failure == StepFailure(file: "Content/03-c.md", line: 3, message: "Precondition failed: n must be positive"))
         #expect(report.diagnostics.map(\.description) == [
             "error: Content/01-a.md:6: step 2 failed: Fatal error: Index out of range",
             "error: Content/02-b.md:3: step 1 failed: Fatal error: the model is 2 bad",
+            "error: Content/03-c.md:3: step 1 failed: Precondition failed: n must be positive",
         ])
         #expect(report.diagnostics[0].output == "two\n")
     }

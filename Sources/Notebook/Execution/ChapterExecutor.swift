@@ -322,18 +322,31 @@ struct ChapterExecutor: Sendable {
         var line = ProgramGenerator.firstCodeLine(of: step)
         var items = outputs[step.index] ?? []
         var fatal: String?
-        // A trap prints "<module>/<file>:<line>: Fatal error: <message>" and a stack trace: keep the
-        // message in the failure and drop the (address-dependent) rest from the page.
-        if let position = items.firstIndex(where: { if case let .stderr(text) = $0 { text.contains("Fatal error: ") } else { false } }),
-           case let .stderr(text) = items[position] {
+        // A trap prints "<module>/<file>:<line>: Fatal error: <message>" (or "Precondition failed",
+        // "Assertion failed") and a stack trace: keep the message in the failure and drop the
+        // (address-dependent) rest from the page.
+        let trapKinds = ["Fatal error", "Precondition failed", "Assertion failed"]
+        func trapRange(in line: Substring) -> Range<Substring.Index>? {
+            for kind in trapKinds {
+                if let range = line.range(of: ": \(kind)"),
+                   line[range.upperBound...].isEmpty || line[range.upperBound...].hasPrefix(": ") {
+                    return range
+                }
+            }
+            return nil
+        }
+        if let position = items.firstIndex(where: { output in
+            guard case let .stderr(text) = output else { return false }
+            return text.split(separator: "\n").contains { trapRange(in: $0) != nil }
+        }), case let .stderr(text) = items[position] {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            if let fatalLine = lines.firstIndex(where: { $0.contains("Fatal error: ") }) {
+            if let fatalLine = lines.firstIndex(where: { trapRange(in: $0) != nil }), let range = trapRange(in: lines[fatalLine]) {
                 let raw = lines[fatalLine]
-                let marker = raw.range(of: "Fatal error: ")!
-                fatal = String(raw[marker.lowerBound...])
-                let location = raw[..<marker.lowerBound].split(separator: ":")
+                fatal = String(raw[raw.index(range.lowerBound, offsetBy: 2)...])
+                let location = raw[..<range.lowerBound].split(separator: ":")
                 let fileName = (chapter.path as NSString).lastPathComponent
-                if location.count >= 2, location[0].hasSuffix("/" + fileName), let number = Int(location[1]) {
+                if location.count >= 2, location[0].hasSuffix("/" + fileName) || location[0] == Substring(fileName),
+                   let number = Int(location[1]) {
                     line = number
                 }
                 let before = lines[..<fatalLine].joined(separator: "\n")
