@@ -210,6 +210,48 @@ private let toyTrue = [-1, 1, 1]
     }
 }
 
+/// A fully grown scikit-learn tree from `Fixtures/trees.json` (see `make_model_fixtures.py`).
+struct SklearnTree: Decodable, CustomTestStringConvertible {
+    let dataset: String
+    let criterion: String
+    let nodeCount: Int
+    let depth: Int
+    let leafCount: Int
+    let rootImpurity: Double
+    let featureImportances: [Double]
+
+    var testDescription: String { "\(dataset) \(criterion)" }
+
+    static func all() throws -> [SklearnTree] {
+        guard let base = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else { return [] }
+        struct File: Decodable { let trees: [SklearnTree] }
+        return try JSONDecoder().decode(File.self, from: Data(contentsOf: base.appendingPathComponent("trees.json"))).trees
+    }
+}
+
+@Suite struct TreeAgainstScikitLearnTests {
+    /// With every feature tried at every node, CART is deterministic up to ties between equally good
+    /// splits, so the fully grown trees have scikit-learn's shape (digits with gini has a tie that can
+    /// change the shape by a split, whichever way it is broken).
+    @Test(arguments: try SklearnTree.all())
+    func fullyGrownTreeHasScikitLearnsShape(_ reference: SklearnTree) throws {
+        let data = try ModelFixtures.dataset(reference.dataset)
+        let criterion = try #require(Criterion(rawValue: reference.criterion))
+        var tree = DecisionTreeClassifier(criterion: criterion, randomState: 0)
+        try tree.fit(data.x, data.y)
+        let slack = reference.dataset == "digits" && criterion == .gini ? 2 : 0
+        #expect(abs(tree.nodeCount - reference.nodeCount) <= slack)
+        #expect(abs(tree.leafCount - reference.leafCount) <= slack / 2)
+        #expect(tree.depth == reference.depth)
+        #expect(abs(tree.nodes[0].impurity - reference.rootImpurity) < 1e-12)
+        // Ties deep in the tree go to different features, which moves importance between them; the
+        // feature carrying the most importance is the same.
+        let importances = tree.featureImportances
+        #expect(firstArgmax(importances) == firstArgmax(reference.featureImportances))
+        #expect(try accuracyScore(data.y, tree.predict(data.x)) == 1.0)
+    }
+}
+
 extension DecisionTreeClassifier {
     /// A default tree fitted on a data set (seed 0).
     static func fitted(_ data: Dataset) throws -> DecisionTreeClassifier {

@@ -1,12 +1,13 @@
-"""Generates the metrics fixture for the models' tests with scikit-learn.
+"""Generates the models' fixtures (metrics.json, trees.json) with scikit-learn.
 
 Run from the repository root:  /work/venv-sk/bin/python Tests/LearningTests/Fixtures/make_model_fixtures.py
-The output (metrics.json) is committed; tests and CI never need Python.
+The outputs are committed; tests and CI never need Python.
 """
 import json
 import os
 
 import numpy as np
+from sklearn.tree import DecisionTreeClassifier
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, precision_recall_fscore_support
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -48,3 +49,25 @@ with open(os.path.join(HERE, "metrics.json"), "w") as f:
     json.dump({"cases": cases}, f, indent=1, sort_keys=True)
     f.write("\n")
 print("wrote metrics.json")
+
+
+# Fully grown trees (every feature at every node) on the exported data sets: their shape and importances.
+trees = []
+for name in ["iris", "wine", "breast_cancer", "digits"]:
+    data = np.loadtxt(os.path.join(HERE, "datasets", name + ".csv"), delimiter=",", skiprows=1)
+    x, y = data[:, :-1], data[:, -1].astype(int)
+    for criterion in ["gini", "entropy"]:
+        tree = DecisionTreeClassifier(criterion=criterion, random_state=0).fit(x, y)
+        trees.append({
+            "dataset": name,
+            "criterion": criterion,
+            "nodeCount": int(tree.tree_.node_count),
+            "depth": int(tree.get_depth()),
+            "leafCount": int(tree.get_n_leaves()),
+            "rootImpurity": float(tree.tree_.impurity[0]),
+            "featureImportances": [float(v) for v in tree.feature_importances_],
+        })
+with open(os.path.join(HERE, "trees.json"), "w") as f:
+    json.dump({"trees": trees}, f, indent=1, sort_keys=True)
+    f.write("\n")
+print("wrote trees.json")
