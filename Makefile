@@ -5,7 +5,7 @@ SWIFT       ?= swift
 APT_PACKAGES = libcmark-gfm-dev libcmark-gfm-extensions-dev chromium
 RELEASE_BIN  = .build/release
 
-.PHONY: site test deps tool bench clean
+.PHONY: site test check-site deps tool bench clean
 
 # Install missing system packages (needs root; otherwise says what to install).
 deps:
@@ -23,9 +23,14 @@ tool: deps
 site: tool
 	$(RELEASE_BIN)/loopbook build
 
+# Every test, then a check that the committed Site/ is exactly what a clean build of Content/ produces.
 test: deps
 	$(SWIFT) build --product LoopbookKit
 	$(SWIFT) test
+	$(MAKE) check-site
+
+check-site: tool
+	$(RELEASE_BIN)/loopbook check
 
 bench: tool
 	$(SWIFT) build -c release --product learning-bench
