@@ -88,11 +88,13 @@ public final class ServeSession: Sendable {
         } catch {
             return "error: '\(command.joined(separator: " "))' could not be started: \(error.localizedDescription)"
         }
+        // A thread of its own: on Linux Swift's tasks run on Dispatch's global queue, so blocking one of
+        // its few threads for a whole `swift build` would stall the dev server meanwhile.
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
+            Thread {
                 process.waitUntilExit()
                 continuation.resume()
-            }
+            }.start()
         }
         guard process.terminationStatus == 0 else {
             return "error: '\(command.joined(separator: " "))' failed with status \(process.terminationStatus); fix the library and save again."
