@@ -32,9 +32,38 @@ test: deps
 check-site: tool
 	$(RELEASE_BIN)/loopbook check
 
+# make bench: the book (cold, no-op, one-step edit, prose edit; memory), the generated 8-chapter book
+# against Jupyter Book 1, Markdown against cmark-gfm, the forest against scikit-learn. Prints tables;
+# see Benchmarks/RESULTS.md. Python packages go into .build/bench-venv when PyPI is reachable (else the
+# Python comparisons are skipped). BENCH_RUNS=5 runs per scenario; BENCH_PEERS=0 skips Jupyter Book.
+BENCH_RUNS  ?= 5
+BENCH_PEERS ?= 1
+BENCH_VENV   = .build/bench-venv
+PYTHON      ?= python3
+PIP_QUIET    = --quiet --disable-pip-version-check --retries 1 --timeout 20
+
 bench: tool
 	$(SWIFT) build -c release --product learning-bench
-	$(RELEASE_BIN)/learning-bench
+	$(SWIFT) build -c release --product markdown-bench
+	$(SWIFT) build -c release --product book-bench
+	@[ -x /usr/bin/time ] || { [ "$$(id -u)" = "0" ] && apt-get install -y -qq time >/dev/null; } || echo "note: /usr/bin/time missing (apt-get install time)"
+	@if ! $(BENCH_VENV)/bin/python -c "import sklearn" 2>/dev/null; then \
+	  echo "Installing scikit-learn into $(BENCH_VENV)"; \
+	  $(PYTHON) -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install $(PIP_QUIET) scikit-learn numpy \
+	    || echo "note: could not install scikit-learn (no PyPI?); the forest table shows Swift numbers only"; fi
+	@if [ "$(BENCH_PEERS)" = "1" ] && [ -x $(BENCH_VENV)/bin/python ] && [ ! -x $(BENCH_VENV)/bin/jupyter-book ]; then \
+	  echo "Installing jupyter-book 1.x into $(BENCH_VENV)"; \
+	  $(BENCH_VENV)/bin/pip install $(PIP_QUIET) "jupyter-book>=1,<2" ipykernel \
+	    || echo "note: could not install jupyter-book; the peer table shows Loopbook only"; fi
+	@echo "== machine: $$(nproc) cores, $$(free -g | awk '/Mem:/ {print $$2}') GiB, $$(. /etc/os-release && echo $$PRETTY_NAME), $$($(SWIFT) --version 2>&1 | head -1)"
+	@echo "== load before: $$(uptime)"
+	$(RELEASE_BIN)/book-bench --runs $(BENCH_RUNS) --peer-runs $(BENCH_RUNS) \
+	  $$( [ "$(BENCH_PEERS)" = "1" ] && [ -x $(BENCH_VENV)/bin/jupyter-book ] && echo --jupyter-book $(BENCH_VENV)/bin/jupyter-book )
+	@tmp=$$(mktemp -d) && cp -R Content $$tmp/ && echo "== /usr/bin/time -v loopbook build (cold copy of the book):" && \
+	  /usr/bin/time -v $(RELEASE_BIN)/loopbook build --root $$tmp 2>&1 >/dev/null | grep -E "Elapsed|Maximum resident"; rm -rf $$tmp
+	$(RELEASE_BIN)/markdown-bench
+	$(RELEASE_BIN)/learning-bench --python $(BENCH_VENV)/bin/python
+	@echo "== load after: $$(uptime)"
 
 clean:
 	rm -rf .build

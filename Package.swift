@@ -46,6 +46,8 @@ let package = Package(
 
         .executableTarget(name: "learning-bench", dependencies: ["Learning"], path: "Benchmarks/LearningBench"),
         .executableTarget(name: "notebook-bench", dependencies: ["Notebook"], path: "Benchmarks/NotebookBench"),
+        .executableTarget(name: "markdown-bench", dependencies: ["Markdown", "CCmarkGFM"], path: "Benchmarks/MarkdownBench"),
+        .executableTarget(name: "book-bench", path: "Benchmarks/BookBench"),
 
         .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
