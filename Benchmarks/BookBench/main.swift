@@ -244,10 +244,10 @@ struct Scenario {
 }
 
 func printScenarios(_ scenarios: [Scenario]) {
-    print([pad("scenario", 30, left: true), pad("median", 9), pad("range (s)", 12), pad("cpu median", 11),
+    print([pad("scenario", 33, left: true), pad("median", 9), pad("range (s)", 12), pad("cpu median", 11),
            pad("max RSS", 9), "  what ran (first run)"].joined(separator: " "))
     for s in scenarios {
-        print([pad(s.name, 30, left: true), pad(secs(median(s.runs.map(\.wall))), 9), pad(range(s.runs.map(\.wall)), 12),
+        print([pad(s.name, 33, left: true), pad(secs(median(s.runs.map(\.wall))), 9), pad(range(s.runs.map(\.wall)), 12),
                pad(secs(median(s.runs.map(\.cpu))), 11), pad(mib(median(s.runs.map(\.maxRSS))), 9), "  " + s.note]
             .joined(separator: " "))
     }
@@ -491,10 +491,10 @@ do {
             print("Jupyter Book time / Loopbook time (wall medians; > 1 means Loopbook is faster):")
             for (a, b) in zip(oursScenarios, theirsScenarios) {
                 let r = median(b.runs.map(\.wall)) / median(a.runs.map(\.wall))
-                print(pad(a.name, 30, left: true) + String(format: " %6.2f×", r)
+                print(pad(a.name, 33, left: true) + String(format: " %6.2f×", r)
                       + "   (\(secs(median(b.runs.map(\.wall)))) vs \(secs(median(a.runs.map(\.wall)))))")
             }
-            print(pad("site size", 30, left: true) + String(format: " %6.2f×", Double(theirsSite.bytes) / Double(max(1, oursSite.bytes))))
+            print(pad("site size", 33, left: true) + String(format: " %6.2f×", Double(theirsSite.bytes) / Double(max(1, oursSite.bytes))))
         }
     }
 } catch {
