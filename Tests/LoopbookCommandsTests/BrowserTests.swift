@@ -25,21 +25,55 @@ struct BrowserTests {
         #expect(!dom.contains("<div id=\"loopbook-error-overlay\""), "no build error is shown")
     }
 
-    @Test func searchFindsAWord() async throws {
+    @Test(arguments: ["?q=pelicans", "#search=pelicans"])
+    func searchFromTheAddressShowsResults(_ suffix: String) async throws {
         let project = try await Fixtures.builtCopy()
         defer { project.remove() }
-        // site.js has no URL hook for search, so a probe page types into the chapter's search box (in a
-        // same-origin iframe) and copies the result links into its own DOM. Served without the live-reload
-        // script: its open event stream keeps the network busy, and --virtual-time-budget would never end.
-        try Data(Chromium.searchProbe(page: "02-more.html", word: "pelicans").utf8)
-            .write(to: project.site.appendingPathComponent("search-probe.html"))
+        // site.js reads ?q=word (or #search=word), fills the search box and shows the results on load.
+        // Served without the live-reload script: its open event stream keeps the network busy, and
+        // --virtual-time-budget (time for the index to load) would never end.
         let dom = try await serving(project.site, liveReload: false) { port in
             try await Chromium.run(["--virtual-time-budget=5000", "--dump-dom",
-                                    "http://127.0.0.1:\(port)/search-probe.html"]).stdout
+                                    "http://127.0.0.1:\(port)/02-more.html\(suffix)"]).stdout
         }
-        let probe = dom.range(of: #"<div id="probe">[^<]*"#, options: .regularExpression).map { String(dom[$0]) } ?? dom
-        #expect(probe.contains("results: 01-basics.html"), "\(probe)")
-        #expect(!probe.contains("02-more.html"), "the word is only in chapter 1: \(probe)")
+        #expect(dom.contains("id=\"search-input\""), "the page has a search box")
+        let results = try #require(Self.resultsList(dom), "no search results box in the page")
+        #expect(!Self.openingTag(results).contains(" hidden"), "the results are shown: \(results)")
+        let links = Self.links(results)
+        #expect(links.contains { $0.hasPrefix("01-basics.html") }, "a result in chapter 1: \(results)")
+        #expect(!links.contains { $0.hasPrefix("02-more.html") }, "the word is only in chapter 1: \(results)")
+        #expect(results.contains("<mark>pelicans</mark>") || results.contains("<mark>Pelicans</mark>"), "the word is marked: \(results)")
+    }
+
+    @Test func noQueryNoResults() async throws {
+        let project = try await Fixtures.builtCopy()
+        defer { project.remove() }
+        let dom = try await serving(project.site, liveReload: false) { port in
+            try await Chromium.run(["--virtual-time-budget=5000", "--dump-dom",
+                                    "http://127.0.0.1:\(port)/02-more.html"]).stdout
+        }
+        let results = try #require(Self.resultsList(dom), "no search results box in the page")
+        #expect(Self.openingTag(results).contains(" hidden"), "without ?q= the results stay hidden: \(results)")
+        #expect(Self.links(results).isEmpty, "\(results)")
+    }
+
+    /// The `<div id="search-results" …>…</div>` element of a dumped DOM (results hold no nested divs
+    /// except the "no results" note, which has no links).
+    static func resultsList(_ dom: String) -> String? {
+        guard let start = dom.range(of: "<div id=\"search-results\""),
+              let end = dom.range(of: "</div>", range: start.upperBound..<dom.endIndex) else { return nil }
+        return String(dom[start.lowerBound..<end.upperBound])
+    }
+
+    /// The opening tag of `element`, without its `>`.
+    static func openingTag(_ element: String) -> String {
+        String(element.prefix { $0 != ">" })
+    }
+
+    /// The `href`s of the links in `html`, in order.
+    static func links(_ html: String) -> [String] {
+        let regex = /<a href="([^"]*)"/
+        return html.matches(of: regex).map { String($0.output.1) }
     }
 
     @Test func screenshotIsAPNG() async throws {
@@ -111,36 +145,5 @@ enum Chromium {
             throw Failure(status: finished ? process.terminationStatus : -1, stderr: stderr)
         }
         return (stdout, stderr)
-    }
-
-    /// A page that loads `page` in a same-origin iframe, types `word` into its search box, and writes the
-    /// result links into `<div id="probe">`.
-    static func searchProbe(page: String, word: String) -> String {
-        """
-        <!doctype html>
-        <html><head><meta charset="utf-8"><title>search probe</title></head><body>
-        <div id="probe">pending</div>
-        <iframe id="page" src="\(page)" width="1000" height="700"></iframe>
-        <script>
-        (function () {
-          var frame = document.getElementById("page"), probe = document.getElementById("probe");
-          frame.addEventListener("load", function () {
-            var doc = frame.contentDocument, input = doc.getElementById("search-input");
-            if (!input) { probe.textContent = "no search input"; return; }
-            input.value = "\(word)";
-            input.dispatchEvent(new Event("input"));
-            var tries = 0;
-            (function poll() {
-              var box = doc.getElementById("search-results"), links = box ? box.querySelectorAll("a") : [];
-              if (box && !box.hidden && links.length) {
-                probe.textContent = "results: " + Array.prototype.map.call(links, function (a) { return a.getAttribute("href"); }).join(" ");
-              } else if (tries++ < 100) { setTimeout(poll, 50); }
-              else { probe.textContent = "no results"; }
-            })();
-          });
-        })();
-        </script>
-        </body></html>
-        """
     }
 }
