@@ -153,9 +153,15 @@ figure.diagram figcaption, figure > figcaption { margin-top: 0.5rem; font-size: 
 .outputs .table-wrap { margin: 0; }
 table { border-collapse: collapse; font-size: 0.88rem; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 600; padding-bottom: 0.4rem; color: var(--fg); }
-th, td { padding: 0.35rem 0.75rem; border-bottom: 1px solid var(--border); text-align: left; white-space: nowrap; }
-th { font-weight: 650; border-bottom: 2px solid var(--border); background: var(--bg-soft); }
+th, td { padding: 0.35rem 0.75rem; border-bottom: 1px solid var(--border); text-align: left; vertical-align: top; }
+th { font-weight: 650; border-bottom: 2px solid var(--border); background: var(--bg-soft); vertical-align: bottom; }
 td.num, th.num { text-align: right; }
+/* Output tables stay compact: cells keep to one line, except text columns marked for wrapping. */
+table.data td { white-space: nowrap; }
+table.data td.wrap { white-space: normal; min-width: 12rem; }
+/* Tables written in prose wrap their text; long code breaks rather than pushing the page sideways. */
+.prose-table td, .prose-table th { min-width: 6rem; }
+.prose-table td code { overflow-wrap: break-word; }
 tbody tr:hover { background: var(--bg-soft); }
 
 /* Metrics */
@@ -257,6 +263,7 @@ tbody tr:hover { background: var(--bg-soft); }
   .pager .next { margin-left: 0; }
 }
 @media (max-width: 600px) {
+  .prose-table td code { overflow-wrap: anywhere; }
   .chart { padding: 0.6rem 0.5rem 0.5rem; overflow-x: auto; }
   .chart-svg[width="600"] { min-width: 500px; }
 }

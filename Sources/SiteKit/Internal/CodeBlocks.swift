@@ -8,9 +8,9 @@ enum CodeBlocks {
             + "<pre class=\"code \(HTML.escape(language))\"><code>\(highlighted)</code></pre></div>\n"
     }
 
-    /// Wraps cmark's tables in a horizontally scrollable box (for phones).
+    /// Wraps cmark's tables in a box marked as prose (cells wrap), scrollable as a last resort.
     static func wrapTables(_ html: String) -> String {
-        html.replacingBytes("<table>\n", with: "<div class=\"table-wrap\"><table>\n")
+        html.replacingBytes("<table>\n", with: "<div class=\"table-wrap prose-table\"><table>\n")
             .replacingBytes("</table>\n", with: "</table></div>\n")
     }
 
