@@ -1,23 +1,32 @@
 /// Builders for chart specs that read well in chapter code, e.g. `show(Chart.line(title: "Accuracy", x: rounds, y: accuracy))`.
 public enum Chart {
     /// A line chart with one series of points.
+    ///
+    /// `markers` label x positions, drawn as dashed vertical lines, e.g.
+    /// `markers: [ChartMarker(x: 8.5, label: "the rule changes")]`.
     public static func line(title: String, x: [Double], y: [Double], series name: String = "",
-                            xLabel: String? = nil, yLabel: String? = nil, summary: String? = nil) -> ChartSpec {
+                            xLabel: String? = nil, yLabel: String? = nil, summary: String? = nil,
+                            markers: [ChartMarker] = []) -> ChartSpec {
         let points = zip(x, y).map { Point(x: $0, y: $1) }
         return ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel,
-                         kind: .line([LineSeries(name: name, points: points)]))
+                         kind: .line([LineSeries(name: name, points: points)]), markers: markers.isEmpty ? nil : markers)
     }
 
     /// A line chart with one series of integer x values (e.g. rounds of a loop).
     public static func line(title: String, x: [Int], y: [Double], series name: String = "",
-                            xLabel: String? = nil, yLabel: String? = nil, summary: String? = nil) -> ChartSpec {
-        line(title: title, x: x.map(Double.init), y: y, series: name, xLabel: xLabel, yLabel: yLabel, summary: summary)
+                            xLabel: String? = nil, yLabel: String? = nil, summary: String? = nil,
+                            markers: [ChartMarker] = []) -> ChartSpec {
+        line(title: title, x: x.map(Double.init), y: y, series: name, xLabel: xLabel, yLabel: yLabel, summary: summary,
+             markers: markers)
     }
 
-    /// A line chart with several named series, each optionally with a band (e.g. min–max across seeds).
+    /// A line chart with several named series, each optionally with a band (e.g. min–max across seeds),
+    /// and optional `markers` at labelled x positions.
     public static func line(title: String, series: [LineSeries],
-                            xLabel: String? = nil, yLabel: String? = nil, summary: String? = nil) -> ChartSpec {
-        ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel, kind: .line(series))
+                            xLabel: String? = nil, yLabel: String? = nil, summary: String? = nil,
+                            markers: [ChartMarker] = []) -> ChartSpec {
+        ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel, kind: .line(series),
+                  markers: markers.isEmpty ? nil : markers)
     }
 
     /// A bar chart with one value per category.

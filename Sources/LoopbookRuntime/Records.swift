@@ -67,13 +67,18 @@ public struct ChartSpec: Codable, Sendable, Equatable {
     public var xLabel: String?
     public var yLabel: String?
     public var kind: Kind
+    /// Labelled x positions, e.g. where a rule changes, drawn on line charts as dashed vertical lines.
+    /// Optional so records written before markers existed still decode (and nil encodes as before).
+    public var markers: [ChartMarker]?
 
-    public init(title: String, summary: String? = nil, xLabel: String? = nil, yLabel: String? = nil, kind: Kind) {
+    public init(title: String, summary: String? = nil, xLabel: String? = nil, yLabel: String? = nil, kind: Kind,
+                markers: [ChartMarker]? = nil) {
         self.title = title
         self.summary = summary
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.kind = kind
+        self.markers = markers
     }
 
     public enum Kind: Codable, Sendable, Equatable {
@@ -90,6 +95,13 @@ public struct ChartSpec: Codable, Sendable, Equatable {
         /// A tree drawn top-down; node 0 is the root.
         case tree([TreeNode])
     }
+}
+
+/// A labelled x position on a chart, e.g. `ChartMarker(x: 8.5, label: "the rule changes")`.
+public struct ChartMarker: Codable, Sendable, Equatable {
+    public var x: Double
+    public var label: String
+    public init(x: Double, label: String) { self.x = x; self.label = label }
 }
 
 public struct LineSeries: Codable, Sendable, Equatable {

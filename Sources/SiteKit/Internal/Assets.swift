@@ -12,7 +12,7 @@ enum Assets {
   --note: #0969da; --tip: #1a7f37; --important: #8250df; --warning: #9a6700; --caution: #cf222e;
   --series-1: #2563b8; --series-2: #e07a1f; --series-3: #2f8a4e; --series-4: #c9383a;
   --series-5: #7553c4; --series-6: #8c5a2b; --series-7: #d14d99; --series-8: #5d6b79;
-  --heat: #2563b8; --grid: #e6e9ee; --axis: #9aa4ae;
+  --heat: #2563b8; --grid: #e6e9ee; --axis: #9aa4ae; --marker: #4a5561;
   --font: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif;
   --mono: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace;
 }
@@ -26,7 +26,7 @@ enum Assets {
   --note: #4493f8; --tip: #3fb950; --important: #ab7df8; --warning: #d29922; --caution: #f85149;
   --series-1: #6aa8ff; --series-2: #ffab5e; --series-3: #6fd08c; --series-4: #ff7b7b;
   --series-5: #b99aff; --series-6: #d7a574; --series-7: #ff8fcf; --series-8: #a3b1bf;
-  --heat: #4d94ff; --grid: #2a3037; --axis: #59636d;
+  --heat: #4d94ff; --grid: #2a3037; --axis: #59636d; --marker: #b4bec8;
 }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; scroll-padding-top: 4.5rem; }
@@ -201,6 +201,8 @@ tbody tr:hover { background: var(--bg-soft); }
 .chart-svg .dot.hl { stroke: var(--fg); stroke-width: 2; }
 .chart-svg circle.dot.hl:not([class*=" s"]) { fill: none; }
 .chart-svg .bar:hover, .chart-svg .dot:hover { opacity: 0.8; }
+.chart-svg .marker { stroke: var(--marker); stroke-width: 1.5; stroke-dasharray: 5 4; }
+.chart-svg .marker-label { fill: var(--marker); font-weight: 600; }
 .chart-svg .cell { fill: var(--heat); }
 .chart-svg .count { fill: var(--fg); font-weight: 600; font-variant-numeric: tabular-nums; }
 .chart-svg .count.on { fill: #fff; }

@@ -178,19 +178,44 @@ struct ChartRenderer {
 
     // MARK: - Kinds
 
+    /// The chart's markers with a finite x, in order; only charts with a numeric x axis (line, scatter,
+    /// histogram) draw them, so the others ignore them.
+    var markers: [ChartMarker] {
+        switch spec.kind {
+        case .line, .scatter, .histogram: (spec.markers ?? []).filter(\.x.isFinite)
+        case .bar, .heatmap, .tree: []
+        }
+    }
+
+    /// Room above the plot for marker labels.
+    var markerSpace: Double { markers.isEmpty ? 0 : 18 }
+
+    /// Dashed vertical lines across the frame at each marker, labelled just above the frame.
+    func drawMarkers(_ canvas: inout Canvas, frame: Frame, xScale: LinearScale) {
+        for marker in markers {
+            let x = xScale(marker.x)
+            canvas.line(x, frame.top - 2, x, frame.bottom, class: "marker")
+            let half = Self.textWidth(marker.label) / 2
+            let centre = Swift.min(Swift.max(x, 4 + half), canvas.width - 4 - half)
+            canvas.text(centre, frame.top - 6, marker.label, class: "marker-label")
+        }
+    }
+
     func lineChart(_ series: [LineSeries]) -> Canvas {
         var canvas = Canvas(width: Self.width, height: Self.height)
-        let xs = series.flatMap { $0.points.map(\.x) + ($0.band ?? []).map(\.x) }
+        let xs = series.flatMap { $0.points.map(\.x) + ($0.band ?? []).map(\.x) } + markers.map(\.x)
         let ys = series.flatMap { $0.points.map(\.y) + ($0.band ?? []).flatMap { [$0.low, $0.high] } }
         let xExtent = Self.extent(xs)
         let xTicks = Ticks.inside(lower: xExtent.lower, upper: xExtent.upper, target: 6)
         let yTicks = Ticks(lower: ys.min() ?? 0, upper: ys.max() ?? 1, target: 5)
         let entries = series.count > 1 ? series.enumerated().map { ($0.element.name, Self.seriesClass($0.offset)) } : []
         let legendHeight = Self.legend(entries, in: &canvas, left: 16, right: Self.width - 16)
-        let frame = standardFrame(width: Self.width, height: Self.height, legendHeight: legendHeight, yTicks: yTicks)
+        let frame = standardFrame(width: Self.width, height: Self.height, legendHeight: legendHeight + markerSpace,
+                                  yTicks: yTicks)
         let xScale = LinearScale(domain: xExtent, range: (frame.left + 6, frame.right - 6))
         let yScale = LinearScale(domain: (yTicks.lower, yTicks.upper), range: (frame.bottom, frame.top))
         axes(&canvas, frame: frame, x: xTicks, xScale: xScale, y: yTicks, yScale: yScale)
+        drawMarkers(&canvas, frame: frame, xScale: xScale)
         for (index, line) in series.enumerated() {
             let colour = Self.seriesClass(index)
             if let band = line.band, !band.isEmpty {
@@ -241,12 +266,14 @@ struct ChartRenderer {
 
     func histogram(_ bins: [HistogramBin]) -> Canvas {
         var canvas = Canvas(width: Self.width, height: Self.height)
-        let xTicks = Ticks(lower: bins.map(\.lower).min() ?? 0, upper: bins.map(\.upper).max() ?? 1, target: 6)
+        let xs = bins.map(\.lower) + bins.map(\.upper) + markers.map(\.x)
+        let xTicks = Ticks(lower: xs.min() ?? 0, upper: xs.max() ?? 1, target: 6)
         let yTicks = Ticks(lower: 0, upper: Double(bins.map(\.count).max() ?? 1), target: 5)
-        let frame = standardFrame(width: Self.width, height: Self.height, legendHeight: 0, yTicks: yTicks)
+        let frame = standardFrame(width: Self.width, height: Self.height, legendHeight: markerSpace, yTicks: yTicks)
         let xScale = LinearScale(domain: (xTicks.lower, xTicks.upper), range: (frame.left, frame.right))
         let yScale = LinearScale(domain: (yTicks.lower, yTicks.upper), range: (frame.bottom, frame.top))
         axes(&canvas, frame: frame, x: xTicks, xScale: xScale, y: yTicks, yScale: yScale)
+        drawMarkers(&canvas, frame: frame, xScale: xScale)
         for bin in bins {
             let left = xScale(bin.lower), right = xScale(bin.upper)
             canvas.rect(left + 0.5, yScale(Double(bin.count)), right - left - 1, yScale(0) - yScale(Double(bin.count)),
@@ -279,16 +306,19 @@ struct ChartRenderer {
     func scatterChart(_ points: [ScatterPoint]) -> Canvas {
         var canvas = Canvas(width: Self.width, height: Self.height)
         let groups = Self.groups(points)
-        let xExtent = Self.extent(points.map(\.x), padding: 0.05), yExtent = Self.extent(points.map(\.y), padding: 0.05)
+        let xExtent = Self.extent(points.map(\.x) + markers.map(\.x), padding: 0.05)
+        let yExtent = Self.extent(points.map(\.y), padding: 0.05)
         let xTicks = Ticks.inside(lower: xExtent.lower, upper: xExtent.upper, target: 6)
         let yTicks = Ticks.inside(lower: yExtent.lower, upper: yExtent.upper, target: 5)
         var entries = groups.count > 1 ? groups.enumerated().map { ($0.element, Self.seriesClass($0.offset)) } : []
         if points.contains(where: \.highlighted) { entries.append(("highlighted", "ring")) }
         let legendHeight = Self.legend(entries, in: &canvas, left: 16, right: Self.width - 16)
-        let frame = standardFrame(width: Self.width, height: Self.height, legendHeight: legendHeight, yTicks: yTicks)
+        let frame = standardFrame(width: Self.width, height: Self.height, legendHeight: legendHeight + markerSpace,
+                                  yTicks: yTicks)
         let xScale = LinearScale(domain: xExtent, range: (frame.left, frame.right))
         let yScale = LinearScale(domain: yExtent, range: (frame.bottom, frame.top))
         axes(&canvas, frame: frame, x: xTicks, xScale: xScale, y: yTicks, yScale: yScale)
+        drawMarkers(&canvas, frame: frame, xScale: xScale)
         let groupIndex = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($0.element, $0.offset) })
         for highlighted in [false, true] {
             for point in points where point.highlighted == highlighted {
@@ -412,6 +442,14 @@ struct ChartRenderer {
 
     /// The `<desc>` sentence: the spec's summary, or one generated from the data.
     var description: String {
+        let marked = markers.isEmpty ? "" : " Marked: " + markers.map {
+            "\($0.label) at \(spec.xLabel ?? "x") \(NumberFormat.compact($0.x))"
+        }.joined(separator: "; ") + "."
+        return baseDescription + marked
+    }
+
+    /// The description without the markers.
+    private var baseDescription: String {
         if let summary = spec.summary, !summary.isEmpty { return summary }
         let c = NumberFormat.compact
         func range(_ values: [Double]) -> String {
@@ -493,6 +531,12 @@ struct ChartRenderer {
             numeric = [true, false, false, false]
         }
         let table = TableSpec(columns: columns, numeric: numeric, rows: rows)
-        return "<details class=\"chart-data\"><summary>Data</summary>\n" + Tables.html(table) + "</details>\n"
+        var html = "<details class=\"chart-data\"><summary>Data</summary>\n" + Tables.html(table)
+        if !markers.isEmpty {
+            let marked = TableSpec(title: "Markers", columns: [spec.xLabel ?? "x", "marker"], numeric: [true, false],
+                                   rows: markers.map { [c($0.x), $0.label] })
+            html += Tables.html(marked)
+        }
+        return html + "</details>\n"
     }
 }
