@@ -62,11 +62,11 @@ import Testing
     static let model = RandomForestClassifier(nEstimators: 20, randomState: 0)
 
     @Test func retrainingOnEverythingBeatsRefittingOnCorrections() throws {
-        let runs = try FeedbackLoop.compare(updates: [.retrainOnAll, .refitOnFeedbackOnly], seeds: [1, 2],
+        let runs = try FeedbackLoop.compare(updates: [.retrainOnAll, .refitOnCorrectionsOnly], seeds: [1, 2],
                                             model: Self.model, scenario: Self.scenario)
         #expect(runs.count == 4)
         let averages = FeedbackLoop.average(runs)
-        #expect(averages.map(\.update) == [.retrainOnAll, .refitOnFeedbackOnly])
+        #expect(averages.map(\.update) == [.retrainOnAll, .refitOnCorrectionsOnly])
         #expect(averages.allSatisfy { $0.runs == 2 && $0.holdoutAccuracy.count == 7 })
         let all = averages[0].holdoutAccuracy, feedbackOnly = averages[1].holdoutAccuracy
         #expect(all[0] == feedbackOnly[0], "round 0 is the same initial model")
@@ -75,7 +75,7 @@ import Testing
         #expect(feedbackOnly[6] < all[6] - 0.1, "refit on feedback only: \(feedbackOnly) vs \(all)")
 
         // The original's self-deception: right after refitting on its corrections it gets them right.
-        let original = try #require(runs.first { $0.update == .refitOnFeedbackOnly })
+        let original = try #require(runs.first { $0.update == .refitOnCorrectionsOnly })
         for round in original.rounds.dropFirst() where round.corrections > 0 {
             #expect(try #require(round.correctedAccuracy) > 0.9)
             #expect(round.trainingSize == round.corrections)
@@ -123,7 +123,7 @@ import Testing
         let corrected = run.rounds.map(\.corrections).reduce(0, +)
         #expect(run.rounds.last?.trainingSize == 100 + corrected)
 
-        let tutorialStyle = FeedbackLoop(model: Self.model, update: .refitOnFeedbackOnly, randomState: 0)
+        let tutorialStyle = FeedbackLoop(model: Self.model, update: .refitOnCorrectionsOnly, randomState: 0)
         let repeated = try tutorialStyle.run(initial: initial, source: .repeated(pool, rounds: 3), holdout: holdout)
         #expect(repeated.rounds.count == 4)
         #expect(repeated.rounds.dropFirst().allSatisfy { $0.queried == 200 && $0.labelledRows == 200 })
@@ -150,6 +150,44 @@ import Testing
         }
         let window = try final(.recentWindow(rows: 400)), all = try final(.retrainOnAll)
         #expect(window > all + 0.05, "window \(window), all \(all)")
+    }
+
+    @Test func runKeepsTheFinalModelAndItsTrainingRows() throws {
+        let data = try Self.scenario(2)
+        let run = try FeedbackLoop(model: Self.model, update: .retrainOnAll, randomState: 0)
+            .run(initial: data.initial, source: data.source, holdout: data.holdout)
+        // The kept model is the one the last round measured.
+        #expect(try accuracyScore(data.holdout.y, run.model.predict(data.holdout.x)) == run.finalHoldoutAccuracy)
+        // Retraining on everything: the initial rows, then every batch, in order.
+        guard case let .stream(batches) = data.source else { Issue.record("the scenario is a stream"); return }
+        #expect(run.trainingData.count == run.rounds.last?.trainingSize)
+        #expect(run.trainingData.features == data.initial.features + batches.flatMap(\.features))
+        #expect(run.trainingData.labels == data.initial.labels + batches.flatMap(\.labels))
+        #expect(run.trainingData.featureNames == data.initial.featureNames)
+        // Fitting the loop's settings on those rows gives the same forest.
+        var refit = Self.model
+        try refit.fit(run.trainingData.x, run.trainingData.y)
+        #expect(refit == run.model)
+    }
+
+    @Test func correctionsOnlyKeepsItsLastFitWhenARoundHasNoCorrections() throws {
+        let data = try Self.scenario(5)
+        let run = try FeedbackLoop(model: Self.model, update: .refitOnCorrectionsOnly, randomState: 0)
+            .run(initial: data.initial, source: data.source, holdout: data.holdout)
+        let lastFit = try #require(run.rounds.last(where: { $0.round == 0 || $0.corrections > 0 }))
+        #expect(run.trainingData.count == lastFit.trainingSize)
+        #expect(run.model.trainingSampleCount == run.trainingData.count)
+        #expect(try accuracyScore(run.trainingData.y, run.model.predict(run.trainingData.x)) > 0.9,
+                "a forest refit on its corrections gets them right")
+    }
+
+    @Test func strategiesAreDescribedInTheBooksWords() {
+        let updates: [UpdateStrategy] = [.refitOnCorrectionsOnly, .retrainOnAll, .retrainOnInitialPlusCorrections,
+                                         .warmStart(treesPerRound: 5), .recentWindow(rows: 200)]
+        #expect(updates.map(\.description) == [
+            "refit on corrections only", "retrain on everything labelled", "retrain on initial data plus corrections",
+            "add trees (warm start, 5 a round)", "retrain on a recent window of 200 rows",
+        ])
     }
 
     @Test func invalidSettingsThrow() throws {

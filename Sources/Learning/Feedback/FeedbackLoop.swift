@@ -1,8 +1,10 @@
 /// What a feedback loop does with the labels it gets back each round.
+///
+/// `description` gives the book's name for each strategy, e.g. "retrain on everything labelled".
 public enum UpdateStrategy: Sendable, Hashable, CustomStringConvertible {
     /// The tutorial's update: refit on only this round's corrections (wrong predictions); everything
     /// learned before is thrown away. Rounds without corrections leave the model as it is.
-    case refitOnFeedbackOnly
+    case refitOnCorrectionsOnly
     /// Retrain from scratch on the initial data plus every row labelled so far.
     case retrainOnAll
     /// Retrain from scratch on the initial data plus every correction so far (rows predicted right are
@@ -16,13 +18,19 @@ public enum UpdateStrategy: Sendable, Hashable, CustomStringConvertible {
     /// in the order they came, of which the last `rows` are kept. Lets a model follow drift.
     case recentWindow(rows: Int)
 
+    /// The earlier name of `refitOnCorrectionsOnly` ("feedback" in the book means every label a person
+    /// gives, right or wrong; this strategy keeps only the corrections).
+    @available(*, deprecated, renamed: "refitOnCorrectionsOnly")
+    public static var refitOnFeedbackOnly: UpdateStrategy { .refitOnCorrectionsOnly }
+
+    /// The book's name for the strategy, e.g. "retrain on a recent window of 200 rows".
     public var description: String {
         switch self {
-        case .refitOnFeedbackOnly: "refit on feedback only"
-        case .retrainOnAll: "retrain on all labelled"
-        case .retrainOnInitialPlusCorrections: "retrain on initial + corrections"
-        case let .warmStart(k): "warm start (+\(k) trees)"
-        case let .recentWindow(n): "recent window (\(n) rows)"
+        case .refitOnCorrectionsOnly: "refit on corrections only"
+        case .retrainOnAll: "retrain on everything labelled"
+        case .retrainOnInitialPlusCorrections: "retrain on initial data plus corrections"
+        case let .warmStart(k): "add trees (warm start, \(k) a round)"
+        case let .recentWindow(n): "retrain on a recent window of \(n) rows"
         }
     }
 }
@@ -90,6 +98,11 @@ public struct FeedbackRun: Sendable, Equatable {
     public var seed: Int
     /// Round 0 (initial fit) and then one record per round.
     public var rounds: [FeedbackRound]
+    /// The model after the last round, e.g. for a confusion matrix or a classification report.
+    public var model: RandomForestClassifier
+    /// The rows of the model's most recent fit, in the order they were used (for `.warmStart`, the rows
+    /// its newest trees were grown on). Its count is the last round's `trainingSize`.
+    public var trainingData: Dataset
 
     /// The holdout accuracy after the last round.
     public var finalHoldoutAccuracy: Double { rounds.last?.holdoutAccuracy ?? 0 }
@@ -146,6 +159,7 @@ public struct FeedbackLoop: Sendable {
         try forest.fit(initial.features, initial.labels)
         if case .warmStart = update { forest.warmStart = true }
         var trainingSize = initial.count
+        var trainingData = initial
         var rounds = [FeedbackRound(round: 0, queried: 0, labelledRows: 0, corrections: 0, accuracyBefore: nil,
                                     accuracyAfter: nil, correctedAccuracy: nil,
                                     holdoutAccuracy: try accuracyScore(holdout.labels, forest.predict(holdout.features)),
@@ -196,7 +210,7 @@ public struct FeedbackLoop: Sendable {
             let initialRows = zip(initial.features, initial.labels).map { (x: $0, y: $1) }
             var trainingRows: [(x: [Double], y: Int)]?
             switch update {
-            case .refitOnFeedbackOnly:
+            case .refitOnCorrectionsOnly:
                 trainingRows = roundCorrections.isEmpty ? nil : roundCorrections
             case .retrainOnAll:
                 trainingRows = initialRows + labelled
@@ -211,6 +225,7 @@ public struct FeedbackLoop: Sendable {
             if let rows = trainingRows {
                 try forest.fit(rows.map(\.x), rows.map(\.y))
                 trainingSize = rows.count
+                trainingData = Dataset(featureNames: initial.featureNames, features: rows.map(\.x), labels: rows.map(\.y))
             }
 
             let correctedAccuracy = roundCorrections.isEmpty ? nil
@@ -222,7 +237,8 @@ public struct FeedbackLoop: Sendable {
                 holdoutAccuracy: try accuracyScore(holdout.labels, forest.predict(holdout.features)),
                 trainingSize: trainingSize, treeCount: forest.estimators.count))
         }
-        return FeedbackRun(update: update, query: query, seed: randomState, rounds: rounds)
+        return FeedbackRun(update: update, query: query, seed: randomState, rounds: rounds, model: forest,
+                           trainingData: trainingData)
     }
 
     /// Runs every combination of update strategy, query strategy and seed, in that nesting order.
