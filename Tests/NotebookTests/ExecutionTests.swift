@@ -26,7 +26,7 @@ import Testing
         // expect-error: a trap, with the step's output before it.
         let trap = try #require(data.result.steps[5].failure)
         #expect(trap.message == "Fatal error: Index out of range")
-        #expect(trap.line == 37)
+        #expect(trap.line == 39, "the line of the trapping subscript, from the crash backtrace")
         #expect(data.text(ofStep: 6) == "before the trap\n")
 
         let model = try report.chapter("02-model")
@@ -66,13 +66,13 @@ import Testing
         #expect(a.status == .failed)
         #expect(a.text(ofStep: 1) == "one\n")
         #expect(a.text(ofStep: 2) == "two\n")
-        #expect(a.result.steps[1].failure == StepFailure(file: "Content/01-a.md", line: 6, message: "Fatal error: Index out of range"))
+        #expect(a.result.steps[1].failure == StepFailure(file: "Content/01-a.md", line: 8, message: "Fatal error: Index out of range"))
         let b = try report.chapter("02-b")
         #expect(b.result.steps[0].failure == StepFailure(file: "Content/02-b.md", line: 3, message: "Fatal error: the model is 2 bad"))
         let c = try report.chapter("03-c")
         #expect(c.result.steps[0].failure == StepFailure(file: "Content/03-c.md", line: 3, message: "Precondition failed: n must be positive"))
         #expect(report.diagnostics.map(\.description) == [
-            "error: Content/01-a.md:6: step 2 failed: Fatal error: Index out of range",
+            "error: Content/01-a.md:8: step 2 failed: Fatal error: Index out of range",
             "error: Content/02-b.md:3: step 1 failed: Fatal error: the model is 2 bad",
             "error: Content/03-c.md:3: step 1 failed: Precondition failed: n must be positive",
         ])

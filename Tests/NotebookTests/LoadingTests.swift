@@ -117,7 +117,7 @@ import Testing
         let project = try TestProject(["Content/01-a.md": "# A\n"])
         defer { project.remove() }
         try Data([0x23, 0x20, 0xFF, 0xFE, 0x0A]).write(to: project.root.appendingPathComponent("Content/02-latin.md"))
-        #expect(throws: NotebookError.notUTF8(path: "Content/02-latin.md")) { try Notebook(projectRoot: project.root).loadBook() }
+        #expect(throws: NotebookError.notUTF8(path: "Content/02-latin.md", line: 1, byte: 0xFF)) { try Notebook(projectRoot: project.root).loadBook() }
     }
 
     @Test func emptyAndMissingContentAreErrors() throws {

@@ -16,7 +16,9 @@ public struct NotebookOptions: Sendable, Equatable {
     public var cacheDirectory: URL?
     /// The Swift compiler; nil for `$SWIFTC` or `swiftc` on PATH.
     public var compiler: String?
-    /// swiftc's module cache; nil for `<cache>/module-cache`. Sharing one across projects saves ~4 s per cold cache.
+    /// swiftc's module cache; nil for `<cache>/module-cache/<key>`, the key hashing the cache folder's path and
+    /// the compiler version (so a moved project starts a fresh one). Sharing one across projects saves ~4 s per
+    /// cold cache; a shared one must not be moved.
     public var moduleCacheDirectory: URL?
     /// Bytes of stdout (and separately of stderr) kept per step; the rest is dropped with a note.
     public var outputCap = 1 << 20

@@ -8,8 +8,8 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
     case badChapterFileName(path: String)
     /// Two chapters share a numeric prefix.
     case duplicateChapterNumber(path: String, otherPath: String)
-    /// A file is not valid UTF-8.
-    case notUTF8(path: String)
+    /// A file is not valid UTF-8; `line` is the line of the first invalid byte, `byte` its value.
+    case notUTF8(path: String, line: Int? = nil, byte: UInt8? = nil)
     /// A file could not be read or written.
     case io(path: String, message: String)
     /// Front matter (or book.yml) is not valid YAML, has an unknown key, or a value of the wrong type.
@@ -39,8 +39,8 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(path): a chapter file must be named NN-slug.md (a number, a dash, lower-case letters, digits and dashes), e.g. 03-data.md."
         case let .duplicateChapterNumber(path, otherPath):
             "\(path): its number is already used by \(otherPath); give each chapter its own number."
-        case let .notUTF8(path):
-            "\(path): the file is not valid UTF-8 text; save it as UTF-8."
+        case let .notUTF8(path, line, byte):
+            "\(path)\(line.map { ":\($0)" } ?? ""): \(Self.notUTF8Message(byte: byte))"
         case let .io(path, message):
             "\(path): \(message)"
         case let .frontMatter(path, line, message):
@@ -62,6 +62,11 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    private static func notUTF8Message(byte: UInt8?) -> String {
+        let hex = byte.map { String($0, radix: 16, uppercase: true) }.map { $0.count == 1 ? "0" + $0 : $0 }
+        return "the file is not valid UTF-8 text\(hex.map { " (byte 0x\($0) here)" } ?? ""); save it as UTF-8."
+    }
+
     /// The error as a located diagnostic, when it points at a line of a file.
     public var diagnostic: Diagnostic? {
         switch self {
@@ -71,6 +76,8 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
             Diagnostic(file: path, line: line, message: "unknown step flag '\(flag)'; expected one of \(StepFlags.names.joined(separator: ", ")).")
         case let .unknownDependency(path, line, slug):
             Diagnostic(file: path, line: line, message: "depends-on names '\(slug)', which is not a chapter of this book.")
+        case let .notUTF8(path, line?, byte):
+            Diagnostic(file: path, line: line, message: Self.notUTF8Message(byte: byte))
         default:
             nil
         }

@@ -4,7 +4,7 @@ import Foundation
 /// What a chapter's cache key is made of; kept per chapter so a miss can say what changed.
 struct CacheComponents: Codable, Equatable, Sendable {
     /// Bumped when generated programs or stored results change shape.
-    static let engineVersion = 1
+    static let engineVersion = 2
 
     var engine = CacheComponents.engineVersion
     var path: String

@@ -56,6 +56,8 @@ struct BuildDriver: Sendable {
         let hasData = FileManager.default.fileExists(atPath: dataDirectory.path, isDirectory: &isDirectory) && isDirectory.boolValue
         let dataHash = hasData ? try Self.hashDirectory(dataDirectory) : "none"
         let toolchainHash = SHA256.hash(data: Data(toolchain.version.utf8)).hex
+        let moduleCache = options.moduleCacheDirectory
+            ?? Self.moduleCacheDirectory(in: cacheDirectory, toolchainVersion: toolchain.version)
         let cache = ResultCache(directory: cacheDirectory)
 
         // Keys in dependency order: a chapter's key covers its dependencies' keys.
@@ -75,7 +77,7 @@ struct BuildDriver: Sendable {
                 guard let parts = components[chapter.slug] else { continue }
                 group.addTask {
                     let finished = await build(chapter, components: parts, cache: cache, board: board, slots: slots,
-                                               toolchain: toolchain, library: library,
+                                               toolchain: toolchain, library: library, moduleCache: moduleCache,
                                                dataDirectory: hasData ? dataDirectory : nil)
                     let stops = !options.keepGoing && (finished.executed?.status == .failed || !finished.diagnostics.isEmpty)
                     await board.publish(chapter.slug, finished, stopsBuild: stops)
@@ -100,7 +102,7 @@ struct BuildDriver: Sendable {
     }
 
     private func build(_ chapter: Chapter, components: CacheComponents, cache: ResultCache, board: Board,
-                       slots: JobSlots, toolchain: Toolchain, library: RuntimeLibrary,
+                       slots: JobSlots, toolchain: Toolchain, library: RuntimeLibrary, moduleCache: URL,
                        dataDirectory: URL?) async -> Finished {
         let options = notebook.options
         let key = components.key
@@ -120,7 +122,7 @@ struct BuildDriver: Sendable {
         let executor = ChapterExecutor(chapter: chapter, toolchain: toolchain, library: library,
                                        cacheDirectory: notebook.cacheDirectory, dataDirectory: dataDirectory,
                                        dependencyFiles: [], outputCap: options.outputCap,
-                                       moduleCacheDirectory: options.moduleCacheDirectory, slots: slots)
+                                       moduleCacheDirectory: moduleCache, slots: slots)
         let failedDependency = Locked<String?>(nil)
         let dependencies = chapter.dependsOn
         guard let run = await executor.execute(dependencies: {
@@ -186,6 +188,24 @@ struct BuildDriver: Sendable {
             }
         }
         return book.chapters.filter { wanted.contains($0.slug) }
+    }
+
+    /// swiftc's module cache for this cache folder and compiler: `<cache>/module-cache/<key>`, where the
+    /// key hashes the folder's absolute path and the compiler's version; other folders in module-cache/
+    /// are removed (the caller holds the cache lock).
+    ///
+    /// Why the path is in the key: clang records the module cache's absolute path in every precompiled
+    /// module, so a project copied or moved elsewhere would otherwise fail every compile with "was compiled
+    /// with module cache path '…'" and "missing required module 'SwiftShims'". A new path (or compiler)
+    /// starts a new module cache instead, at the cost of rebuilding it once (a few seconds).
+    static func moduleCacheDirectory(in cacheDirectory: URL, toolchainVersion: String) -> URL {
+        let parent = cacheDirectory.standardizedFileURL.appendingPathComponent("module-cache")
+        let key = SHA256.hash(data: Data("\(parent.path)\n\(toolchainVersion)".utf8)).hex.prefix(16)
+        let manager = FileManager.default
+        for name in (try? manager.contentsOfDirectory(atPath: parent.path)) ?? [] where name != key {
+            try? manager.removeItem(at: parent.appendingPathComponent(name))
+        }
+        return parent.appendingPathComponent(String(key))
     }
 
     /// SHA-256 over the relative paths and contents of every file under `directory`, in sorted order.

@@ -207,7 +207,8 @@ struct ChapterExecutor: Sendable {
 
     private func compile(_ source: String, in directory: URL) async -> Compiled {
         let chapter = self.chapter, toolchain = self.toolchain, library = self.library
-        let moduleCache = moduleCacheDirectory ?? cacheDirectory.appendingPathComponent("module-cache")
+        let moduleCache = moduleCacheDirectory
+            ?? BuildDriver.moduleCacheDirectory(in: cacheDirectory, toolchainVersion: toolchain.version)
         do {
             return try await slots.withSlot {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -215,7 +216,7 @@ struct ChapterExecutor: Sendable {
                 try Data(source.utf8).write(to: file)
                 let binary = directory.appendingPathComponent("chapter")
                 let lib = library.directory.path
-                let arguments = ["-Onone", "-swift-version", "5", file.path,
+                let arguments = ["-Onone", "-gline-tables-only", "-swift-version", "5", file.path,
                                  "-I", "\(lib)/Modules", "-L", lib, "-lLoopbookKit",
                                  "-Xlinker", "-rpath", "-Xlinker", lib,
                                  "-o", binary.path, "-module-cache-path", moduleCache.path]
@@ -322,6 +323,12 @@ struct ChapterExecutor: Sendable {
         var line = ProgramGenerator.firstCodeLine(of: step)
         var items = outputs[step.index] ?? []
         var fatal: String?
+        // A crash prints a backtrace (see `environment`) whose frames name chapter lines: the innermost
+        // one locates traps inside the standard library (an index out of range, a force-unwrapped nil),
+        // whose message names no chapter line. The backtrace itself is addresses: it is not kept.
+        let crashLine = Self.removeBacktrace(from: &items, chapterPath: chapter.path)
+        outputs[step.index] = items
+        var locatedByMessage = false
         // A trap prints "<module>/<file>:<line>: Fatal error: <message>" (or "Precondition failed",
         // "Assertion failed") and a stack trace: keep the message in the failure and drop the
         // (address-dependent) rest from the page.
@@ -348,6 +355,7 @@ struct ChapterExecutor: Sendable {
                 if location.count >= 2, location[0].hasSuffix("/" + fileName) || location[0] == Substring(fileName),
                    let number = Int(location[1]) {
                     line = number
+                    locatedByMessage = true
                 }
                 let before = lines[..<fatalLine].joined(separator: "\n")
                 items.removeSubrange(position...)
@@ -355,6 +363,7 @@ struct ChapterExecutor: Sendable {
                 outputs[step.index] = items
             }
         }
+        if !locatedByMessage, let crashLine { line = crashLine }
         let message: String
         switch termination {
         case let .timedOut(seconds):
@@ -375,6 +384,35 @@ struct ChapterExecutor: Sendable {
         let excerpt = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")
         return Execution(outputs: outputs, failure: (step.index, StepFailure(file: chapter.path, line: line, message: message), excerpt),
                          artifacts: [], seconds: 0)
+    }
+
+    /// Removes the Swift runtime's crash backtrace (from its `*** Signal N: Backtracing` line on) from a
+    /// step's stderr and returns the line of its innermost frame in the chapter file, if any.
+    ///
+    /// Frames read like `3 [ra] 0x000055c6f1971fe0 main + 255 in chapter at Content/02-more.md:14:14`.
+    static func removeBacktrace(from items: inout [StepOutput], chapterPath: String) -> Int? {
+        func start(in text: String) -> String.Index? {
+            for marker in ["*** Signal ", "*** Program crashed"] {
+                if text.hasPrefix(marker) { return text.startIndex }
+                if let range = text.range(of: "\n" + marker) { return text.index(after: range.lowerBound) }
+            }
+            return nil
+        }
+        guard let position = items.firstIndex(where: { if case let .stderr(text) = $0 { start(in: text) != nil } else { false } }),
+              case let .stderr(text) = items[position], let cut = start(in: text) else { return nil }
+        var backtrace = String(text[cut...])
+        for case let .stderr(more) in items[(position + 1)...] { backtrace += more }
+        var kept = String(text[..<cut])
+        while kept.hasSuffix("\n\n") { kept.removeLast() }
+        items = Array(items[..<position]) + (kept.isEmpty ? [] : [.stderr(kept)])
+            + items[(position + 1)...].filter { if case .stderr = $0 { false } else { true } }
+        let marker = " at \(chapterPath):"
+        for frame in backtrace.split(separator: "\n") {
+            guard let range = frame.range(of: marker) else { continue }
+            let digits = frame[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
+            if let number = Int(digits) { return number }
+        }
+        return nil
     }
 
     /// The files a chapter wrote into its working directory, except data/ and unchanged dependency files.
@@ -399,7 +437,10 @@ struct ChapterExecutor: Sendable {
 
     static func environment(nonce: String) -> [String: String] {
         let inherited = ProcessInfo.processInfo.environment
-        var environment: [String: String] = ["LANG": "C", "LC_ALL": "C", "SWIFT_BACKTRACE": "enable=no", "TZ": "UTC"]
+        // On a crash the runtime prints a backtrace (about 0.02 s) whose frames name chapter lines, thanks to
+        // the line tables compiled in (-gline-tables-only); `analyze` reads the line and drops the text.
+        let backtrace = "enable=yes,interactive=no,color=no,symbolicate=fast,registers=none,images=none,threads=crashed,output-to=stderr,limit=64,top=16"
+        var environment: [String: String] = ["LANG": "C", "LC_ALL": "C", "SWIFT_BACKTRACE": backtrace, "TZ": "UTC"]
         for key in ["PATH", "HOME", "TMPDIR"] { environment[key] = inherited[key] }
         environment["LOOPBOOK_NONCE"] = nonce
         return environment

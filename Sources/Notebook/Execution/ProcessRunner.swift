@@ -3,11 +3,15 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs a program in its own process group, draining stdout and stderr while it runs, with a timeout
-/// that kills the whole group (so a child that forks and keeps the pipes open cannot hang a build).
+/// Runs a program in a session of its own, draining stdout and stderr while it runs, with a timeout;
+/// when the program ends or times out, every process left in its session is killed (so a child that
+/// forks and keeps the pipes open cannot hang a build, and nothing it started outlives it).
 ///
-/// Foundation's `Process` cannot put the child in a new process group on Linux, so this uses
-/// `posix_spawn` with `POSIX_SPAWN_SETPGROUP` directly.
+/// Why a session and not only a process group: Foundation's `Process` starts each child in a new
+/// process group, so a chapter that runs `Process` (say `sleep 1000`) would leave a child that
+/// `kill(-group)` misses. Children keep their session unless they call `setsid` themselves. Foundation's
+/// `Process` cannot start a program in a new session, so this uses `posix_spawn` with
+/// `POSIX_SPAWN_SETSID` directly.
 enum ProcessRunner {
     /// How the program ended.
     enum Termination: Equatable, Sendable {
@@ -52,14 +56,13 @@ enum ProcessRunner {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
         var defaultSignals = sigset_t()
         sigfillset(&defaultSignals)
         posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
         var noSignals = sigset_t()
         sigemptyset(&noSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setflags(&attributes, Int16(Self.spawnSetSession | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -106,11 +109,11 @@ enum ProcessRunner {
             if termination == nil {
                 if let status = reap(pid, blocking: false) {
                     termination = status
-                    // The program is gone; anything left in its group only keeps the pipes open.
-                    kill(-pid, SIGKILL)
+                    // The program is gone; anything left in its session only keeps the pipes open.
+                    killSession(pid)
                     graceDeadline = now + 1_000_000_000
                 } else if now >= deadline {
-                    kill(-pid, SIGKILL)
+                    killSession(pid)
                     _ = reap(pid, blocking: true)
                     termination = .timedOut(seconds: timeout)
                     graceDeadline = now + 1_000_000_000
@@ -125,14 +128,14 @@ enum ProcessRunner {
                 if let status = reap(pid, blocking: false) {
                     termination = status
                 } else if DispatchTime.now().uptimeNanoseconds >= deadline {
-                    kill(-pid, SIGKILL)
+                    killSession(pid)
                     _ = reap(pid, blocking: true)
                     termination = .timedOut(seconds: timeout)
                 } else {
                     usleep(2_000)
                 }
             }
-            kill(-pid, SIGKILL)
+            killSession(pid)
         }
         return termination ?? .signaled(SIGKILL)
     }
@@ -149,6 +152,42 @@ enum ProcessRunner {
     }
 
     private static let spawnLock = NSLock()
+
+    /// glibc's `POSIX_SPAWN_SETSID` (2.26+): the child calls `setsid()`, becoming the leader of a new
+    /// session and of a new process group, both with its pid as id.
+    private static let spawnSetSession: Int32 = 0x80
+
+    /// Kills the program's process group and every process still in its session (`sid == pid`), also
+    /// those a child moved to process groups of their own. Repeats while it finds some, since a
+    /// process may fork while the list is read.
+    static func killSession(_ session: pid_t) {
+        kill(-session, SIGKILL)
+        #if os(Linux)
+        for _ in 0..<5 {
+            let members = processes(inSession: session)
+            if members.isEmpty { return }
+            for member in members { kill(member, SIGKILL) }
+        }
+        #endif
+    }
+
+    /// The live processes whose session id is `session` (from `/proc/<pid>/stat`; zombies excluded).
+    static func processes(inSession session: pid_t) -> [pid_t] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        var members: [pid_t] = []
+        for name in names {
+            guard let pid = pid_t(name), pid > 0,
+                  let stat = FileManager.default.contents(atPath: "/proc/\(name)/stat") else { continue }
+            // "pid (comm) state ppid pgrp session ...": comm may hold spaces and parentheses, so read after the last ')'.
+            guard let close = stat.lastIndex(of: UInt8(ascii: ")")) else { continue }
+            let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
+            guard fields.count >= 4, let state = fields.first?.first, state != UInt8(ascii: "Z"),
+                  let sid = pid_t(String(decoding: fields[fields.startIndex + 3], as: UTF8.self)),
+                  sid == session else { continue }
+            members.append(pid)
+        }
+        return members
+    }
 
     private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
 

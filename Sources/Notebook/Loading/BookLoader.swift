@@ -106,7 +106,29 @@ struct BookLoader {
         } catch {
             throw NotebookError.io(path: display(name), message: "the file could not be read: \(error.localizedDescription)")
         }
-        guard let text = String(validating: data, as: UTF8.self) else { throw NotebookError.notUTF8(path: display(name)) }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            let (line, byte) = Self.firstInvalidUTF8(in: data)
+            throw NotebookError.notUTF8(path: display(name), line: line, byte: byte)
+        }
         return text
+    }
+
+    /// The 1-based line and the value of the first byte that is not valid UTF-8 in `data`.
+    static func firstInvalidUTF8(in data: Data) -> (line: Int, byte: UInt8?) {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = data.makeIterator()
+        var offset = 0
+        var line = 1
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case let .valid(encoded):
+                if encoded.count == 1, encoded.first == 0x0A { line += 1 }
+                offset += encoded.count
+            case .error:
+                return (line, offset < data.count ? data[data.startIndex + offset] : nil)
+            case .emptyInput:
+                return (line, nil)
+            }
+        }
     }
 }

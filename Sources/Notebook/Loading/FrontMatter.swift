@@ -37,11 +37,20 @@ struct YAMLMapping {
 
     private static func located(_ error: YamlError, path: String, firstLine: Int) -> NotebookError {
         switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
-            let context = context.map { " \($0.text)" } ?? ""
-            return .frontMatter(path: path, line: mark.line - 1 + firstLine,
-                                message: "invalid YAML: \(problem)\(context).")
+        case let .scanner(context, problem, mark, yaml), let .parser(context, problem, mark, yaml),
+             let .composer(context, problem, mark, yaml):
+            let problemLine = mark.line - 1 + firstLine
+            guard let context else {
+                return .frontMatter(path: path, line: problemLine, message: "invalid YAML: \(problem).")
+            }
+            // A construct left open (`[a, b` or `"text`) is only noticed where the YAML ends; then the line
+            // where it starts is the one to fix.
+            let contextLine = context.mark.line - 1 + firstLine
+            let yamlLines = yaml.split(separator: "\n", omittingEmptySubsequences: false).count
+            let atEnd = mark.line > yamlLines || (mark.line == yamlLines && yaml.hasSuffix("\n"))
+            let line = atEnd && contextLine < problemLine ? contextLine : problemLine
+            let start = contextLine == line ? "" : " that starts on line \(contextLine)"
+            return .frontMatter(path: path, line: line, message: "invalid YAML: \(problem) \(context.text)\(start).")
         default:
             return .frontMatter(path: path, line: firstLine, message: "invalid YAML: \(error).")
         }
