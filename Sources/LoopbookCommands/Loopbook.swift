@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Notebook
 
 /// The `loopbook` command: build, serve, check, clean and start chapters of a literate Swift book.
 public struct Loopbook: AsyncParsableCommand {
@@ -31,6 +33,10 @@ public struct Loopbook: AsyncParsableCommand {
     public static func execute(_ arguments: [String]? = nil) async -> Never {
         do {
             var command = try parseAsRoot(arguments)
+            // `serve` handles SIGINT and SIGTERM itself (it stops the server cleanly); for the others an
+            // interruption must also end the chapter programs, which run in sessions of their own.
+            let interruption = command is ServeCommand ? nil : Interruption.trap()
+            defer { interruption?.cancel() }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -53,3 +59,15 @@ extension ServeCommand: AsyncParsableCommandWithConsole {}
 extension CheckCommand: AsyncParsableCommandWithConsole {}
 extension CleanCommand: AsyncParsableCommandWithConsole {}
 extension NewCommand: AsyncParsableCommandWithConsole {}
+
+/// What an interrupted command does (SIGINT, SIGTERM, SIGHUP): kill the chapter programs it started, which
+/// the terminal's Ctrl-C does not reach, then exit with 128 + the signal's number, as the shell expects.
+enum Interruption {
+    static func trap() -> SignalTrap {
+        let signals = [SIGINT, SIGTERM, SIGHUP]
+        return SignalTrap(signals: signals) { number in
+            Notebook.killRunningPrograms()
+            Foundation.exit(128 + number)
+        }
+    }
+}

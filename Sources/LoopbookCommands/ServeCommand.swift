@@ -84,12 +84,17 @@ final class SignalTrap: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
     private let signals: [Int32]
 
-    init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
+    convenience init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
+        self.init(signals: signals) { (_: Int32) in handler() }
+    }
+
+    /// `handler` gets the signal's number.
+    init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
         self.signals = signals
         sources = signals.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler(handler: handler)
+            source.setEventHandler { handler(number) }
             source.resume()
             return source
         }

@@ -73,7 +73,10 @@ public struct SiteBuilder: Sendable {
         var outcome = await render()
         if outcome.succeeded, let files = outcome.files {
             do {
+                let lock = try await PublishLock.acquire(in: layout.stateDirectory)
+                lock.removeLeftovers(besides: layout.output)
                 outcome.published = try Publisher.publish(files, to: layout.output)
+                withExtendedLifetime(lock) {}
             } catch {
                 outcome.errors.append(Self.errorLine(error))
             }

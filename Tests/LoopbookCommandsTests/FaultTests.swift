@@ -167,13 +167,48 @@ struct FaultTests {
 
     /// The `loopbook` executable SIGKILLed while a chapter runs; the next build recovers by itself.
     @Test(.enabled(if: LoopbookExecutable.url != nil, "needs the loopbook executable beside the test bundle"),
-          .timeLimit(.minutes(3)))
+          .timeLimit(.minutes(5)))
     func buildKilledHalfWayRecovers() async throws {
+        try await interruptBuild(with: SIGKILL) { process, chapterPID in
+            #expect(process.terminationReason == .uncaughtSignal)
+            // Nothing can run in a process that gets SIGKILL: its chapter program is orphaned and runs
+            // on to its end. (Ctrl-C and SIGTERM do end it; see the next test.)
+            kill(chapterPID, SIGKILL)
+        }
+    }
+
+    /// Ctrl-C (SIGINT) reaches only the terminal's foreground group, not the chapter programs (they run in
+    /// sessions of their own): the command ends them itself and exits with 130.
+    @Test(.enabled(if: LoopbookExecutable.url != nil, "needs the loopbook executable beside the test bundle"),
+          .timeLimit(.minutes(5)))
+    func interruptedBuildEndsItsChapterProgramsAndRecovers() async throws {
+        try await interruptBuild(with: SIGINT) { process, chapterPID in
+            #expect(process.terminationReason == .exit && process.terminationStatus == 130,
+                    "exit \(process.terminationStatus) (\(process.terminationReason == .exit ? "status" : "signal"))")
+            let ended = await Processes.endsSoon(chapterPID)
+            #expect(ended, "the chapter program (pid \(chapterPID)) outlived the interrupted build")
+            kill(chapterPID, SIGKILL)
+        }
+    }
+
+    /// Runs the `loopbook` executable on a copy of the built book whose second chapter waits (the first
+    /// time only) until it is interrupted, sends `signal` once the chapter runs, checks with `check`, and
+    /// then checks that Site/ is untouched and the next build recovers by itself.
+    func interruptBuild(with signal: Int32, check: (Process, pid_t) async throws -> Void) async throws {
         let executable = try #require(LoopbookExecutable.url)
         let project = try await Fixtures.builtCopy()
         defer { project.remove() }
         let before = project.siteSnapshot()
-        try project.edit("02-more.md") { $0.replacingOccurrences(of: "print(squares)", with: "usleep(3_000_000)\nprint(squares)") }
+        let marker = project.root.appendingPathComponent("chapter.pid")
+        let wait = """
+            import Foundation
+            if !FileManager.default.fileExists(atPath: "\(marker.path)") {
+                try String(getpid()).write(toFile: "\(marker.path)", atomically: true, encoding: .utf8)
+                usleep(60_000_000)
+            }
+            print(squares)
+            """
+        try project.edit("02-more.md") { $0.replacingOccurrences(of: "print(squares)", with: wait) }
 
         let process = Process()
         process.executableURL = executable
@@ -181,20 +216,20 @@ struct FaultTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let work = project.root.appendingPathComponent(".loopbook/cache/work")
-        var running = false
-        for _ in 0..<1200 where process.isRunning {  // up to 2 minutes for a cold compile
-            if let entries = try? FileManager.default.contentsOfDirectory(atPath: work.path), !entries.isEmpty {
-                running = true
+        var chapterPID: pid_t?
+        for _ in 0..<1800 {  // the chapter waits for us; the deadline only covers a slow cold compile
+            if let text = try? String(contentsOf: marker, encoding: .utf8), let pid = pid_t(text) {
+                chapterPID = pid
                 break
             }
+            if !process.isRunning { break }
             try await Task.sleep(nanoseconds: 100_000_000)
         }
-        kill(process.processIdentifier, SIGKILL)
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
-        #expect(running, "the build ended before its chapter program started")
-        #expect(process.terminationReason == .uncaughtSignal)
-        #expect(project.siteSnapshot() == before, "a killed build changed Site/")
+        let pid = try #require(chapterPID, "the build ended before its chapter program started")
+        try await check(process, pid)
+        #expect(project.siteSnapshot() == before, "an interrupted build changed Site/")
 
         let result = await execute(BuildCommand.self, ["--root", project.root.path])
         #expect(result.code == 0, "\(result.stderr)")
@@ -208,7 +243,8 @@ struct FaultTests {
     }
 
     /// What a killed build can leave behind (scratch folders, a half-written staging entry, a damaged
-    /// result, a lock file, a publish folder), laid out by hand: the next build cleans up and works.
+    /// result, a lock file, publishing folders beside Site/), laid out by hand: the next build cleans up
+    /// and works.
     @Test func leftoversOfAKilledBuildAreCleanedUp() async throws {
         let project = try await Fixtures.builtCopy()
         defer { project.remove() }
@@ -233,11 +269,18 @@ struct FaultTests {
             }
         }
         #expect(damaged == 1)
+        // A publish killed before or after its swap leaves a staging or a swapped-aside folder beside Site/.
+        for leftover in ["Site.tmp-3f9a1c", "Site.old-77b2d0"] {
+            let folder = project.root.appendingPathComponent(leftover)
+            try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data("<p>half a page".utf8).write(to: folder.appendingPathComponent("index.html"))
+        }
 
         let result = await execute(BuildCommand.self, ["--root", project.root.path])
         #expect(result.code == 0, "\(result.stderr)")
         #expect(try project.lastStatuses() == ["cached", "ran because no cache entry"])
         #expect(project.siteSnapshot() == before, "the rebuilt chapter must give the same pages")
+        #expect(try project.siteSiblings() == ["Site"], "publishing leftovers were not removed")
         for scratch in ["tmp", "work", "build"] {
             #expect(!manager.fileExists(atPath: cache.appendingPathComponent(scratch).path), "\(scratch)/ was left behind")
         }

@@ -130,6 +130,13 @@ public struct Notebook: Sendable {
         return try await BuildDriver(notebook: self, book: book, progress: progress).run()
     }
 
+    /// Kills every chapter program (and compiler) that builds in this process are running, together with
+    /// the processes they started. For a command that was interrupted: chapter programs run in sessions of
+    /// their own, so the terminal's Ctrl-C does not reach them. Builds still running then fail.
+    public static func killRunningPrograms() {
+        ProcessRunner.killAllSessions()
+    }
+
     /// `path` relative to the project root when it is inside it, else absolute.
     func displayPath(of url: URL) -> String {
         let root = projectRoot.path.hasSuffix("/") ? projectRoot.path : projectRoot.path + "/"

@@ -79,7 +79,11 @@ enum ProcessRunner {
             close(outPipe[0]); close(errPipe[0])
             throw SpawnError(executable: executable, code: spawned)
         }
-        defer { close(outPipe[0]); close(errPipe[0]) }
+        liveSessions.withLock { _ = $0.insert(pid) }
+        defer {
+            close(outPipe[0]); close(errPipe[0])
+            liveSessions.withLock { _ = $0.remove(pid) }
+        }
 
         let start = DispatchTime.now().uptimeNanoseconds
         let deadline = start + UInt64(max(0, timeout) * 1e9)
@@ -153,6 +157,17 @@ enum ProcessRunner {
 
     private static let spawnLock = NSLock()
 
+    /// The sessions of programs running now (their leaders' pids), for `killAllSessions`.
+    private static let liveSessions = LockedSet()
+
+    /// Kills every program this process started and is still running, with everything in their sessions.
+    ///
+    /// Chapter programs run in sessions of their own, so a Ctrl-C in the terminal (sent to the foreground
+    /// process group) does not reach them; the command calls this when it is interrupted.
+    static func killAllSessions() {
+        for session in liveSessions.withLock({ Array($0) }) { killSession(session) }
+    }
+
     /// glibc's `POSIX_SPAWN_SETSID` (2.26+): the child calls `setsid()`, becoming the leader of a new
     /// session and of a new process group, both with its pid as id.
     private static let spawnSetSession: Int32 = 0x80
@@ -214,6 +229,13 @@ enum ProcessRunner {
         if signal == 0 { return .exited((status >> 8) & 0xff) }
         return .signaled(signal)
     }
+}
+
+/// A set of pids under a lock.
+final class LockedSet: @unchecked Sendable {
+    private var pids: Set<pid_t> = []
+    private let lock = NSLock()
+    func withLock<T>(_ body: (inout Set<pid_t>) -> T) -> T { lock.withLock { body(&pids) } }
 }
 
 /// A program could not be started.
