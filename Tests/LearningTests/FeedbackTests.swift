@@ -72,7 +72,7 @@ import Testing
         #expect(all[0] == feedbackOnly[0], "round 0 is the same initial model")
         #expect(all[6] > 0.8, "retrain on all: \(all)")
         #expect(all[6] >= all[0] - 0.02, "retrain on all: \(all)")
-        #expect(feedbackOnly[6] < all[6] - 0.1, "refit on feedback only: \(feedbackOnly) vs \(all)")
+        #expect(feedbackOnly[6] < all[6] - 0.1, "refit on corrections only: \(feedbackOnly) vs \(all)")
 
         // The original's self-deception: right after refitting on its corrections it gets them right.
         let original = try #require(runs.first { $0.update == .refitOnCorrectionsOnly })
