@@ -2,7 +2,7 @@ import Foundation
 
 /// A Mersenne Twister (MT19937) generator that reproduces numpy's legacy `RandomState` bit for bit.
 ///
-/// `NumPyRandom(seed: 42)` followed by `randn(100)` gives exactly `np.random.seed(42); np.random.randn(100)`.
+/// `try NumPyRandom(seed: 42)` followed by `randn(100)` gives exactly `np.random.seed(42); np.random.randn(100)`.
 /// The algorithms are numpy's legacy ones:
 /// - doubles take 53 bits from two 32-bit words: `((a >> 5) · 2²⁶ + (b >> 6)) / 2⁵³`;
 /// - standard normals use the polar (Marsaglia) method and cache the second value across calls;
@@ -33,8 +33,7 @@ public struct NumPyRandom: RandomNumberGenerator, Sendable {
     }
 
     /// Seeds from an `Int`, as scikit-learn's `random_state=` does. Throws for seeds outside 0...2³²−1.
-    /// (A literal such as `NumPyRandom(seed: 42)` picks the non-throwing `UInt32` initialiser.)
-    @_disfavoredOverload
+    /// A literal such as `try NumPyRandom(seed: 42)` picks this initialiser; `NumPyRandom(seed: UInt32(42))` does not throw.
     public init(seed: Int) throws {
         guard seed >= 0, seed <= Int(UInt32.max) else {
             throw LearningError.invalidParameter(
