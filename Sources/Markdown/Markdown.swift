@@ -89,13 +89,8 @@ public enum Markdown {
         withDocument(source) { document, parser in
             var headings: [Heading] = []
             var used = reservedIDs
-            let iterator = cmark_iter_new(document)
             var headingNodes: [OpaquePointer] = []
-            while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
-                guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
-                if cmark_node_get_type(node) == CMARK_NODE_HEADING { headingNodes.append(node) }
-            }
-            cmark_iter_free(iterator)
+            collectHeadings(in: document, into: &headingNodes)
             for node in headingNodes {
                 let text = plainText(of: node)
                 let id = uniqueID(slug(text), used: &used)
@@ -111,16 +106,37 @@ public enum Markdown {
                 return Rendered(html: "", headings: headings)
             }
             defer { free(rendered) }
-            return Rendered(html: String(cString: rendered), headings: headings)
+            let html = String(decoding: UnsafeRawBufferPointer(start: rendered, count: strlen(rendered)), as: UTF8.self)
+            return Rendered(html: html, headings: headings)
         }
     }
 
     /// A URL-fragment-safe id made from heading text: lower case letters and digits, words joined by `-`.
     public static func slug(_ text: String) -> String {
+        // ASCII headings (nearly all) go byte by byte; others take the Unicode path.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            var pendingDash = false
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                     UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    if pendingDash, !bytes.isEmpty { bytes.append(UInt8(ascii: "-")) }
+                    pendingDash = false
+                    bytes.append(byte | 0x20)  // lower case; digits already have the bit set
+                case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+                    pendingDash = true
+                default:
+                    break
+                }
+            }
+            return bytes.isEmpty ? "section" : String(decoding: bytes, as: UTF8.self)
+        }
         var result = ""
         var pendingDash = false
         for scalar in text.lowercased().unicodeScalars {
-            if CharacterSet.alphanumerics.contains(scalar) {
+            if isAlphanumeric(scalar) {
                 if pendingDash, !result.isEmpty { result.append("-") }
                 pendingDash = false
                 result.unicodeScalars.append(scalar)
@@ -153,8 +169,8 @@ public enum Markdown {
                 cmark_parser_attach_syntax_extension(parser, syntaxExtension)
             }
         }
-        let bytes = Array(source.utf8)
-        bytes.withUnsafeBufferPointer { buffer in
+        var text = source
+        text.withUTF8 { buffer in  // no copy for a native string
             guard let base = buffer.baseAddress, buffer.count > 0 else { return }
             base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
                 cmark_parser_feed(parser, pointer, buffer.count)
@@ -163,6 +179,31 @@ public enum Markdown {
         let document = cmark_parser_finish(parser)!
         defer { cmark_node_free(document) }
         return body(document, parser)
+    }
+
+    /// Headings are blocks, so only blocks that can hold blocks are searched (not the far more numerous
+    /// inline nodes): the document, block quotes, lists, items, and extension containers.
+    /// Letters and digits: an ASCII fast path, else Unicode's properties (Foundation's CharacterSet is slow on Linux).
+    private static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        case 0..<0x80: return false
+        default: return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        }
+    }
+
+    private static func collectHeadings(in node: OpaquePointer, into headings: inout [OpaquePointer]) {
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            let type = cmark_node_get_type(current)
+            if type == CMARK_NODE_HEADING {
+                headings.append(current)
+            } else if type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_LIST || type == CMARK_NODE_ITEM
+                        || type == CMARK_NODE_CUSTOM_BLOCK {
+                collectHeadings(in: current, into: &headings)
+            }
+            child = cmark_node_next(current)
+        }
     }
 
     private static func plainText(of node: OpaquePointer) -> String {

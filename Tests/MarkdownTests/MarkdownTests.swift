@@ -23,3 +23,10 @@ import Testing
     let rendered = Markdown.render("# A\n\n# A\n", reservedIDs: ["a"])
     #expect(rendered.headings.map(\.id) == ["a-1", "a-2"])
 }
+
+@Test func slugsAreLowerCaseWordsJoinedByDashes() {
+    #expect(Markdown.slug("Hello, World 2.0!") == "hello-world-2-0")
+    #expect(Markdown.slug("  The_data -- again ") == "the-data-again")
+    #expect(Markdown.slug("Über Größe") == "über-größe")
+    #expect(Markdown.slug("!!!") == "section")
+}
