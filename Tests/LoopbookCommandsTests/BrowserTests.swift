@@ -132,12 +132,14 @@ enum Chromium {
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
         let finished = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            DispatchQueue.global().async {
+            // A thread of its own: on Linux, blocking a Dispatch global-queue thread starves Swift's tasks
+            // (the dev server under test among them).
+            Thread {
                 let deadline = Date().addingTimeInterval(90)
                 while process.isRunning, Date() < deadline { usleep(50_000) }
                 if process.isRunning { process.terminate(); process.waitUntilExit(); continuation.resume(returning: false) }
                 else { continuation.resume(returning: true) }
-            }
+            }.start()
         }
         let stdout = String(decoding: (try? Data(contentsOf: out)) ?? Data(), as: UTF8.self)
         let stderr = String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self)

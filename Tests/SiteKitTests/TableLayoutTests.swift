@@ -94,10 +94,10 @@ import Testing
         process.standardError = FileHandle.nullDevice
         try process.run()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
+            Thread {  // not Dispatch's global queue: on Linux that starves Swift's tasks meanwhile
                 process.waitUntilExit()
                 continuation.resume()
-            }
+            }.start()
         }
         return String(decoding: (try? Data(contentsOf: out)) ?? Data(), as: UTF8.self)
     }

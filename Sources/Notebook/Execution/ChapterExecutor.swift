@@ -36,12 +36,18 @@ actor JobSlots {
         else { free += 1 }
     }
 
-    /// Runs blocking `work` on a thread outside the cooperative pool while holding a slot.
+    /// Runs blocking `work` on a thread of its own while holding a slot.
+    ///
+    /// Not on `DispatchQueue.global()`: on Linux, Swift's tasks run on Dispatch's global queue, whose few
+    /// threads (one per core) a compile or a chapter program would hold for seconds, stalling every task
+    /// in the process meanwhile — such as the dev server answering requests during a rebuild.
     func withSlot<T: Sendable>(urgent: Bool = false, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         await acquire(urgent: urgent)
         defer { release() }
         return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.stackSize = 1 << 20
+            thread.start()
         }
     }
 }
