@@ -80,11 +80,12 @@ struct FaultTests {
         let project = try await Fixtures.builtCopy()
         defer { project.remove() }
         let pidFile = project.root.appendingPathComponent("child.pid")
+        let grandchildFile = project.root.appendingPathComponent("grandchild.pid")
         let code = """
             import Foundation
             let child = Process()
             child.executableURL = URL(fileURLWithPath: "/bin/sh")
-            child.arguments = ["-c", "echo child writes; sleep 1000"]
+            child.arguments = ["-c", "echo child writes; sleep 1000 & echo $! > '\(grandchildFile.path)'; wait"]
             try child.run()
             try String(child.processIdentifier).write(toFile: "\(pidFile.path)", atomically: true, encoding: .utf8)
             usleep(200_000)
@@ -98,6 +99,10 @@ struct FaultTests {
         let pid = try #require(pid_t(try String(contentsOf: pidFile, encoding: .utf8)))
         defer { kill(pid, SIGKILL) }
         #expect(await Processes.endsSoon(pid), "the child (pid \(pid)) outlived the chapter program")
+        let grandchild = try #require(pid_t(try String(contentsOf: grandchildFile, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        defer { kill(grandchild, SIGKILL) }
+        #expect(await Processes.endsSoon(grandchild), "the child's own child (pid \(grandchild)) outlived the chapter program")
         #expect(elapsed < .seconds(60), "the build waited \(elapsed) for a pipe the child kept open")
         let page = try String(contentsOf: project.site.appendingPathComponent("02-more.html"), encoding: .utf8)
         #expect(page.contains("child writes"), "what the child printed before the program ended is kept")

@@ -173,15 +173,19 @@ enum ProcessRunner {
     private static let spawnSetSession: Int32 = 0x80
 
     /// Kills the program's process group and every process still in its session (`sid == pid`), also
-    /// those a child moved to process groups of their own. Repeats while it finds some, since a
-    /// process may fork while the list is read.
+    /// those a child moved to process groups of their own.
+    ///
+    /// A process may be forking while the list is read, and a child in the middle of `fork` is not yet
+    /// listed: so the list is read again until it has been empty three times in a row (a few ms).
     static func killSession(_ session: pid_t) {
         kill(-session, SIGKILL)
         #if os(Linux)
-        for _ in 0..<5 {
+        var emptyRounds = 0
+        for _ in 0..<50 where emptyRounds < 3 {
             let members = processes(inSession: session)
-            if members.isEmpty { return }
+            emptyRounds = members.isEmpty ? emptyRounds + 1 : 0
             for member in members { kill(member, SIGKILL) }
+            usleep(1_000)
         }
         #endif
     }
