@@ -1,4 +1,4 @@
-// Loopbook: theme toggle, chapter menu, keyboard navigation, copy buttons, TOC highlight, search.
+// Loopbook: theme toggle, chapter menu, keyboard navigation, copy buttons, TOC highlight, search (also ?q=word).
 (function () {
   "use strict";
   var d = document, root = d.documentElement;
@@ -149,4 +149,22 @@
     else if (e.key === "ArrowUp") { e.preventDefault(); (i > 0 ? links[i - 1] : input).focus(); }
   });
   d.addEventListener("click", function (e) { if (!e.target.closest(".search")) hideResults(); });
+
+  // A search in the address: page.html?q=word or page.html#search=word fills the box and shows results.
+  function queryInURL() {
+    var q = null;
+    try { q = new URLSearchParams(location.search).get("q"); } catch (e) {}
+    if (!q && location.hash.indexOf("#search=") === 0) {
+      try { q = decodeURIComponent(location.hash.slice(8).replace(/\+/g, " ")); } catch (e) {}
+    }
+    return q && q.trim() ? q : null;
+  }
+  function searchFromURL() {
+    var q = queryInURL();
+    if (!q) return;
+    input.value = q;
+    load(run);
+  }
+  searchFromURL();
+  window.addEventListener("hashchange", searchFromURL);
 })();
