@@ -1,1 +1,0 @@
-public enum LoopbookRuntimeVersion { public static let current = 1 }
