@@ -122,9 +122,7 @@ public struct NumPyRandom: RandomNumberGenerator, Sendable {
     /// A uniformly chosen value in 0...max by masked rejection (numpy's `random_interval`), as used by `shuffle`.
     public mutating func interval(_ max: UInt64) -> UInt64 {
         if max == 0 { return 0 }
-        var mask = max
-        mask |= mask >> 1; mask |= mask >> 2; mask |= mask >> 4
-        mask |= mask >> 8; mask |= mask >> 16; mask |= mask >> 32
+        let mask = Self.mask(covering: max)
         if max <= 0xFFFF_FFFF {
             while true {
                 let value = UInt64(nextUInt32()) & mask
@@ -153,11 +151,17 @@ public struct NumPyRandom: RandomNumberGenerator, Sendable {
         return (0..<max(count, 0)).map { _ in randint(low, high) }
     }
 
-    private mutating func boundedMasked(_ range: UInt64) -> UInt64 {
-        if range == 0 { return 0 }
-        var mask = range
+    /// The smallest all-ones bit mask that is at least `value`.
+    private static func mask(covering value: UInt64) -> UInt64 {
+        var mask = value
         mask |= mask >> 1; mask |= mask >> 2; mask |= mask >> 4
         mask |= mask >> 8; mask |= mask >> 16; mask |= mask >> 32
+        return mask
+    }
+
+    private mutating func boundedMasked(_ range: UInt64) -> UInt64 {
+        if range == 0 { return 0 }
+        let mask = Self.mask(covering: range)
         if range <= 0xFFFF_FFFF {
             if range == 0xFFFF_FFFF { return UInt64(nextUInt32()) }
             while true {
