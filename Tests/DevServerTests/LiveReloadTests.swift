@@ -12,8 +12,10 @@ struct LiveReloadTests {
         return (client, data)
     }
 
+    /// Polls `condition` every 20 ms for up to 60 s (generous: the whole test suite shares two cores).
     static func waitFor(_ condition: @Sendable () async -> Bool) async throws -> Bool {
-        for _ in 0..<500 {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
             if await condition() { return true }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -28,7 +28,7 @@ enum RawClientError: Error, CustomStringConvertible {
 final class RawClient: @unchecked Sendable {
     let fd: Int32
 
-    init(port: UInt16, timeoutSeconds: Int = 10) throws {
+    init(port: UInt16, timeoutSeconds: Int = 60) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
