@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Notebook
 
 /// The `loopbook` command: build, serve, check, clean and start chapters of a literate Swift book.
@@ -42,8 +43,11 @@ public struct Loopbook: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            Interruption.exitIfInterrupted()
             exit()
         } catch {
+            // A build whose chapter programs the interruption killed fails; the interruption is the cause.
+            Interruption.exitIfInterrupted()
             exit(withError: error)
         }
     }
@@ -63,11 +67,22 @@ extension NewCommand: AsyncParsableCommandWithConsole {}
 /// What an interrupted command does (SIGINT, SIGTERM, SIGHUP): kill the chapter programs it started, which
 /// the terminal's Ctrl-C does not reach, then exit with 128 + the signal's number, as the shell expects.
 enum Interruption {
+    /// The signal that interrupted the command, or 0. Set before the chapter programs are killed, so a
+    /// build that fails because of the killing sees it.
+    static let received = Atomic<Int32>(0)
+
     static func trap() -> SignalTrap {
         let signals = [SIGINT, SIGTERM, SIGHUP]
         return SignalTrap(signals: signals) { number in
+            received.store(number, ordering: .sequentiallyConsistent)
             Notebook.killRunningPrograms()
             Foundation.exit(128 + number)
         }
+    }
+
+    /// Exits with 128 + the signal's number if the command was interrupted.
+    static func exitIfInterrupted() {
+        let number = received.load(ordering: .sequentiallyConsistent)
+        if number != 0 { Foundation.exit(128 + number) }
     }
 }

@@ -82,6 +82,8 @@ public struct ServeCommand: AsyncParsableCommand {
 /// (Unchecked: the dispatch sources are only created in init and cancelled once.)
 final class SignalTrap: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
+    /// A serial queue of its own (it gets a thread even when Swift's task threads are all busy).
+    static let queue = DispatchQueue(label: "loopbook.signals")
     private let signals: [Int32]
 
     convenience init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
@@ -93,7 +95,7 @@ final class SignalTrap: @unchecked Sendable {
         self.signals = signals
         sources = signals.map { number in
             signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: number, queue: SignalTrap.queue)
             source.setEventHandler { handler(number) }
             source.resume()
             return source
