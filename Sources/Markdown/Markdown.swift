@@ -158,10 +158,12 @@ public enum Markdown {
     private static let lock = NSLock()
 
     private static func withDocument<T>(_ source: String, _ body: (OpaquePointer, OpaquePointer) -> T) -> T {
-        // Extension registration is global in cmark-gfm; do it once, under a lock.
+        // cmark-gfm keeps global state: extension registration, and the table of special inline characters
+        // that attaching strikethrough or autolink sets and freeing a parser clears again. Two documents
+        // parsed at once on different threads would lose each other's `~~` and links, so one at a time.
         lock.lock()
+        defer { lock.unlock() }
         _ = registered
-        lock.unlock()
         let parser = cmark_parser_new(options)!
         defer { cmark_parser_free(parser) }
         for name in extensionNames {

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 @testable import Markdown
 
@@ -29,4 +31,17 @@ import Testing
     #expect(Markdown.slug("  The_data -- again ") == "the-data-again")
     #expect(Markdown.slug("Über Größe") == "über-größe")
     #expect(Markdown.slug("!!!") == "section")
+}
+
+/// cmark-gfm's inline extensions share global state; documents rendered on many threads at once must all
+/// keep their strikethrough and links.
+@Test func rendersConcurrentlyWithoutLosingInlineExtensions() {
+    let failures = Mutex(0)
+    DispatchQueue.concurrentPerform(iterations: 200) { index in
+        let html = Markdown.render("Row \(index): ~~gone~~ https://example.org/\(index)\n").html
+        if !html.contains("<del>gone</del>") || !html.contains("<a href=\"https://example.org/\(index)\">") {
+            failures.withLock { $0 += 1 }
+        }
+    }
+    #expect(failures.withLock { $0 } == 0)
 }
