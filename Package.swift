@@ -3,13 +3,13 @@ import PackageDescription
 
 let package = Package(
     name: "Loopbook",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "loopbook", targets: ["loopbook"]),
         .library(name: "Learning", targets: ["Learning"]),
         // Chapter programs link this one shared library (Learning + LoopbookRuntime);
         // the notebook engine compiles each chapter with swiftc against it.
-        .library(name: "LoopbookKit", type: .dynamic, targets: ["Learning", "LoopbookRuntime"]),
+        .library(name: "LoopbookKit", type: .dynamic, targets: ["BookModel", "Learning", "LoopbookRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,10 +18,13 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
+        // The book's value types: chapters, steps, results, output records, diagnostics, the record wire
+        // format and the one number formatter. No dependencies; shared by the runtime, the engine and the site.
+        .target(name: "BookModel"),
         // The model library: numpy-compatible RNG, tables + CSV, split, trees, forests, metrics, feedback loop.
         .target(name: "Learning"),
         // Linked into chapter programs: show(...), publish(key, value), output records, chart specs.
-        .target(name: "LoopbookRuntime", dependencies: ["Learning"]),
+        .target(name: "LoopbookRuntime", dependencies: ["BookModel", "Learning"]),
         // The system's cmark-gfm (Debian: libcmark-gfm-dev + libcmark-gfm-extensions-dev).
         .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
@@ -29,31 +32,34 @@ let package = Package(
         .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
         // Chapters and steps, program generation, compile + run, capture, cache.
         .target(name: "Notebook", dependencies: [
-            "Markdown", "LoopbookRuntime",
+            "BookModel", "Markdown",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Pages, highlighting, SVG charts, search index, atomic publishing.
-        .target(name: "SiteKit", dependencies: ["Notebook", "Markdown"]),
+        .target(name: "SiteKit", dependencies: ["BookModel", "Markdown"]),
         // Static files + live reload; knows nothing of notebooks.
         .target(name: "DevServer", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
-        // The commands (thin: parse options, call the library targets).
+        // Builds a book: load → execute → render → publish, with progress events and typed diagnostics;
+        // the serve loop (watch, cancel, rebuild, reload). Used by build, check and serve.
+        .target(name: "LoopbookBuild", dependencies: ["BookModel", "Notebook", "SiteKit", "DevServer"]),
+        // The commands (thin: parse options, call the build library, print).
         .target(name: "LoopbookCommands", dependencies: [
-            "Notebook", "SiteKit", "DevServer",
+            "LoopbookBuild",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "loopbook", dependencies: ["LoopbookCommands"]),
 
         .executableTarget(name: "learning-bench", dependencies: ["Learning"], path: "Benchmarks/LearningBench"),
-        .executableTarget(name: "notebook-bench", dependencies: ["Notebook"], path: "Benchmarks/NotebookBench"),
+        .executableTarget(name: "notebook-bench", dependencies: ["BookModel", "Notebook"], path: "Benchmarks/NotebookBench"),
         .executableTarget(name: "markdown-bench", dependencies: ["Markdown", "CCmarkGFM"], path: "Benchmarks/MarkdownBench"),
         .executableTarget(name: "book-bench", path: "Benchmarks/BookBench"),
 
         .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SiteKitTests", dependencies: ["SiteKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NotebookTests", dependencies: ["BookModel", "LoopbookRuntime", "Notebook"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SiteKitTests", dependencies: ["BookModel", "SiteKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DevServerTests", dependencies: ["DevServer"]),
-        .testTarget(name: "LoopbookCommandsTests", dependencies: ["LoopbookCommands"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LoopbookCommandsTests", dependencies: ["BookModel", "LoopbookBuild", "LoopbookCommands"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,6 +1,7 @@
 import FlyingFox
 import FlyingSocks
 import Foundation
+import Synchronization
 
 /// A small static-file server for a generated site, with live reload over server-sent events.
 ///
@@ -78,10 +79,11 @@ public actor DevServer {
         } catch {
             throw DevServerError.invalidHost(host)
         }
-        let runFailure = Locked<(any Error)?>(nil)
+        final class RunFailure: Sendable { let error = Mutex<(any Error)?>(nil) }
+        let runFailure = RunFailure()
         let runTask = Task {
             do { try await server.run() } catch {
-                runFailure.withLock { $0 = error }
+                runFailure.error.withLock { $0 = error }
                 throw error
             }
         }
@@ -89,7 +91,7 @@ public actor DevServer {
         var failure: (any Error)?
         for _ in 0..<2_000 {
             if await server.isListening { break }
-            if let error = runFailure.withLock({ $0 }) { failure = error; break }
+            if let error = runFailure.error.withLock({ $0 }) { failure = error; break }
             try? await Task.sleep(for: .milliseconds(5))
         }
         let address = failure == nil ? await server.listeningAddress : nil

@@ -1,6 +1,7 @@
 import FlyingFox
 import FlyingSocks
 import Foundation
+import Synchronization
 
 /// Keeps the open live-reload connections and pushes server-sent events to all of them.
 ///
@@ -16,7 +17,7 @@ final class LiveReloadHub: Sendable {
         var isClosed = false
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     /// Number of connected listeners.
     var listenerCount: Int { state.withLock { $0.listeners.count } }

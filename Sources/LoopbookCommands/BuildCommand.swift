@@ -1,4 +1,5 @@
 import ArgumentParser
+import LoopbookBuild
 import Notebook
 
 /// Options that decide how chapters run; shared by `build`, `serve` and `check`.
@@ -55,12 +56,12 @@ public struct BuildCommand: AsyncParsableCommand {
 
     /// Builds with output on `console`; throws `ExitCode.failure` after printing the errors.
     public func perform(console: Console) async throws {
-        let builder = SiteBuilder(layout: project.layout,
-                                  options: run.notebookOptions(chapters: chapters.isEmpty ? nil : chapters),
-                                  console: console)
-        let outcome = await builder.build()
-        for error in outcome.errors { console.error(error) }
-        console.progress(builder.summary(of: outcome, publishing: true))
+        let options = run.notebookOptions(chapters: chapters.isEmpty ? nil : chapters)
+        let builder = SiteBuilder(layout: project.layout, options: options)
+        let progress = BuildProgress(console: console)
+        let outcome = await builder.build { progress.handle($0) }
+        for issue in outcome.issues { console.error(issue) }
+        console.progress(BuildSummary.line(for: outcome, layout: project.layout, options: options, publishing: true))
         if !outcome.succeeded { throw ExitCode.failure }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LoopbookBuild
 import Notebook
 
 /// Turns the notebook's progress events into numbered lines on stderr, in book order:

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SiteKit
+import LoopbookBuild
 
 /// `loopbook check`: build in memory and verify links, keys and that the site folder is up to date.
 public struct CheckCommand: AsyncParsableCommand {
@@ -27,20 +27,14 @@ public struct CheckCommand: AsyncParsableCommand {
         let layout = project.layout
         var options = run.notebookOptions()
         options.keepGoing = true   // report every failing chapter, not only the first
-        let builder = SiteBuilder(layout: layout, options: options, console: console)
-        let outcome = await builder.render()
-        var problems = outcome.errors
-        if let files = outcome.files {
-            problems += LinkChecker.problems(in: files).map { "error: \(layout.display(layout.output))/\($0.description)" }
-            let comparison = SiteComparison(files: files, folder: layout.output)
-            problems += comparison.problems(siteName: layout.display(layout.output)).map { "error: " + $0 }
-        }
-        for problem in problems { console.error(problem) }
+        let progress = BuildProgress(console: console)
+        let outcome = await SiteBuilder(layout: layout, options: options).check { progress.handle($0) }
+        for issue in outcome.issues { console.error(issue) }
         let pages = outcome.files?.paths.filter { $0.hasSuffix(".html") }.count ?? 0
-        if problems.isEmpty {
+        if outcome.succeeded {
             console.progress("Checked \(pages) pages: every step ran, every link resolves, and \(layout.display(layout.output))/ is up to date.")
         } else {
-            let count = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
+            let count = outcome.issues.count == 1 ? "1 problem" : "\(outcome.issues.count) problems"
             console.progress("Check found \(count).")
             throw ExitCode.failure
         }

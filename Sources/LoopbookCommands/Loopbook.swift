@@ -32,9 +32,12 @@ public struct Loopbook: AsyncParsableCommand {
     /// The executable calls this rather than `main()`, whose synchronous overload is picked from
     /// top-level code and refuses asynchronous subcommands.
     public static func execute(_ arguments: [String]? = nil) async -> Never {
+        // A reader that goes away (`loopbook build | head -1`) must not kill a build before it publishes:
+        // writes to a closed pipe then fail with EPIPE, and the console stops printing.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot(arguments)
-            // `serve` handles SIGINT and SIGTERM itself (it stops the server cleanly); for the others an
+            // `serve` handles SIGINT, SIGTERM and SIGHUP itself (it cancels its build and stops the server); for the others an
             // interruption must also end the chapter programs, which run in sessions of their own.
             let interruption = command is ServeCommand ? nil : Interruption.trap()
             defer { interruption?.cancel() }

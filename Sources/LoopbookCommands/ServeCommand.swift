@@ -1,6 +1,8 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import LoopbookBuild
+import Notebook
 
 /// `loopbook serve`: build, serve the site with live reload, and rebuild on changes.
 public struct ServeCommand: AsyncParsableCommand {
@@ -41,25 +43,72 @@ public struct ServeCommand: AsyncParsableCommand {
     }
 
     public func perform(console: Console) async throws {
-        let session = ServeSession(layout: project.layout, options: run.notebookOptions(), host: host,
-                                   port: UInt16(port), console: console)
-        let url: URL
-        do {
-            url = try await session.start()
-        } catch {
+        let layout = project.layout
+        let options = run.notebookOptions()
+        let session = ServeSession(layout: layout, options: options, host: host, port: UInt16(port),
+                                   events: Self.printer(console: console, layout: layout, options: options))
+        let open = self.open
+        let serving = Task {
+            let url = try await session.start()
+            console.progress("Serving \(layout.display(layout.output))/ at \(url.absoluteString) (Ctrl-C to stop).")
+            if open, !Self.openInBrowser(url) {
+                console.progress("Could not start a browser; open \(url.absoluteString) yourself.")
+            }
+            await session.watch()
+        }
+        // Ctrl-C, SIGTERM or SIGHUP, at any moment (the first build, a rebuild, idle): cancel the session,
+        // which kills the running build's chapter programs, stop the server, exit 128 + the signal. A
+        // second signal, or a session that has not stopped within 3 s, exits at once.
+        let trap = SignalTrap(signals: [SIGINT, SIGTERM, SIGHUP]) { number in
+            let first = Interruption.received.compareExchange(expected: 0, desired: number,
+                                                               ordering: .sequentiallyConsistent).exchanged
+            Notebook.killRunningPrograms()
+            guard first else { Foundation.exit(128 + number) }
+            serving.cancel()
+            SignalTrap.queue.asyncAfter(deadline: .now() + 3) {
+                Notebook.killRunningPrograms()
+                Foundation.exit(128 + number)
+            }
+        }
+        defer { trap.cancel() }
+        let result = await serving.result
+        await session.stop()
+        if Interruption.received.load(ordering: .sequentiallyConsistent) != 0 {
+            console.progress("Stopped.")
+            return
+        }
+        switch result {
+        case .success:
+            console.progress("Stopped.")
+        case .failure(is CancellationError):
+            console.progress("Stopped.")
+        case let .failure(error):
             console.error("\(error)")
             throw ExitCode.failure
         }
-        console.progress("Serving \(project.layout.display(project.layout.output))/ at \(url.absoluteString) (Ctrl-C to stop).")
-        if open, !Self.openInBrowser(url) {
-            console.progress("Could not start a browser; open \(url.absoluteString) yourself.")
+    }
+
+    /// Prints a serve session's events on `console`: progress lines, each build's errors and summary,
+    /// what changed, the library build.
+    public static func printer(console: Console, layout: ProjectLayout,
+                               options: NotebookOptions) -> @Sendable (ServeSession.Event) -> Void {
+        let progress = BuildProgress(console: console)
+        return { event in
+            switch event {
+            case let .progress(event):
+                progress.handle(event)
+            case let .built(outcome):
+                for issue in outcome.issues { console.error(issue) }
+                console.progress(BuildSummary.line(for: outcome, layout: layout, options: options, publishing: true))
+            case let .changed(paths):
+                let more = paths.count > 1 ? " and \(paths.count - 1) more" : ""
+                console.progress("Changed: \(paths.first ?? "?")\(more); rebuilding.")
+            case let .libraryBuildStarted(command):
+                console.progress("Library sources changed: running '\(command)'.")
+            case let .libraryBuildFailed(issue):
+                console.error(issue)
+            }
         }
-        let watching = Task { await session.watch() }
-        let trap = SignalTrap(signals: [SIGINT, SIGTERM]) { watching.cancel() }
-        await watching.value
-        trap.cancel()
-        await session.stop()
-        console.progress("Stopped.")
     }
 
     /// Runs `xdg-open url`; false when it is not installed or fails to start.

@@ -1,39 +1,15 @@
 @_exported import Learning
+import BookModel
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The wire format between a chapter program and the notebook engine.
-///
-/// Every record is one line on stdout, `\u{1E}LOOPBOOK <nonce> <json>\n`, written after flushing what the
-/// chapter printed so far, so text and records keep their order. The nonce comes from the environment
-/// variable `LOOPBOOK_NONCE` set by the engine; chapter output cannot forge a record without it.
-/// Step boundaries are records too and are also written to stderr, so stderr splits per step.
-public enum Channel {
-    /// The environment variable carrying the per-run nonce.
-    public static let nonceVariable = "LOOPBOOK_NONCE"
-    /// The byte that starts every record line (ASCII "record separator").
-    public static let marker: UInt8 = 0x1E
+/// Sends records to the notebook engine in the format `Wire` describes.
+enum Channel {
+    static let nonce: String? = ProcessInfo.processInfo.environment[Wire.nonceVariable]
 
-    /// What travels in one record line.
-    public enum Envelope: Codable, Sendable, Equatable {
-        /// Step `index` (1-based, as in the chapter) begins.
-        case step(Int)
-        /// Every step ran; the program is about to return normally.
-        case end
-        /// Something the current step produced.
-        case record(Record)
-    }
-
-    /// The prefix of a record line for `nonce`: the marker byte, `LOOPBOOK`, the nonce and a space.
-    public static func prefix(nonce: String) -> [UInt8] {
-        [marker] + Array("LOOPBOOK \(nonce) ".utf8)
-    }
-
-    static let nonce: String? = ProcessInfo.processInfo.environment[nonceVariable]
-
-    static func send(_ envelope: Envelope, alsoToStderr: Bool = false) {
+    static func send(_ envelope: Wire.Envelope, alsoToStderr: Bool = false) {
         guard let nonce else {
             // Run outside the engine (e.g. a reader running the code by hand): print something readable.
             if case let .record(record) = envelope { print(PlainText.render(record)) }
@@ -42,7 +18,7 @@ public enum Channel {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let json = try? encoder.encode(envelope) else { return }
-        var line = prefix(nonce: nonce)
+        var line = Wire.prefix(nonce: nonce)
         line.append(contentsOf: json)
         line.append(0x0A)
         // Flush what the chapter printed so far, then write the record directly, so the order holds.

@@ -1,3 +1,4 @@
+import BookModel
 /// Builders for chart specs that read well in chapter code, e.g. `show(Chart.line(title: "Accuracy", x: rounds, y: accuracy))`.
 public enum Chart {
     /// A line chart with one series of points.

@@ -1,17 +1,19 @@
+import BookModel
 import Foundation
 
 /// Deterministic number formatting: fixed digits, `.` as the decimal point, no locale, no grouping.
 public enum Format {
     /// `value` with exactly `digits` digits after the point, e.g. `fixed(0.8154, digits: 3)` is "0.815".
     ///
-    /// Not-a-number is "nan", infinities are "inf" and "-inf", and negative zero prints as "0.000".
+    /// Not-a-number is "nan", infinities are "inf" and "-inf", and negative zero prints as "0.000"
+    /// (`NumberFormat.fixed`, the formatter the site uses too).
     public static func fixed(_ value: Double, digits: Int) -> String {
-        if value.isNaN { return "nan" }
-        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-        let clamped = max(0, min(digits, 17))
-        var text = String(format: "%.\(clamped)f", value)
-        if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { text.removeFirst() }
-        return text
+        NumberFormat.fixed(value, digits: digits)
+    }
+
+    /// Up to `maxDigits` decimals without trailing zeros, e.g. 5.1 → "5.1", 1/3 → "0.3333", 3.0 → "3".
+    public static func compact(_ value: Double, maxDigits: Int = 4) -> String {
+        NumberFormat.trimmed(value, maxDigits: maxDigits)
     }
 
     /// A table cell for any value: integers as they are, floating point with `digits` fixed digits,

@@ -1,15 +1,5 @@
+import BookModel
 /// `show` and chart builders for the `Learning` types chapters use.
-
-extension Format {
-    /// Up to `maxDigits` decimals without trailing zeros, e.g. 5.1 → "5.1", 1/3 → "0.3333", 3.0 → "3".
-    public static func compact(_ value: Double, maxDigits: Int = 4) -> String {
-        var text = fixed(value, digits: maxDigits)
-        guard text.contains("."), value.isFinite else { return text }
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text == "-0" ? "0" : text
-    }
-}
 
 /// Shows the first `rows` rows of a table (features, then the label column if it has labels).
 ///

@@ -1,3 +1,4 @@
+import BookModel
 /// Shows a table made of a header and rows of already formatted cells.
 ///
 /// A column is numeric (right-aligned) when every non-empty cell in it parses as a number.

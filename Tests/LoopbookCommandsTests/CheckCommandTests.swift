@@ -1,4 +1,5 @@
 import Foundation
+import LoopbookBuild
 import LoopbookCommands
 import SiteKit
 import Testing

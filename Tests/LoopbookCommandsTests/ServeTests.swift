@@ -1,4 +1,5 @@
 import Foundation
+import LoopbookBuild
 import LoopbookCommands
 import Testing
 #if canImport(Glibc)
@@ -11,8 +12,9 @@ struct ServeTests {
         let project = try await Fixtures.builtCopy()
         defer { project.remove() }
         let captured = CapturedConsole()
-        let session = ServeSession(layout: ProjectLayout(root: project.root), options: .init(), host: "127.0.0.1",
-                                   port: 0, console: captured.console)
+        let layout = ProjectLayout(root: project.root)
+        let session = ServeSession(layout: layout, options: .init(), host: "127.0.0.1", port: 0,
+                                   events: ServeCommand.printer(console: captured.console, layout: layout, options: .init()))
         let url = try await session.start()
         let port = try #require(await session.port)
         #expect(url.absoluteString == "http://127.0.0.1:\(port)/")

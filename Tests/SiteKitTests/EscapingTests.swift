@@ -1,3 +1,4 @@
+import BookModel
 import Notebook
 import LoopbookRuntime
 import Testing

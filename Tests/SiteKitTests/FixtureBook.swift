@@ -1,3 +1,4 @@
+import BookModel
 import LoopbookRuntime
 import Notebook
 @testable import SiteKit

@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 
 /// How a build runs the book's code.

@@ -1,5 +1,7 @@
+import BookModel
 import Crypto
 import Foundation
+import Synchronization
 
 /// Brings a loaded book's results up to date: cache lookups, then compile and run what changed,
 /// independent chapters in parallel, each after the chapters it depends on.
@@ -43,7 +45,7 @@ struct BuildDriver: Sendable {
         } catch {
             throw NotebookError.io(path: cacheDirectory.path, message: "the cache folder could not be created: \(error.localizedDescription)")
         }
-        let lock = try await CacheLock.acquire(in: cacheDirectory)
+        let lock = try await FileLock.acquire(cacheDirectory.appendingPathComponent("lock"), purpose: "cache lock")
         // Scratch folders left by a build that was killed half-way; results are only ever renamed into place.
         for scratch in ["tmp", "work", "build"] {
             try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent(scratch))
@@ -72,6 +74,9 @@ struct BuildDriver: Sendable {
 
         let board = Board()
         let slots = JobSlots(options.jobs)
+        // Cancelling the build kills its compilers and chapter programs (whole sessions) and starts no more;
+        // the chapters then fail, nothing of theirs is cached, and `run` throws `CancellationError`.
+        await withTaskCancellationHandler {
         await withTaskGroup(of: Void.self) { group in
             for chapter in selected {
                 guard let parts = components[chapter.slug] else { continue }
@@ -83,6 +88,16 @@ struct BuildDriver: Sendable {
                     await board.publish(chapter.slug, finished, stopsBuild: stops)
                 }
             }
+        }
+        } onCancel: {
+            slots.programs.cancel()
+        }
+        if slots.programs.isCancelled || Task.isCancelled {
+            for scratch in ["tmp", "work", "build"] {
+                try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent(scratch))
+            }
+            withExtendedLifetime(lock) {}
+            throw CancellationError()
         }
 
         var executed: [ExecutedChapter] = []
@@ -123,21 +138,21 @@ struct BuildDriver: Sendable {
                                        cacheDirectory: notebook.cacheDirectory, dataDirectory: dataDirectory,
                                        dependencyFiles: [], outputCap: options.outputCap,
                                        moduleCacheDirectory: moduleCache, slots: slots)
-        let failedDependency = Locked<String?>(nil)
+        let failedDependency = Mutex<String?>(nil)
         let dependencies = chapter.dependsOn
         guard let run = await executor.execute(dependencies: {
             var files: [Artifact] = []
             for slug in dependencies {
                 let dependency = await board.wait(for: slug)
                 guard let result = dependency.executed, result.status != .failed else {
-                    failedDependency.set(slug)
+                    failedDependency.withLock { $0 = slug }
                     return nil
                 }
                 files += result.result.artifacts
             }
             return files
         }) else {
-            let reason = "dependency \(failedDependency.get() ?? "?") failed"
+            let reason = "dependency \(failedDependency.withLock { $0 } ?? "?") failed"
             progress(.skipped(chapter: chapter.slug, reason: reason))
             return skipped(chapter, reason: reason, keepResult: options.keepGoing)
         }
@@ -225,13 +240,4 @@ struct BuildDriver: Sendable {
         }
         return hasher.finalize().hex
     }
-}
-
-/// A value shared between tasks under a lock.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func get() -> Value { lock.withLock { value } }
-    func set(_ newValue: Value) { lock.withLock { value = newValue } }
 }

@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -16,6 +17,8 @@ struct ChapterRun: Sendable {
 
 /// Limits how many compilers and chapter programs run at once.
 actor JobSlots {
+    /// The programs started under these slots: cancelling the build cancels this group.
+    nonisolated let programs = ProgramGroup()
     private var free: Int
     /// Waiting runs go before waiting compiles: a chapter others wait for should not queue behind their compiles.
     private var waitingRuns: [CheckedContinuation<Void, Never>] = []
@@ -44,6 +47,7 @@ actor JobSlots {
     func withSlot<T: Sendable>(urgent: Bool = false, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         await acquire(urgent: urgent)
         defer { release() }
+        if programs.isCancelled { throw CancellationError() }
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread { continuation.resume(with: Result { try work() }) }
             thread.stackSize = 1 << 20
@@ -212,7 +216,7 @@ struct ChapterExecutor: Sendable {
     // MARK: - Compiling
 
     private func compile(_ source: String, in directory: URL) async -> Compiled {
-        let chapter = self.chapter, toolchain = self.toolchain, library = self.library
+        let chapter = self.chapter, toolchain = self.toolchain, library = self.library, programs = slots.programs
         let moduleCache = moduleCacheDirectory
             ?? BuildDriver.moduleCacheDirectory(in: cacheDirectory, toolchainVersion: toolchain.version)
         do {
@@ -228,7 +232,7 @@ struct ChapterExecutor: Sendable {
                                  "-o", binary.path, "-module-cache-path", moduleCache.path]
                 let (termination, _, err) = try ProcessRunner.capture(
                     executable: toolchain.swiftc, arguments: arguments, environment: ProcessInfo.processInfo.environment,
-                    directory: directory.path, timeout: 600)
+                    directory: directory.path, timeout: 600, group: programs)
                 if termination == .exited(0) { return .binary(binary) }
                 let errors = Self.parseDiagnostics(String(decoding: err, as: UTF8.self), chapter: chapter, generated: file.path)
                 return .errors(errors)
@@ -273,7 +277,7 @@ struct ChapterExecutor: Sendable {
 
     private func run(_ binary: URL, steps: [Step], collectArtifacts: Bool) async -> Execution {
         let chapter = self.chapter, cap = outputCap, dependencyFiles = self.dependencyFiles
-        let dataDirectory = self.dataDirectory
+        let dataDirectory = self.dataDirectory, programs = slots.programs
         let work = cacheDirectory.appendingPathComponent("work").appendingPathComponent("\(chapter.slug)-\(Self.nonce())")
         let start = DispatchTime.now().uptimeNanoseconds
         do {
@@ -294,7 +298,7 @@ struct ChapterExecutor: Sendable {
                 let err = OutputCollector(nonce: nonce, stream: .stderr, cap: cap)
                 let termination = try ProcessRunner.run(
                     executable: binary.path, arguments: [], environment: Self.environment(nonce: nonce),
-                    directory: work.path, timeout: chapter.timeout,
+                    directory: work.path, timeout: chapter.timeout, group: programs,
                     onStdout: { out.feed($0) }, onStderr: { err.feed($0) })
                 out.finish()
                 err.finish()

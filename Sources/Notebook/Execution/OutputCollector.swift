@@ -1,5 +1,5 @@
 import Foundation
-import LoopbookRuntime
+import BookModel
 
 /// Splits one output stream of a chapter program into per-step outputs, as it arrives.
 ///
@@ -22,7 +22,7 @@ final class OutputCollector {
     private(set) var ended = false
 
     init(nonce: String, stream: Stream, cap: Int) {
-        self.prefix = Channel.prefix(nonce: nonce)
+        self.prefix = Wire.prefix(nonce: nonce)
         self.stream = stream
         self.cap = cap
     }
@@ -58,7 +58,7 @@ final class OutputCollector {
 
     private func process(final: Bool) {
         var start = 0
-        let marker = Channel.marker
+        let marker = Wire.marker
         while start < pending.count {
             guard let found = find(marker, from: start) else {
                 addText(pending[start...])
@@ -91,7 +91,7 @@ final class OutputCollector {
                 break
             }
             let json = Data(pending[(found + prefix.count)..<newline])
-            if let envelope = try? JSONDecoder().decode(Channel.Envelope.self, from: json) {
+            if let envelope = try? JSONDecoder().decode(Wire.Envelope.self, from: json) {
                 handle(envelope, size: newline + 1 - found)
             }
             start = newline + 1
@@ -99,7 +99,7 @@ final class OutputCollector {
         if start >= pending.count { pending.removeAll(keepingCapacity: true) } else { pending.removeFirst(start) }
     }
 
-    private func handle(_ envelope: Channel.Envelope, size: Int) {
+    private func handle(_ envelope: Wire.Envelope, size: Int) {
         switch envelope {
         case let .step(index):
             flushText()

@@ -1,4 +1,6 @@
+import BookModel
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,10 +27,14 @@ enum ProcessRunner {
     ///
     /// Blocks until the program ended and its pipes were drained (or, for pipes a stray grandchild keeps
     /// open, until a short grace period after the program's group was killed).
+    ///
+    /// With a `group`, the program belongs to it: cancelling the group kills it (and refuses to start it,
+    /// throwing `CancellationError`, when the group was cancelled already).
     static func run(executable: String, arguments: [String], environment: [String: String],
-                    directory: String, timeout: Double,
+                    directory: String, timeout: Double, group: ProgramGroup? = nil,
                     onStdout: (UnsafeRawBufferPointer) -> Void,
                     onStderr: (UnsafeRawBufferPointer) -> Void) throws -> Termination {
+        if group?.isCancelled == true { throw CancellationError() }
         // Pipes are made close-on-exec under a lock shared by all spawns of this process, so a chapter
         // spawned in parallel never inherits another chapter's pipe (which would keep it open).
         spawnLock.lock()
@@ -80,9 +86,12 @@ enum ProcessRunner {
             throw SpawnError(executable: executable, code: spawned)
         }
         liveSessions.withLock { _ = $0.insert(pid) }
+        // Cancelled between the check above and the spawn: the program dies at once and is reaped below.
+        if let group, !group.register(pid) { killSession(pid) }
         defer {
             close(outPipe[0]); close(errPipe[0])
             liveSessions.withLock { _ = $0.remove(pid) }
+            group?.unregister(pid)
         }
 
         let start = DispatchTime.now().uptimeNanoseconds
@@ -146,10 +155,10 @@ enum ProcessRunner {
 
     /// Runs a program to completion and returns its stdout and stderr as bytes.
     static func capture(executable: String, arguments: [String], environment: [String: String],
-                        directory: String, timeout: Double) throws -> (Termination, [UInt8], [UInt8]) {
+                        directory: String, timeout: Double, group: ProgramGroup? = nil) throws -> (Termination, [UInt8], [UInt8]) {
         var out: [UInt8] = [], err: [UInt8] = []
         let termination = try run(executable: executable, arguments: arguments, environment: environment,
-                                  directory: directory, timeout: timeout,
+                                  directory: directory, timeout: timeout, group: group,
                                   onStdout: { out.append(contentsOf: $0.bindMemory(to: UInt8.self)) },
                                   onStderr: { err.append(contentsOf: $0.bindMemory(to: UInt8.self)) })
         return (termination, out, err)
@@ -158,7 +167,7 @@ enum ProcessRunner {
     private static let spawnLock = NSLock()
 
     /// The sessions of programs running now (their leaders' pids), for `killAllSessions`.
-    private static let liveSessions = LockedSet()
+    private static let liveSessions = Mutex<Set<pid_t>>([])
 
     /// Kills every program this process started and is still running, with everything in their sessions.
     ///
@@ -235,11 +244,34 @@ enum ProcessRunner {
     }
 }
 
-/// A set of pids under a lock.
-final class LockedSet: @unchecked Sendable {
-    private var pids: Set<pid_t> = []
-    private let lock = NSLock()
-    func withLock<T>(_ body: (inout Set<pid_t>) -> T) -> T { lock.withLock { body(&pids) } }
+/// The programs one build started (compilers and chapter programs), so cancelling the build can kill
+/// exactly those, with everything in their sessions.
+final class ProgramGroup: Sendable {
+    private let state = Mutex<(cancelled: Bool, sessions: Set<pid_t>)>((false, []))
+
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    /// Adds a running program's session; false (and not added) when the group was cancelled already.
+    func register(_ session: pid_t) -> Bool {
+        state.withLock { state in
+            guard !state.cancelled else { return false }
+            state.sessions.insert(session)
+            return true
+        }
+    }
+
+    func unregister(_ session: pid_t) {
+        _ = state.withLock { $0.sessions.remove(session) }
+    }
+
+    /// Kills every program of the group now, and every program started in it from now on.
+    func cancel() {
+        let sessions = state.withLock { state in
+            state.cancelled = true
+            return Array(state.sessions)
+        }
+        for session in sessions { ProcessRunner.killSession(session) }
+    }
 }
 
 /// A program could not be started.

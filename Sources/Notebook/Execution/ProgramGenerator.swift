@@ -1,3 +1,4 @@
+import BookModel
 /// Turns a chapter's steps into one Swift program (top-level code, state flowing from step to step).
 ///
 /// Each step is preceded by a call marking its start and a `#sourceLocation` pointing at its first code

@@ -1,3 +1,4 @@
+import BookModel
 import Crypto
 import Foundation
 
@@ -85,7 +86,8 @@ struct RuntimeLibrary: Sendable {
     static func fingerprintFiles(in directory: URL) -> [URL] {
         [directory.appendingPathComponent(fileName),
          directory.appendingPathComponent("Modules/LoopbookRuntime.swiftmodule"),
-         directory.appendingPathComponent("Modules/Learning.swiftmodule")]
+         directory.appendingPathComponent("Modules/Learning.swiftmodule"),
+         directory.appendingPathComponent("Modules/BookModel.swiftmodule")]
     }
 
     /// Hashes the library files; the hash is memoized per (path, size, inode, mtime) of each file, like

@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 
 /// Reads `Content/`: book.yml, the chapter files in numeric order, and checks their dependencies.

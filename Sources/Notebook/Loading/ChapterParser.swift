@@ -1,3 +1,4 @@
+import BookModel
 import Markdown
 
 /// Splits a chapter's text into front matter, prose runs and steps.

@@ -1,3 +1,4 @@
+import BookModel
 import Yams
 
 /// Reads YAML front matter (and book.yml) with Yams, turning every problem into an error at file:line.

@@ -1,3 +1,4 @@
+import BookModel
 /// What the site needs to know about the book as a whole: its title, shown on every page.
 public struct BookInfo: Sendable, Equatable {
     /// The book's title, e.g. "Feedback Loops for ML Models".

@@ -1,3 +1,4 @@
+import BookModel
 /// Finds broken internal links in a rendered site: a link to a page that does not exist, or to an
 /// anchor (`page.html#id`, `#id`) that no element on the target page has. External links are skipped.
 public enum LinkChecker {

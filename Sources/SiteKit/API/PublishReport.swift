@@ -1,3 +1,4 @@
+import BookModel
 /// What publishing changed in the site folder.
 public struct PublishReport: Sendable, Equatable {
     /// Files that were new or whose bytes changed.

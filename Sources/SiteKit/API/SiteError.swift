@@ -1,3 +1,4 @@
+import BookModel
 /// Why rendering or publishing the site failed; each description is a full sentence naming the values.
 public enum SiteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `{{ key }}` in prose names a key the chapter does not publish.

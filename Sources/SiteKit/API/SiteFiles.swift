@@ -1,3 +1,4 @@
+import BookModel
 /// The files of a rendered site: relative path → bytes, iterated in sorted path order.
 ///
 /// Paths use `/` and never start with `/` or contain `..`, e.g. `index.html`, `03-data.html`,

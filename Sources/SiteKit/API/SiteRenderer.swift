@@ -1,5 +1,5 @@
+import BookModel
 import Markdown
-import Notebook
 
 /// Turns executed chapters into the files of the website (pure: no disk access, deterministic output).
 ///

@@ -1,3 +1,4 @@
+import BookModel
 /// The site's stylesheet and script, shipped inside the binary (no web fonts, no external requests).
 enum Assets {
     static let css = #"""

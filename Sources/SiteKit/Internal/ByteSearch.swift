@@ -1,3 +1,4 @@
+import BookModel
 /// Byte-wise substring search over UTF-8 (exact match, no Unicode folding).
 ///
 /// Foundation's `range(of:)` goes through CFString on Linux and dominated rendering time; the needles

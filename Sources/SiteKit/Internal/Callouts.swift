@@ -1,3 +1,4 @@
+import BookModel
 /// Turns GitHub alerts (`> [!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]`, `[!CAUTION]`) in cmark's
 /// HTML into callout boxes: `<div class="callout note" role="note"><p class="callout-title">Note</p>…</div>`.
 enum Callouts {

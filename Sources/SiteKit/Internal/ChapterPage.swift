@@ -1,7 +1,6 @@
 import Foundation
-import LoopbookRuntime
+import BookModel
 import Markdown
-import Notebook
 
 /// Renders one executed chapter: its prose, steps and outputs, the TOC and its search entry.
 struct ChapterPage {
@@ -182,8 +181,8 @@ struct ChapterPage {
 
     static func size(_ bytes: Int) -> String {
         if bytes < 1024 { return "\(bytes) bytes" }
-        if bytes < 1024 * 1024 { return NumberFormat.fixed(Double(bytes) / 1024, decimals: 1) + " KB" }
-        return NumberFormat.fixed(Double(bytes) / 1024 / 1024, decimals: 1) + " MB"
+        if bytes < 1024 * 1024 { return NumberFormat.fixed(Double(bytes) / 1024, digits: 1) + " KB" }
+        return NumberFormat.fixed(Double(bytes) / 1024 / 1024, digits: 1) + " MB"
     }
 
     private func percentEncoded(_ component: String) -> String {

@@ -1,3 +1,4 @@
+import BookModel
 /// Code blocks: the wrapper with a copy button, and highlighting of ```swift blocks in rendered prose.
 enum CodeBlocks {
     /// A code block around already-escaped (or highlighted) HTML.

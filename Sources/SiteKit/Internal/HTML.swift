@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 
 /// Escaping and number formatting shared by the page and chart writers.
@@ -83,35 +84,5 @@ enum HTML {
             }
         }
         return unescape(text)
-    }
-}
-
-/// Deterministic number formatting for SVG coordinates, axis ticks and data tables.
-enum NumberFormat {
-    /// `value` rounded to one decimal, without a trailing `.0` ("12", "12.5", "-0.3").
-    static func coordinate(_ value: Double) -> String {
-        guard value.isFinite else { return "0" }
-        let tenths = Int((value * 10).rounded())
-        let whole = tenths / 10
-        let fraction = abs(tenths % 10)
-        let sign = tenths < 0 && whole == 0 ? "-" : ""
-        return fraction == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
-    }
-
-    /// `value` with exactly `decimals` digits after the point.
-    static func fixed(_ value: Double, decimals: Int) -> String {
-        let result = String(format: "%.\(max(0, decimals))f", value)
-        return result == "-0" || result.hasPrefix("-0.") && Double(result) == 0 ? String(result.dropFirst()) : result
-    }
-
-    /// A compact, readable form for data tables: integers without decimals, others with up to 4 decimals.
-    static func compact(_ value: Double) -> String {
-        guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "-∞") }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-        if abs(value) < 1e-3 || abs(value) >= 1e15 { return String(format: "%.4g", value) }
-        var text = String(format: "%.4f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text == "-0" ? "0" : text
     }
 }

@@ -1,3 +1,4 @@
+import BookModel
 import Markdown
 
 /// The book's front page: title, subtitle, introduction and the chapter list with summaries.

@@ -1,4 +1,4 @@
-import Notebook
+import BookModel
 
 /// The page shell shared by the index and chapter pages: head, top bar, sidebar, main, TOC, script.
 struct Layout {

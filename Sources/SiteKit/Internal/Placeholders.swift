@@ -1,3 +1,4 @@
+import BookModel
 /// Replaces `{{ key }}` in chapter prose with the chapter's published values.
 ///
 /// Inline code spans and fenced code blocks are left alone (so a book can explain the syntax), and

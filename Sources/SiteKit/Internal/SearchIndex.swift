@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 
 /// The search index written at build time (`search-index.json`, and `search-index.js` for `file://`).

@@ -1,3 +1,4 @@
+import BookModel
 /// A small Swift lexer that wraps tokens in `<span class="…">` for syntax colouring at build time.
 ///
 /// Classes: `k` keyword, `t` type (a capitalised identifier), `s` string (with interpolations lexed as

@@ -1,4 +1,4 @@
-import LoopbookRuntime
+import BookModel
 
 /// HTML for `TableSpec`s: a scrollable wrapper, numeric columns right-aligned, a note when rows were cut.
 ///

@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 
 /// A linear map from a data interval onto a pixel interval.
@@ -56,6 +57,6 @@ struct Ticks: Equatable {
     }
 
     func label(_ value: Double) -> String {
-        NumberFormat.fixed(value, decimals: decimals)
+        NumberFormat.fixed(value, digits: decimals)
     }
 }

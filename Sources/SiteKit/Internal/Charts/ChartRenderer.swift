@@ -1,4 +1,4 @@
-import LoopbookRuntime
+import BookModel
 
 /// Draws a `ChartSpec` as an accessible SVG figure with its data as a table in `<details>`.
 ///
@@ -355,7 +355,7 @@ struct ChartRenderer {
                 let strength = maxValue > 0 && value.isFinite ? max(0, value / maxValue) : 0
                 let opacity = 0.06 + 0.94 * strength
                 canvas.rect(x + 1, y + 1, cell - 2, cell - 2, class: "cell",
-                            extra: " fill-opacity=\"\(NumberFormat.fixed(opacity, decimals: 2))\"")
+                            extra: " fill-opacity=\"\(NumberFormat.fixed(opacity, digits: 2))\"")
                 canvas.text(x + cell / 2, y + cell / 2 + 4, NumberFormat.compact(value),
                             class: opacity > 0.55 ? "count on" : "count", extra: fontSize)
             }

@@ -1,5 +1,3 @@
-import LoopbookRuntime
-
 // The values that flow from the notebook engine to the site: a chapter as parsed, and what its steps did.
 // SiteKit renders these; it never parses Markdown chapters or runs code itself.
 
@@ -133,4 +131,9 @@ public struct ExecutedChapter: Sendable, Equatable {
     public init(chapter: Chapter, result: ChapterResult, status: Status) {
         self.chapter = chapter; self.result = result; self.status = status
     }
+}
+
+extension StepFlags {
+    /// The flags a step's info string may carry, in the order messages list them.
+    public static let names = ["hidden", "norun", "hide-output", "expect-error"]
 }

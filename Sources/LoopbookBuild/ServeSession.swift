@@ -1,0 +1,189 @@
+import BookModel
+import DevServer
+import Foundation
+import Notebook
+import Synchronization
+
+/// Builds the book, serves the site folder, and rebuilds and reloads pages when sources change.
+///
+/// A failed rebuild leaves the last good site served and shows its errors on every open page in an
+/// overlay; the next successful rebuild reloads the pages. A change that arrives while a rebuild runs
+/// cancels that rebuild (its chapter programs are killed) and starts again, so a fix saved while a
+/// chapter hangs shows up at once. Cancelling the task that runs `watch()` cancels the running rebuild.
+///
+/// The session never prints: what happens arrives as `Event`s, which `loopbook serve` prints.
+public final class ServeSession: Sendable {
+    /// What the session reports.
+    public enum Event: Sendable {
+        /// A chapter's progress during a build.
+        case progress(ProgressEvent)
+        /// A build ended: succeeded, failed (the issues) or was cancelled by a newer change.
+        case built(SiteBuilder.Outcome)
+        /// Sources changed (paths as displayed, relative to the project); a rebuild starts.
+        case changed([String])
+        /// Library sources changed: `command` runs before the book is rebuilt.
+        case libraryBuildStarted(command: String)
+        /// The library could not be rebuilt; the book was not rebuilt.
+        case libraryBuildFailed(BuildIssue)
+    }
+
+    public let layout: ProjectLayout
+    let builder: SiteBuilder
+    let server: DevServer
+    let events: @Sendable (Event) -> Void
+    /// Library source folders; a change there rebuilds LoopbookKit before the book.
+    let libraryFolders: [URL]
+
+    public init(layout: ProjectLayout, options: NotebookOptions, host: String, port: UInt16,
+                events: @escaping @Sendable (Event) -> Void) {
+        self.layout = layout
+        self.events = events
+        builder = SiteBuilder(layout: layout, options: options)
+        server = DevServer(root: layout.output, host: host, port: port)
+        libraryFolders = ["Sources/Learning", "Sources/LoopbookRuntime", "Sources/BookModel"]
+            .map { layout.root.appendingPathComponent($0) }
+            .filter { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    /// Builds once, then starts the server; returns the address to open.
+    ///
+    /// Throws `CancellationError` when cancelled during the first build (nothing is served then), and
+    /// `DevServerError` when the server cannot listen.
+    @discardableResult
+    public func start() async throws -> URL {
+        let outcome = await rebuild(notify: false)
+        if outcome.cancelled { throw CancellationError() }
+        if !FileManager.default.fileExists(atPath: layout.output.path) {
+            // Nothing was ever built: serve an empty folder so pages can show the error and reload later.
+            try FileManager.default.createDirectory(at: layout.output, withIntermediateDirectories: true)
+        }
+        _ = try await server.start()
+        if !outcome.succeeded { server.notifyError(Self.overlayText(outcome.issues)) }
+        guard let url = await server.url else { throw DevServerError.rootNotFound(path: layout.output.path) }
+        return url
+    }
+
+    /// The bound port once started.
+    public var port: UInt16? { get async { await server.port } }
+
+    /// Builds and publishes; tells open pages to reload, or shows them the errors. A cancelled build
+    /// tells them nothing.
+    @discardableResult
+    public func rebuild() async -> SiteBuilder.Outcome {
+        await rebuild(notify: true)
+    }
+
+    private func rebuild(notify: Bool) async -> SiteBuilder.Outcome {
+        let events = self.events
+        let outcome = await builder.build { events(.progress($0)) }
+        events(.built(outcome))
+        guard notify, !outcome.cancelled else { return outcome }
+        if outcome.succeeded {
+            server.notifyReload()
+        } else {
+            server.notifyError(Self.overlayText(outcome.issues))
+        }
+        return outcome
+    }
+
+    /// Polls Content/ and the library sources until the task is cancelled, rebuilding after each change.
+    /// A change during a rebuild cancels it and starts a new one; cancelling the task cancels the rebuild.
+    public func watch(interval: Duration = .milliseconds(150), debounce: Duration = .milliseconds(200)) async {
+        let watcher = SourceWatcher(folders: [layout.content] + libraryFolders)
+        var baseline = watcher.snapshot()
+        // The running rebuild; its value says whether the library still has to be built (a library change
+        // whose build failed or was cancelled half-way is still owed by the next rebuild).
+        var running: Task<Bool, Never>?
+        var libraryPending = false
+        while let changed = await watcher.nextChange(after: &baseline, interval: interval, debounce: debounce) {
+            if let running {
+                running.cancel()
+                libraryPending = await running.value
+            }
+            events(.changed(changed.map { layout.display(URL(fileURLWithPath: $0)) }))
+            let library = libraryFolders
+            if changed.contains(where: { path in library.contains { path.hasPrefix($0.path + "/") } }) {
+                libraryPending = true
+            }
+            let needsLibrary = libraryPending
+            running = Task { [self] in
+                if needsLibrary {
+                    if let failure = await rebuildLibrary() {
+                        if !Task.isCancelled {
+                            events(.libraryBuildFailed(failure))
+                            server.notifyError(Self.overlayText([failure]))
+                        }
+                        return true
+                    }
+                }
+                await rebuild()
+                return false
+            }
+        }
+        if let running {
+            running.cancel()
+            _ = await running.value
+        }
+    }
+
+    /// Runs `swift build -c release --product LoopbookKit` in the project; returns the issue on failure.
+    /// Cancelling the task terminates the build.
+    func rebuildLibrary() async -> BuildIssue? {
+        let command = ["swift", "build", "-c", "release", "--product", "LoopbookKit"]
+        let shown = command.joined(separator: " ")
+        events(.libraryBuildStarted(command: shown))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = command
+        process.currentDirectoryURL = layout.root
+        process.standardOutput = FileHandle.standardError
+        process.standardError = FileHandle.standardError
+        do {
+            try process.run()
+        } catch {
+            return .other("'\(shown)' could not be started: \(error.localizedDescription)")
+        }
+        let running = UncheckedProcess(process)
+        // A thread of its own: on Linux Swift's tasks run on Dispatch's global queue, so blocking one of
+        // its few threads for a whole `swift build` would stall the dev server meanwhile.
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                Thread {
+                    running.process.waitUntilExit()
+                    continuation.resume()
+                }.start()
+            }
+        } onCancel: {
+            if running.process.isRunning { running.process.terminate() }
+        }
+        guard process.terminationStatus == 0 else {
+            return .other("'\(shown)' failed with status \(process.terminationStatus); fix the library and save again.")
+        }
+        return nil
+    }
+
+    /// Stops serving; open pages keep their content and reconnect when a server comes back.
+    public func stop() async {
+        await server.stop()
+    }
+
+    /// The issues as the page overlay shows them: `error: <sentence>` lines, each followed by the step's
+    /// output so far, indented.
+    static func overlayText(_ issues: [BuildIssue]) -> String {
+        issues.map { issue in
+            var text = "error: " + issue.description
+            if let output = issue.output {
+                text += "\n    output so far:\n" + output.split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { "    | \($0)" }.joined(separator: "\n")
+            }
+            return text
+        }.joined(separator: "\n")
+    }
+}
+
+/// A `Process` handed to the cancellation handler (Foundation's `Process` is thread-safe for
+/// `isRunning` and `terminate()`, but not marked `Sendable`).
+private struct UncheckedProcess: @unchecked Sendable {
+    let process: Process
+    init(_ process: Process) { self.process = process }
+}

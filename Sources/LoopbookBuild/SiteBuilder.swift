@@ -1,0 +1,181 @@
+import BookModel
+import Foundation
+import Notebook
+import SiteKit
+
+/// Builds a book: loads `Content/`, runs the chapters (cached by content), renders the site in memory and
+/// publishes it atomically. The work behind `build`, `check` and `serve`.
+///
+/// Stages pass values: the notebook runs the chapters, the renderer turns the results into `SiteFiles`,
+/// and only `build()` writes the site folder — atomically, and never after a failure or a cancellation.
+/// Progress arrives as `ProgressEvent`s; failures come back as typed `BuildIssue`s. The library never
+/// prints.
+///
+/// Cancelling the task that runs `render()` or `build()` kills the chapter programs and compilers the
+/// build started (their whole sessions) and returns promptly with `cancelled` set; nothing is published
+/// and nothing from the cancelled runs is cached.
+public struct SiteBuilder: Sendable {
+    public var layout: ProjectLayout
+    public var options: NotebookOptions
+
+    public init(layout: ProjectLayout, options: NotebookOptions = NotebookOptions()) {
+        self.layout = layout
+        self.options = options
+    }
+
+    /// What a build produced.
+    public struct Outcome: Sendable {
+        /// The notebook's report, when the book could be loaded.
+        public var report: NotebookReport?
+        /// The rendered site, when every chapter succeeded and rendering worked.
+        public var files: SiteFiles?
+        /// Every problem, in book order; empty when the build succeeded.
+        public var issues: [BuildIssue]
+        /// What publishing changed, when the site was published.
+        public var published: PublishReport?
+        /// True when the build was cancelled before it finished (nothing was published).
+        public var cancelled = false
+        /// Wall-clock seconds (for the terminal and the build report only).
+        public var seconds: Double
+
+        public var succeeded: Bool { issues.isEmpty && !cancelled }
+
+        public init(report: NotebookReport? = nil, files: SiteFiles? = nil, issues: [BuildIssue] = [],
+                    published: PublishReport? = nil, cancelled: Bool = false, seconds: Double = 0) {
+            self.report = report; self.files = files; self.issues = issues; self.published = published
+            self.cancelled = cancelled; self.seconds = seconds
+        }
+    }
+
+    var notebook: Notebook {
+        var options = options
+        if options.cacheDirectory == nil { options.cacheDirectory = layout.cacheDirectory }
+        return Notebook(projectRoot: layout.root, contentDirectory: layout.content, options: options)
+    }
+
+    /// Runs the chapters and renders the site in memory, reporting each chapter's progress.
+    public func render(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) async -> Outcome {
+        let start = ContinuousClock.now
+        var outcome = Outcome()
+        do {
+            let report = try await notebook.run(progress: progress)
+            outcome.report = report
+            outcome.issues = report.diagnostics.map(BuildIssue.located)
+            if report.succeeded, options.chapters == nil {
+                let book = report.book
+                let info = BookInfo(title: book.title ?? "Untitled book", subtitle: book.subtitle, author: book.author)
+                do {
+                    outcome.files = try SiteRenderer(book: info).render(report.chapters)
+                } catch {
+                    outcome.issues.append(BuildIssue(error))
+                }
+            }
+        } catch is CancellationError {
+            outcome.cancelled = true
+        } catch {
+            outcome.issues.append(BuildIssue(error))
+        }
+        if Task.isCancelled { outcome.cancelled = true }
+        outcome.seconds = Self.seconds(since: start)
+        return outcome
+    }
+
+    /// Renders, then publishes to the output folder when everything succeeded, and writes the build report.
+    public func build(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) async -> Outcome {
+        let start = ContinuousClock.now
+        var outcome = await render(progress: progress)
+        if outcome.succeeded, let files = outcome.files {
+            do {
+                let lock = try await FileLock.acquire(layout.stateDirectory.appendingPathComponent("publish.lock"),
+                                                      purpose: "publish lock")
+                Self.removeLeftovers(besides: layout.output)
+                // Past this point the build finishes even if cancelled: the swap is atomic and short.
+                outcome.published = try Publisher.publish(files, to: layout.output)
+                withExtendedLifetime(lock) {}
+            } catch is CancellationError {
+                outcome.cancelled = true
+            } catch {
+                outcome.issues.append(BuildIssue(error))
+            }
+        }
+        outcome.seconds = Self.seconds(since: start)
+        if !outcome.cancelled { writeReport(outcome) }
+        return outcome
+    }
+
+    /// What `check` found: the build's issues, then broken links and files of the site folder that differ
+    /// from a clean build. Nothing is written.
+    public func check(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) async -> Outcome {
+        var outcome = await render(progress: progress)
+        if let files = outcome.files {
+            let site = layout.display(layout.output)
+            outcome.issues += LinkChecker.problems(in: files).map { BuildIssue.brokenLink($0, site: site) }
+            let comparison = SiteComparison(files: files, folder: layout.output)
+            outcome.issues += comparison.problems(siteName: site).map(BuildIssue.outOfDate)
+        }
+        return outcome
+    }
+
+    /// Removes `<site>.tmp-*` and `<site>.old-*` folders beside `site`: the publisher's staging and
+    /// swap-aside folders, left behind only when a publish was killed (call while holding the publish
+    /// lock, so none of them is in use). Returns the names removed.
+    @discardableResult
+    static func removeLeftovers(besides site: URL) -> [String] {
+        let site = site.standardizedFileURL
+        let parent = site.deletingLastPathComponent()
+        let prefixes = [site.lastPathComponent + ".tmp-", site.lastPathComponent + ".old-"]
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        var removed: [String] = []
+        for name in names.sorted() where prefixes.contains(where: name.hasPrefix) {
+            if (try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))) != nil { removed.append(name) }
+        }
+        return removed
+    }
+
+/// `.loopbook/last-build.json`: what ran, why and how long it took (outside Site/, so pages stay
+    /// byte-identical). Failing to write it is not an error of the build.
+    func writeReport(_ outcome: Outcome) {
+        let report = BuildReport(
+            succeeded: outcome.succeeded,
+            seconds: outcome.seconds,
+            chapters: (outcome.report?.outcomes ?? []).map {
+                BuildReport.Chapter(slug: $0.slug, status: $0.summary, compileSeconds: $0.compileSeconds,
+                                    runSeconds: $0.runSeconds)
+            },
+            errors: outcome.issues.map(\.description),
+            site: outcome.published.map {
+                BuildReport.Site(written: $0.written, unchanged: $0.unchanged, removed: $0.removed)
+            })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let data = try? encoder.encode(report) else { return }
+        try? FileManager.default.createDirectory(at: layout.stateDirectory, withIntermediateDirectories: true)
+        try? data.write(to: layout.buildReport, options: .atomic)
+    }
+
+    /// Seconds elapsed since `start`.
+    public static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
+
+/// The JSON written to `.loopbook/last-build.json`.
+struct BuildReport: Codable, Equatable {
+    struct Chapter: Codable, Equatable {
+        var slug: String
+        var status: String
+        var compileSeconds: Double
+        var runSeconds: Double
+    }
+    struct Site: Codable, Equatable {
+        var written: Int
+        var unchanged: Int
+        var removed: Int
+    }
+    var succeeded: Bool
+    var seconds: Double
+    var chapters: [Chapter]
+    var errors: [String]
+    var site: Site?
+}
