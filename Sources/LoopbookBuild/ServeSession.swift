@@ -33,6 +33,10 @@ public final class ServeSession: Sendable {
     let events: @Sendable (Event) -> Void
     /// Library source folders; a change there rebuilds LoopbookKit before the book.
     let libraryFolders: [URL]
+    /// Polls Content/ and the library folders.
+    let watcher: SourceWatcher
+    /// The sources as `start()` found them, for the first `watch()`.
+    private let initialSnapshot = Mutex<SourceWatcher.Snapshot?>(nil)
 
     public init(layout: ProjectLayout, options: NotebookOptions, host: String, port: UInt16,
                 events: @escaping @Sendable (Event) -> Void) {
@@ -43,6 +47,7 @@ public final class ServeSession: Sendable {
         libraryFolders = ["Sources/Learning", "Sources/LoopbookRuntime", "Sources/BookModel"]
             .map { layout.root.appendingPathComponent($0) }
             .filter { FileManager.default.fileExists(atPath: $0.path) }
+        watcher = SourceWatcher(folders: [layout.content] + libraryFolders)
     }
 
     /// Builds once, then starts the server; returns the address to open.
@@ -51,6 +56,8 @@ public final class ServeSession: Sendable {
     /// `DevServerError` when the server cannot listen.
     @discardableResult
     public func start() async throws -> URL {
+        // Sources as they were before the first build: an edit saved while it runs triggers a rebuild.
+        initialSnapshot.withLock { $0 = watcher.snapshot() }
         let outcome = await rebuild(notify: false)
         if outcome.cancelled { throw CancellationError() }
         if !FileManager.default.fileExists(atPath: layout.output.path) {
@@ -89,8 +96,7 @@ public final class ServeSession: Sendable {
     /// Polls Content/ and the library sources until the task is cancelled, rebuilding after each change.
     /// A change during a rebuild cancels it and starts a new one; cancelling the task cancels the rebuild.
     public func watch(interval: Duration = .milliseconds(150), debounce: Duration = .milliseconds(200)) async {
-        let watcher = SourceWatcher(folders: [layout.content] + libraryFolders)
-        var baseline = watcher.snapshot()
+        var baseline = initialSnapshot.withLock { $0.take() } ?? watcher.snapshot()
         // The running rebuild; its value says whether the library still has to be built (a library change
         // whose build failed or was cancelled half-way is still owed by the next rebuild).
         var running: Task<Bool, Never>?

@@ -62,9 +62,14 @@ public struct ServeCommand: AsyncParsableCommand {
         let trap = SignalTrap(signals: [SIGINT, SIGTERM, SIGHUP]) { number in
             let first = Interruption.received.compareExchange(expected: 0, desired: number,
                                                                ordering: .sequentiallyConsistent).exchanged
-            Notebook.killRunningPrograms()
-            guard first else { Foundation.exit(128 + number) }
+            guard first else {
+                Notebook.killRunningPrograms()
+                Foundation.exit(128 + number)
+            }
+            // Cancelling kills the running build's programs at once and marks the build cancelled (not
+            // failed); killing everything this process started is the backstop.
             serving.cancel()
+            Notebook.killRunningPrograms()
             SignalTrap.queue.asyncAfter(deadline: .now() + 3) {
                 Notebook.killRunningPrograms()
                 Foundation.exit(128 + number)

@@ -1,5 +1,4 @@
 import BookModel
-import Notebook
 import LoopbookRuntime
 import Testing
 @testable import SiteKit

@@ -1,6 +1,5 @@
 import BookModel
 import LoopbookRuntime
-import Notebook
 @testable import SiteKit
 
 /// A small book exercising every feature of the site, built from values (no notebook engine needed).

@@ -2,7 +2,6 @@ import BookModel
 import Foundation
 import LoopbookRuntime
 import Testing
-@testable import Notebook
 @testable import SiteKit
 
 /// `{{ key }}` substitution and whole-page rendering (Markdown, callouts, highlighting, outputs) on

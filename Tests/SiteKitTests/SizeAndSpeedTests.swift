@@ -1,7 +1,6 @@
 import BookModel
 import Foundation
 import LoopbookRuntime
-import Notebook
 import Testing
 @testable import SiteKit
 

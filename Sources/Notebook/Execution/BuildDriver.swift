@@ -156,6 +156,12 @@ struct BuildDriver: Sendable {
             progress(.skipped(chapter: chapter.slug, reason: reason))
             return skipped(chapter, reason: reason, keepResult: options.keepGoing)
         }
+        if slots.programs.isCancelled {
+            // Killed by the cancellation, not failed: nothing to report, nothing to cache.
+            let reason = "the build was cancelled"
+            progress(.skipped(chapter: chapter.slug, reason: reason))
+            return skipped(chapter, reason: reason, keepResult: false)
+        }
         progress(.finished(chapter: chapter.slug, failed: run.failed, seconds: run.compileSeconds + run.runSeconds))
         if run.failed {
             return Finished(executed: ExecutedChapter(chapter: chapter, result: run.result, status: .failed),
