@@ -130,8 +130,8 @@ struct ResultCache: Sendable {
         for index in result.steps.indices {
             guard var failure = result.steps[index].failure, failure.file == chapter.path,
                   index < chapter.steps.count else { continue }
-            let base = ProgramGenerator.firstCodeLine(of: chapter.steps[index])
-            failure.line += toFile ? base : -base
+            let lines = StepLines(chapter.steps[index])
+            failure.line = toFile ? lines.fileLine(fromRelative: failure.line) : lines.relativeLine(fromFile: failure.line)
             result.steps[index].failure = failure
         }
         return result

@@ -182,7 +182,7 @@ struct BuildDriver: Sendable {
         if keepResult {
             var steps = chapter.steps.map { StepResult(index: $0.index) }
             if let first = chapter.steps.first(where: { !$0.flags.norun }) {
-                steps[first.index - 1].failure = StepFailure(file: chapter.path, line: ProgramGenerator.firstCodeLine(of: first),
+                steps[first.index - 1].failure = StepFailure(file: chapter.path, line: StepLines(first).firstCodeLine,
                                                              message: "not run because \(reason).")
             }
             executed = ExecutedChapter(chapter: chapter, result: ChapterResult(steps: steps), status: .failed)

@@ -19,29 +19,12 @@ enum ProgramGenerator {
         let file = chapter.path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         for step in chapter.steps where !step.flags.norun && included(step) {
             source += "_loopbookBeginStep(\(step.index))\n"
-            source += "#sourceLocation(file: \"\(file)\", line: \(firstCodeLine(of: step)))\n"
+            source += "#sourceLocation(file: \"\(file)\", line: \(StepLines(step).firstCodeLine))\n"
             source += step.code
             if !step.code.isEmpty, !step.code.hasSuffix("\n") { source += "\n" }
             source += "#sourceLocation()\n"
         }
         source += "_loopbookEnd()\n"
         return source
-    }
-
-    /// The file line of a step's first line of code (the line after its opening fence).
-    static func firstCodeLine(of step: Step) -> Int { step.line + 1 }
-
-    /// How many lines of code a step has.
-    static func codeLineCount(of step: Step) -> Int {
-        let newlines = step.code.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-        return step.code.isEmpty ? 0 : newlines + (step.code.hasSuffix("\n") ? 0 : 1)
-    }
-
-    /// The step whose code contains `line` of the chapter file, if any.
-    static func step(containing line: Int, in chapter: Chapter) -> Step? {
-        chapter.steps.first { step in
-            let first = firstCodeLine(of: step)
-            return line >= first && line < first + max(1, codeLineCount(of: step))
-        }
     }
 }

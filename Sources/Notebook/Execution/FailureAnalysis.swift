@@ -1,0 +1,141 @@
+import BookModel
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Works out from how a chapter program ended whether, where and how it failed.
+///
+/// Its job: split the outputs per step, find the step that was running, and read its line and message
+/// from a trap's message ("Fatal error: …"), else from the innermost chapter frame of the crash backtrace,
+/// else the step's first code line; timeouts, signals and exit statuses get a message of their own. The
+/// trap message and the (address-dependent) backtrace are taken out of the step's shown output.
+enum FailureAnalysis {
+    /// Splits outputs per step and works out whether, where and how the program failed.
+    static func analyze(_ termination: ProcessRunner.Termination, out: OutputCollector, err: OutputCollector,
+                        chapter: Chapter, steps: [Step]) -> ProgramRunner.Execution {
+        let firstStep = steps.first?.index ?? 1
+        var outputs: [Int: [StepOutput]] = [:]
+        for step in steps {
+            outputs[step.index] = out.outputs(for: step.index, firstStep: firstStep) + err.outputs(for: step.index, firstStep: firstStep)
+        }
+        if termination == .exited(0), out.ended {
+            return ProgramRunner.Execution(outputs: outputs, failure: nil, artifacts: [], seconds: 0)
+        }
+        let current = max(out.currentStep, err.currentStep)
+        let step = steps.first { $0.index == current } ?? steps.first ?? chapter.steps[0]
+        var line = StepLines(step).firstCodeLine
+        var items = outputs[step.index] ?? []
+        var fatal: String?
+        // A crash prints a backtrace (see `ProgramRunner.environment`) whose frames name chapter lines: the
+        // innermost one locates traps inside the standard library (an index out of range, a force-unwrapped
+        // nil), whose message names no chapter line. The backtrace itself is addresses: it is not kept.
+        let crashLine = Self.removeBacktrace(from: &items, chapterPath: chapter.path)
+        outputs[step.index] = items
+        var locatedByMessage = false
+        // A trap prints "<module>/<file>:<line>: Fatal error: <message>" (or "Precondition failed",
+        // "Assertion failed") and a stack trace: keep the message in the failure and drop the
+        // (address-dependent) rest from the page.
+        let trapKinds = ["Fatal error", "Precondition failed", "Assertion failed"]
+        func trapRange(in line: Substring) -> Range<Substring.Index>? {
+            for kind in trapKinds {
+                if let range = line.range(of: ": \(kind)"),
+                   line[range.upperBound...].isEmpty || line[range.upperBound...].hasPrefix(": ") {
+                    return range
+                }
+            }
+            return nil
+        }
+        if let position = items.firstIndex(where: { output in
+            guard case let .stderr(text) = output else { return false }
+            return text.split(separator: "\n").contains { trapRange(in: $0) != nil }
+        }), case let .stderr(text) = items[position] {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            if let fatalLine = lines.firstIndex(where: { trapRange(in: $0) != nil }), let range = trapRange(in: lines[fatalLine]) {
+                let raw = lines[fatalLine]
+                fatal = String(raw[raw.index(range.lowerBound, offsetBy: 2)...])
+                let location = raw[..<range.lowerBound].split(separator: ":")
+                let fileName = (chapter.path as NSString).lastPathComponent
+                if location.count >= 2, location[0].hasSuffix("/" + fileName) || location[0] == Substring(fileName),
+                   let number = Int(location[1]) {
+                    line = number
+                    locatedByMessage = true
+                }
+                let before = lines[..<fatalLine].joined(separator: "\n")
+                items.removeSubrange(position...)
+                if !before.isEmpty { items.append(.stderr(before + "\n")) }
+                outputs[step.index] = items
+            }
+        }
+        if !locatedByMessage, let crashLine { line = crashLine }
+        let message: String
+        switch termination {
+        case let .timedOut(seconds):
+            message = "the chapter program did not finish within \(Self.format(seconds)) seconds and was stopped while step \(step.index) was running; raise 'timeout' in the front matter if it needs longer."
+        case let .signaled(signal):
+            message = fatal ?? "the chapter program crashed with signal \(signal) (\(Self.signalName(signal)))."
+        case let .exited(status) where status != 0:
+            message = fatal ?? "the step exited with status \(status)."
+        case .exited:
+            message = "the step ended the program (exit status 0) before the remaining steps ran."
+        }
+        let text = (outputs[step.index] ?? []).compactMap { output -> String? in
+            switch output {
+            case let .stdout(text), let .stderr(text): text
+            default: nil
+            }
+        }.joined()
+        let excerpt = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")
+        return ProgramRunner.Execution(outputs: outputs, failure: (step.index, StepFailure(file: chapter.path, line: line, message: message), excerpt),
+                         artifacts: [], seconds: 0)
+    }
+
+    /// Removes the Swift runtime's crash backtrace (from its `*** Signal N: Backtracing` line on) from a
+    /// step's stderr and returns the line of its innermost frame in the chapter file, if any.
+    ///
+    /// Frames read like `3 [ra] 0x000055c6f1971fe0 main + 255 in chapter at Content/02-more.md:14:14`.
+    static func removeBacktrace(from items: inout [StepOutput], chapterPath: String) -> Int? {
+        func start(in text: String) -> String.Index? {
+            for marker in ["*** Signal ", "*** Program crashed"] {
+                if text.hasPrefix(marker) { return text.startIndex }
+                if let range = text.range(of: "\n" + marker) { return text.index(after: range.lowerBound) }
+            }
+            return nil
+        }
+        guard let position = items.firstIndex(where: { if case let .stderr(text) = $0 { start(in: text) != nil } else { false } }),
+              case let .stderr(text) = items[position], let cut = start(in: text) else { return nil }
+        var backtrace = String(text[cut...])
+        for case let .stderr(more) in items[(position + 1)...] { backtrace += more }
+        var kept = String(text[..<cut])
+        while kept.hasSuffix("\n\n") { kept.removeLast() }
+        items = Array(items[..<position]) + (kept.isEmpty ? [] : [.stderr(kept)])
+            + items[(position + 1)...].filter { if case .stderr = $0 { false } else { true } }
+        let marker = " at \(chapterPath):"
+        for frame in backtrace.split(separator: "\n") {
+            guard let range = frame.range(of: marker) else { continue }
+            let digits = frame[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
+            if let number = Int(digits) { return number }
+        }
+        return nil
+    }
+
+    /// Whole seconds without a fraction ("60"), others as they are ("0.5").
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+
+    /// The signal's name, and what it usually means for a Swift program.
+    static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGILL: "SIGILL, a Swift runtime trap"
+        case SIGTRAP: "SIGTRAP, a Swift runtime trap"
+        case SIGABRT: "SIGABRT"
+        case SIGSEGV: "SIGSEGV, a bad memory access"
+        case SIGBUS: "SIGBUS"
+        case SIGFPE: "SIGFPE, an arithmetic error"
+        case SIGKILL: "SIGKILL"
+        case SIGTERM: "SIGTERM"
+        default: "signal \(signal)"
+        }
+    }
+}
