@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "NotebookTests", dependencies: ["BookModel", "LoopbookRuntime", "Notebook"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SiteKitTests", dependencies: ["BookModel", "SiteKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SiteKitTests", dependencies: ["BookModel", "LoopbookRuntime", "Notebook", "SiteKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DevServerTests", dependencies: ["DevServer"]),
         .testTarget(name: "LoopbookCommandsTests", dependencies: ["BookModel", "LoopbookBuild", "LoopbookCommands"], resources: [.copy("Fixtures")]),
     ]

@@ -1,4 +1,5 @@
 import BookModel
+import Notebook
 import LoopbookRuntime
 import Testing
 @testable import SiteKit

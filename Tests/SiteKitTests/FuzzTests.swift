@@ -1,4 +1,5 @@
 import BookModel
+@testable import Notebook
 import Foundation
 import LoopbookRuntime
 import Testing

@@ -100,7 +100,7 @@ struct ProgramRunner: Sendable {
         let backtrace = "enable=yes,interactive=no,color=no,symbolicate=fast,registers=none,images=none,threads=crashed,output-to=stderr,limit=64,top=16"
         var environment: [String: String] = ["LANG": "C", "LC_ALL": "C", "SWIFT_BACKTRACE": backtrace, "TZ": "UTC"]
         for key in ["PATH", "HOME", "TMPDIR"] { environment[key] = inherited[key] }
-        environment["LOOPBOOK_NONCE"] = nonce
+        environment[Wire.nonceVariable] = nonce
         return environment
     }
 }
