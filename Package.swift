@@ -37,7 +37,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Pages, highlighting, SVG charts, search index, atomic publishing.
-        .target(name: "SiteKit", dependencies: ["BookModel", "Markdown"]),
+        .target(name: "SiteKit", dependencies: ["BookModel", "Markdown"],
+                // The stylesheet and script, compiled into the binary as `PackageResources.style_css` etc.
+                resources: [.embedInCode("Resources/style.css"), .embedInCode("Resources/site.js")]),
         // Static files + live reload; knows nothing of notebooks.
         .target(name: "DevServer", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
         // Builds a book: load → execute → render → publish, with progress events and typed diagnostics;

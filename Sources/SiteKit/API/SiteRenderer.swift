@@ -32,8 +32,7 @@ public struct SiteRenderer: Sendable {
             search.append(page.search)
         }
         files.set("index.html", text: IndexPage(layout: layout).render())
-        files.set("assets/style.css", text: Assets.css)
-        files.set("assets/site.js", text: Assets.javascript)
+        for asset in Assets.files { files[asset.path] = asset.bytes }
         let index = SearchIndex(book: book.title, chapters: search)
         let json = index.json()
         files.set("search-index.json", text: json + "\n")

@@ -13,6 +13,22 @@ struct LinearScale {
     }
 }
 
+extension LinearScale {
+    /// The smallest interval holding `values`, widened by `padding` × its span (never empty).
+    static func extent(_ values: [Double], padding: Double = 0) -> (lower: Double, upper: Double) {
+        let finite = values.filter(\.isFinite)
+        guard var lower = finite.min(), var upper = finite.max() else { return (0, 1) }
+        if lower == upper {
+            let pad = lower == 0 ? 1 : abs(lower) * 0.1
+            return (lower - pad, upper + pad)
+        }
+        let pad = (upper - lower) * padding
+        lower -= pad
+        upper += pad
+        return (lower, upper)
+    }
+}
+
 /// "Nice" axis ticks: steps of 1, 2 or 5 × 10^k covering the data, with labels at a fixed precision.
 struct Ticks: Equatable {
     var values: [Double]
@@ -58,5 +74,62 @@ struct Ticks: Equatable {
 
     func label(_ value: Double) -> String {
         NumberFormat.fixed(value, digits: decimals)
+    }
+}
+
+/// The plot rectangle inside the canvas.
+struct PlotFrame {
+    var left: Double, top: Double, right: Double, bottom: Double
+    var width: Double { right - left }
+    var height: Double { bottom - top }
+}
+
+/// Axes for the charts with a y scale (line, bar, histogram, scatter).
+extension ChartContext {
+    /// A canvas of the standard size with `legend` at the top, and the plot frame below the legend and
+    /// the marker labels, left of the y ticks and above the x ticks (and the axis labels, if any).
+    func axisCanvas(legend: [LegendEntry], yTicks: Ticks) -> (canvas: Canvas, frame: PlotFrame) {
+        let width = ChartRenderer.width, height = ChartRenderer.height
+        var canvas = Canvas(width: width, height: height)
+        let legendHeight = canvas.legend(legend, left: 16, right: width - 16) + markerSpace
+        let tickWidth = yTicks.values.map { Canvas.textWidth(yTicks.label($0)) }.max() ?? 20
+        let left = 12 + tickWidth + (yLabel == nil ? 0 : 20)
+        let top = 12 + legendHeight
+        let bottom = height - (xLabel == nil ? 30 : 48)
+        return (canvas, PlotFrame(left: left, top: top, right: width - 16, bottom: bottom))
+    }
+
+    /// Grid lines, tick labels and axis labels for a frame with a linear y scale; with a linear x scale,
+    /// also its ticks and the markers.
+    func axes(_ canvas: inout Canvas, frame: PlotFrame, x: Ticks?, xScale: LinearScale?, y: Ticks, yScale: LinearScale) {
+        for value in y.values {
+            let position = yScale(value)
+            canvas.line(frame.left, position, frame.right, position, class: "grid")
+            canvas.text(frame.left - 6, position + 4, y.label(value), class: "tick", anchor: "end")
+        }
+        if let x, let xScale {
+            for value in x.values {
+                let position = xScale(value)
+                canvas.line(position, frame.bottom, position, frame.bottom + 4, class: "axis")
+                canvas.text(position, frame.bottom + 18, x.label(value), class: "tick")
+            }
+        }
+        canvas.line(frame.left, frame.bottom, frame.right, frame.bottom, class: "axis")
+        axisLabels(&canvas, frame: frame)
+        if let xScale {
+            drawMarkers(&canvas, frame: frame, xScale: xScale)
+        }
+    }
+
+    /// The x label centred below the frame, the y label turned along its left side.
+    func axisLabels(_ canvas: inout Canvas, frame: PlotFrame) {
+        if let xLabel {
+            canvas.text((frame.left + frame.right) / 2, frame.bottom + 38, xLabel, class: "label")
+        }
+        if let yLabel {
+            let f = NumberFormat.coordinate
+            let cx = 14.0, cy = (frame.top + frame.bottom) / 2
+            canvas.text(cx, cy, yLabel, class: "label", extra: " transform=\"rotate(-90 \(f(cx)) \(f(cy)))\"")
+        }
     }
 }
