@@ -10,14 +10,16 @@ public struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Build the book, serve it at http://127.0.0.1:8000, and rebuild and reload pages on changes.",
         discussion: """
-            Watches the chapters folder and the library sources (Sources/Learning, Sources/LoopbookRuntime) \
-            by polling, and rebuilds shortly after files stop changing; only chapters whose code changed \
-            run again. Open pages reload by themselves. When a rebuild fails, the error is printed here and \
-            shown over the page, and the last good site stays served. When library sources change, \
-            'swift build -c release --product LoopbookKit' runs first.
+            Watches the chapters folder and the library sources (Sources/Learning, Sources/LoopbookRuntime, \
+            Sources/BookModel) by polling, and rebuilds shortly after files stop changing; only chapters \
+            whose code changed run again. A change saved while a rebuild runs cancels it (its chapter \
+            programs are stopped) and starts again. Open pages reload by themselves. When a rebuild fails, \
+            the error is printed here and shown over the page, and the last good site stays served. When \
+            library sources change, 'swift build -c release --product LoopbookKit' runs first.
 
             The server answers only GET and HEAD, never serves files outside the site folder, and listens \
-            on 127.0.0.1 unless --host says otherwise. Press Ctrl-C to stop.
+            on 127.0.0.1 unless --host says otherwise. Press Ctrl-C to stop: the running build's chapter \
+            programs are stopped too, and serve exits with status 130 (143 for SIGTERM).
             """)
 
     @OptionGroup public var project: ProjectOptions
