@@ -1,5 +1,20 @@
 @_exported import Learning
 import BookModel
+// Chapter code builds charts and tables from these record types; the rest of the book model (chapters,
+// steps, results, diagnostics) stays invisible to it.
+@_exported import enum BookModel.Record
+@_exported import struct BookModel.TableSpec
+@_exported import struct BookModel.MetricSpec
+@_exported import struct BookModel.FileSpec
+@_exported import struct BookModel.ChartSpec
+@_exported import struct BookModel.ChartMarker
+@_exported import struct BookModel.LineSeries
+@_exported import struct BookModel.Point
+@_exported import struct BookModel.BandPoint
+@_exported import struct BookModel.BarSeries
+@_exported import struct BookModel.HistogramBin
+@_exported import struct BookModel.ScatterPoint
+@_exported import struct BookModel.TreeNode
 import Foundation
 #if canImport(Glibc)
 import Glibc
