@@ -55,8 +55,9 @@ let package = Package(
         .executableTarget(name: "markdown-bench", dependencies: ["Markdown", "CCmarkGFM"], path: "Benchmarks/MarkdownBench"),
         .executableTarget(name: "book-bench", path: "Benchmarks/BookBench"),
 
-        // One copy of what the test targets share: SplitMix64, the raw HTTP client, temporary folders,
-        // onThread, the fuzz settings and watchdog, headless Chromium. Foundation only, so every test target can use it.
+        // One copy of what the test targets share: SplitMix64, the raw HTTP client, temporary folders, onThread,
+        // the fuzz settings and watchdog, headless Chromium, and a clock of the time the task threads could run
+        // (for waits that are fair on busy cores). Foundation only, so every test target can use it.
         .target(name: "LoopbookTestSupport", path: "Tests/LoopbookTestSupport"),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "LoopbookTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown", "LoopbookTestSupport"]),

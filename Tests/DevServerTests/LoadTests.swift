@@ -51,7 +51,7 @@ func serverDescriptorCount(port: UInt16, site: URL) -> Int {
 
 @Suite("Load")
 struct LoadTests {
-    /// 50 pages listen for reloads while 200 requests come and go, at most 50 at a time; then every
+    /// 50 pages listen for reloads while 200 requests come and go, at most 25 at a time; then every
     /// listener gets the reload and leaves. Every client must be served and the server's sockets and
     /// descriptors must go back to where they were.
     ///
@@ -74,7 +74,7 @@ struct LoadTests {
             let baselineSockets = serverSocketCount(port: port)
             let baselineDescriptors = serverDescriptorCount(port: port, site: site.site)
 
-            let listenerCount = 50, clientCount = 200, clientsAtOnce = 50
+            let listenerCount = 50, clientCount = 200, clientsAtOnce = 25
             let paths = ["/index.html", "/style.css", "/logo.png", "/chapters/", "/nope"]
             // Each task: how many it served, and what went wrong for the others.
             try await withThrowingTaskGroup(of: (served: Int, failures: [String]).self) { group in

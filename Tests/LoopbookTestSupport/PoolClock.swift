@@ -24,30 +24,46 @@ public final class PoolClock: Sendable {
     public let tick: Duration
     /// The most one wake-up counts: a pool that answers within this time counts as running.
     public let responsive: Duration
-    private let counted: Counted
+    private let state: Shared
     private let task: Task<Void, Never>
 
-    private final class Counted: Sendable {
-        let nanoseconds = Atomic<Int64>(0)
+    /// The time counted so far, and when (on the wall clock) it was counted, for the last two minutes.
+    private struct State {
+        var counted: Duration = .zero
+        var samples: [(wall: ContinuousClock.Instant, counted: Duration)] = []
+        var first = 0
+    }
+
+    private final class Shared: Sendable {
+        let state = Mutex(State())
     }
 
     /// Starts a clock at zero. `priority` should be that of the work it measures (tests run at `.medium`).
     public init(tick: Duration = .milliseconds(10), responsive: Duration = .milliseconds(100),
                 priority: TaskPriority = .medium) {
-        let counted = Counted()
+        let shared = Shared()
         self.tick = tick
         self.responsive = responsive
-        self.counted = counted
+        self.state = shared
         task = Task.detached(priority: priority) {
-            let cap = responsive.components.seconds * 1_000_000_000 + responsive.components.attoseconds / 1_000_000_000
             var last = ContinuousClock.now
             while !Task.isCancelled {
                 try? await Task.sleep(for: tick)
                 let now = ContinuousClock.now
-                let slept = (now - last).components
+                let slept = now - last
                 last = now
-                counted.nanoseconds.add(min(cap, slept.seconds * 1_000_000_000 + slept.attoseconds / 1_000_000_000),
-                                        ordering: .relaxed)
+                shared.state.withLock { state in
+                    state.counted += min(slept, responsive)
+                    state.samples.append((now, state.counted))
+                    // Keep two minutes; drop the older samples in batches.
+                    while state.first < state.samples.count, now - state.samples[state.first].wall > .seconds(120) {
+                        state.first += 1
+                    }
+                    if state.first > 4_096 {
+                        state.samples.removeFirst(state.first)
+                        state.first = 0
+                    }
+                }
             }
         }
     }
@@ -55,7 +71,23 @@ public final class PoolClock: Sendable {
     deinit { task.cancel() }
 
     /// The time counted since the clock started.
-    public var now: Duration { .nanoseconds(counted.nanoseconds.load(ordering: .relaxed)) }
+    public var now: Duration { state.state.withLock { $0.counted } }
+
+    /// The time counted in the last `window` of wall-clock time (up to two minutes): how long the pool could
+    /// run tasks in that stretch. Equal to `window` on free cores, near zero while the pool was starved.
+    public func counted(inLast window: Duration) -> Duration {
+        let start = ContinuousClock.now - window
+        return state.state.withLock { state in
+            // The last sample from before the window; none means the clock started within it.
+            var low = state.first, high = state.samples.count
+            while low < high {
+                let middle = (low + high) / 2
+                if state.samples[middle].wall <= start { low = middle + 1 } else { high = middle }
+            }
+            let before = low > state.first ? state.samples[low - 1].counted : .zero
+            return state.counted - before
+        }
+    }
 }
 
 /// Polls `condition` until it holds, and says whether it did: every 20 ms at first, less often (up to every
