@@ -26,9 +26,7 @@ site: tool
 # Every test, then a check that the committed Site/ is exactly what a clean build of Content/ produces.
 test: deps
 	$(SWIFT) build --product LoopbookKit
-	$(SWIFT) test --skip DevServerTests
-	@# The dev server's load and timeout tests run on their own, not beside the CPU-heavy suites above.
-	$(SWIFT) test --skip-build --filter DevServerTests
+	$(SWIFT) test
 	$(MAKE) check-site
 
 check-site: tool

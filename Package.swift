@@ -57,11 +57,15 @@ let package = Package(
         .executableTarget(name: "markdown-bench", dependencies: ["Markdown", "CCmarkGFM"], path: "Benchmarks/MarkdownBench"),
         .executableTarget(name: "book-bench", path: "Benchmarks/BookBench"),
 
-        .testTarget(name: "LearningTests", dependencies: ["Learning"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
-        .testTarget(name: "NotebookTests", dependencies: ["BookModel", "LoopbookRuntime", "Notebook"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SiteKitTests", dependencies: ["BookModel", "LoopbookRuntime", "Notebook", "SiteKit"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DevServerTests", dependencies: ["DevServer"]),
-        .testTarget(name: "LoopbookCommandsTests", dependencies: ["BookModel", "LoopbookBuild", "LoopbookCommands"], resources: [.copy("Fixtures")]),
+        // One copy of what the test targets share: SplitMix64, the raw HTTP client, temporary folders, onThread,
+        // the fuzz settings and watchdog, headless Chromium, and a clock of the time the task threads could run
+        // (for waits that are fair on busy cores). Foundation only, so every test target can use it.
+        .target(name: "LoopbookTestSupport", path: "Tests/LoopbookTestSupport"),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "LoopbookTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MarkdownTests", dependencies: ["Markdown", "LoopbookTestSupport"]),
+        .testTarget(name: "NotebookTests", dependencies: ["BookModel", "LoopbookRuntime", "Notebook", "LoopbookTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SiteKitTests", dependencies: ["BookModel", "LoopbookRuntime", "Notebook", "SiteKit", "LoopbookTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DevServerTests", dependencies: ["DevServer", "LoopbookTestSupport"]),
+        .testTarget(name: "LoopbookCommandsTests", dependencies: ["BookModel", "LoopbookBuild", "LoopbookCommands", "LoopbookTestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,5 +1,6 @@
 import DevServer
 import Foundation
+import LoopbookTestSupport
 import Testing
 
 @Suite("Static files")

@@ -1,5 +1,6 @@
 import DevServer
 import Foundation
+import LoopbookTestSupport
 import Testing
 
 /// Traversal forms the first suite does not try: upper-case and double encodings, encoded backslashes,

@@ -1,4 +1,5 @@
 import Foundation
+import LoopbookTestSupport
 import Testing
 @testable import Learning
 
@@ -9,13 +10,6 @@ private struct FloatReprFixture: Decodable {
         let repr: String
     }
     let values: [Value]
-}
-
-/// A fresh temporary directory for one test.
-private func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("learning-csv-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }
 
 struct CSVTests {
@@ -84,8 +78,9 @@ struct CSVTests {
     }
 
     @Test func writeAndReadBackThroughAFile() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try TemporaryFolder(prefix: "learning-csv")
+        defer { folder.remove() }
+        let directory = folder.root
         let path = directory.appendingPathComponent("out.csv").path
         let table = try Table(["x": [0.1, 2, -3e-9, .nan], "y, z": [1, 2, 3, 4]], labelName: "class", labels: [2, 0, 1, 2])
         try table.writeCSV(to: path)
@@ -225,8 +220,9 @@ struct CSVTests {
     }
 
     @Test func missingAndNonUTF8Files() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try TemporaryFolder(prefix: "learning-csv")
+        defer { folder.remove() }
+        let directory = folder.root
         let missing = directory.appendingPathComponent("nope.csv").path
         #expect(throws: CSVError.unreadableFile(file: missing, reason: "there is no such file")) {
             try Table.readCSV(missing)
@@ -241,8 +237,9 @@ struct CSVTests {
     }
 
     @Test func errorsFromFilesNameTheFileAsGiven() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try TemporaryFolder(prefix: "learning-csv")
+        defer { folder.remove() }
+        let directory = folder.root
         let path = directory.appendingPathComponent("bad.csv").path
         try Data("a,target\n1,0\nq,1\n".utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: CSVError.notANumber(file: path, line: 3, column: "a", value: "q")) {

@@ -1,10 +1,11 @@
 import DevServer
 import Foundation
 import LoopbookCommands
+import LoopbookTestSupport
 import Testing
 
 /// Headless Chromium against the served fixture book. CI installs Debian's chromium (see .ci/run).
-@Suite("Browser", .enabled(if: FileManager.default.isExecutableFile(atPath: Chromium.path),
+@Suite("Browser", .enabled(if: Chromium.isInstalled,
                              "skipped: /usr/bin/chromium is not installed (apt-get install chromium)"))
 struct BrowserTests {
     @Test func chapterShowsNavigationCodeTableAndChart() async throws {
@@ -102,50 +103,5 @@ func serving<T: Sendable>(_ site: URL, liveReload: Bool = true, _ body: (UInt16)
     } catch {
         await server.stop()
         throw error
-    }
-}
-
-enum Chromium {
-    static let path = "/usr/bin/chromium"
-
-    struct Failure: Error, CustomStringConvertible {
-        var status: Int32
-        var stderr: String
-        var description: String { "chromium exited with status \(status): \(stderr.suffix(2000))" }
-    }
-
-    /// Runs headless Chromium with a fresh profile; stdout and stderr go to files (no pipe can fill up).
-    static func run(_ arguments: [String]) async throws -> (stdout: String, stderr: String) {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("stdout"), err = scratch.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                             "--disable-component-update", "--disable-sync", "--no-first-run",
-                             "--user-data-dir=\(scratch.appendingPathComponent("profile").path)"] + arguments
-        process.currentDirectoryURL = scratch
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        let finished = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            // A thread of its own: on Linux, blocking a Dispatch global-queue thread starves Swift's tasks
-            // (the dev server under test among them).
-            Thread {
-                let deadline = Date().addingTimeInterval(90)
-                while process.isRunning, Date() < deadline { usleep(50_000) }
-                if process.isRunning { process.terminate(); process.waitUntilExit(); continuation.resume(returning: false) }
-                else { continuation.resume(returning: true) }
-            }.start()
-        }
-        let stdout = String(decoding: (try? Data(contentsOf: out)) ?? Data(), as: UTF8.self)
-        let stderr = String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self)
-        guard finished, process.terminationStatus == 0 else {
-            throw Failure(status: finished ? process.terminationStatus : -1, stderr: stderr)
-        }
-        return (stdout, stderr)
     }
 }

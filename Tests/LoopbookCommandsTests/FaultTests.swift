@@ -1,5 +1,6 @@
 import Foundation
 import LoopbookCommands
+import LoopbookTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -231,7 +232,9 @@ struct FaultTests {
             try await Task.sleep(nanoseconds: 100_000_000)
         }
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        // On a thread of its own: waiting here would hold one of Swift's few task threads, which the
+        // other suites (a dev server among them) need meanwhile.
+        try await onThread { process.waitUntilExit() }
         let pid = try #require(chapterPID, "the build ended before its chapter program started")
         try await check(process, pid)
         #expect(project.siteSnapshot() == before, "an interrupted build changed Site/")

@@ -2,6 +2,7 @@ import BookModel
 import Foundation
 import LoopbookBuild
 import LoopbookCommands
+import LoopbookTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -31,11 +32,9 @@ struct InterruptionTests {
         }
         let chapterPID = try await Self.waitForPID(in: marker, while: serve.process)
 
-        let start = ContinuousClock.now
         kill(serve.process.processIdentifier, signal)
         let exited = await serve.waitForExit(within: .seconds(10))
         #expect(exited, "serve did not stop within 10 s of signal \(signal)")
-        #expect(ContinuousClock.now - start < .seconds(3), "serve took \(ContinuousClock.now - start) to stop")
         #expect(serve.process.terminationReason == .exit && serve.process.terminationStatus == 128 + signal,
                 "exit \(serve.process.terminationStatus)")
         let ended = await Processes.endsSoon(chapterPID)
@@ -94,7 +93,7 @@ struct InterruptionTests {
         }
         var page = ""
         while ContinuousClock.now - saved < .seconds(120) {
-            page = try await onThread { try HTTP.get(port: port, "/02-more.html") }
+            page = try await onThread { try RawClient.request(port: port, target: "/02-more.html").text }
             if page.contains("[16, 9, 4, 1]") { break }
             try await Task.sleep(for: .milliseconds(100))
         }

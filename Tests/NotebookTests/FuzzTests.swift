@@ -1,5 +1,6 @@
 import BookModel
 import Foundation
+import LoopbookTestSupport
 import Testing
 @testable import Notebook
 
@@ -181,46 +182,20 @@ struct ChapterFuzzTests {
     }
 }
 
-/// How long and from where the fuzz tests run.
-enum FuzzSettings {
-    /// Lets other tests' tasks run every 32 inputs. Swift's task threads on Linux are one per core, and a
-    /// long CPU-bound loop on one of them starves everything else in the test process (the dev server
-    /// tests time out); yielding keeps the loop a good citizen of the pool.
-    static func shareThePool(_ iteration: Int) async {
-        if iteration % 32 == 0 { await Task.yield() }
-    }
-
-    /// `LOOPBOOK_FUZZ_ITERATIONS`, default 10,000.
-    static let iterations: Int = {
-        ProcessInfo.processInfo.environment["LOOPBOOK_FUZZ_ITERATIONS"].flatMap { Int($0) }.map { max(1, $0) } ?? 10_000
-    }()
-
-    /// `LOOPBOOK_FUZZ_SEED`, default 20_250_611.
-    static let seed: UInt32 = {
-        ProcessInfo.processInfo.environment["LOOPBOOK_FUZZ_SEED"].flatMap { UInt32($0) } ?? 20_250_611
-    }()
-}
-
-/// Real chapters to mutate: the book in Content/ (found from this file's folder) and the fixture books.
+/// Real chapters to mutate: the book in Content/ and the fixture books (found in the checkout and the bundle).
 enum FuzzCorpus {
     static func chapters() throws -> [[UInt8]] {
-        var folders: [URL] = []
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()  // Tests/NotebookTests
-        folders.append(folder.appendingPathComponent("Fixtures/basic/Content"))
-        folder = folder.deletingLastPathComponent()  // Tests
-        folders.append(folder.appendingPathComponent("LoopbookCommandsTests/Fixtures/book/Content"))
-        folders.append(folder.appendingPathComponent("LoopbookCommandsTests/Fixtures/repro/Content"))
-        folders.append(folder.deletingLastPathComponent().appendingPathComponent("Content"))
+        let tests = TestPaths.tests
+        var folders = [
+            tests.appendingPathComponent("NotebookTests/Fixtures/basic/Content"),
+            tests.appendingPathComponent("LoopbookCommandsTests/Fixtures/book/Content"),
+            tests.appendingPathComponent("LoopbookCommandsTests/Fixtures/repro/Content"),
+            TestPaths.repository.appendingPathComponent("Content"),
+        ]
         if let bundled = Bundle.module.url(forResource: "Fixtures/basic/Content", withExtension: nil) { folders.append(bundled) }
         var seen: Set<[UInt8]> = []
         var result: [[UInt8]] = []
-        for folder in folders {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            for name in names.sorted() where name.hasSuffix(".md") && name != "README.md" {
-                guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else { continue }
-                if seen.insert([UInt8](data)).inserted { result.append([UInt8](data)) }
-            }
-        }
+        for chapter in FuzzInput.chapters(in: folders) where seen.insert(chapter).inserted { result.append(chapter) }
         // Small hand-made chapters, so the corpus is never empty and covers the corners.
         for text in [
             "---\ntitle: A\ntimeout: 5\ndepends-on: [01-a]\n---\n# A\n\n```swift hidden\nlet a = 1\n```\n",
@@ -234,40 +209,21 @@ enum FuzzCorpus {
     }
 
     /// The input for a failure message: as text when it is short, else its size and start.
-    static func show(_ bytes: [UInt8]) -> String {
-        let text = String(decoding: bytes.prefix(2_000), as: UTF8.self)
-        return "input (\(bytes.count) bytes):\n\(text)\(bytes.count > 2_000 ? "\n…" : "")"
-    }
+    static func show(_ bytes: [UInt8]) -> String { FuzzInput.show(bytes, limit: 2_000) }
 }
 
 /// Byte-level mutations of real chapters and chapters generated from Markdown pieces.
 struct ChapterMutator {
-    /// numpy-style MT19937 would do as well; a SplitMix64 keeps this file free of other targets.
-    private var state: UInt64
+    private var random: SplitMix64
 
-    init(seed: UInt32) { state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 }
+    init(seed: UInt32) { random = SplitMix64(state: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
-    mutating func int(below bound: Int) -> Int { bound <= 1 ? 0 : Int(next() % UInt64(bound)) }
+    mutating func int(below bound: Int) -> Int { random.int(below: bound) }
 
-    /// A piece of a real chapter: the whole file one time in ten, else up to 50 lines from a random
-    /// place, half of the time after the file's first 6 lines (where front matter is). Keeps each
-    /// input small, so thousands run in seconds even in a debug build.
-    mutating func window(_ chapter: [UInt8]) -> [UInt8] {
-        if int(below: 10) == 0 { return chapter }
-        let lines = chapter.split(separator: 0x0A, omittingEmptySubsequences: false)
-        let start = int(below: lines.count)
-        var piece = Array(lines[start..<min(lines.count, start + 1 + int(below: 50))])
-        if start > 6, next() & 1 == 0 { piece = Array(lines[0..<6]) + piece }
-        return Array(piece.joined(separator: [0x0A]))
-    }
+    /// A piece of a real chapter (see `FuzzInput.window`).
+    mutating func window(_ chapter: [UInt8]) -> [UInt8] { FuzzInput.window(chapter, using: &random) }
 
     /// Pieces that mean something to the parsers: fences, front matter, placeholders, line endings,
     /// invalid UTF-8, YAML syntax, flags, nesting.
@@ -330,52 +286,5 @@ struct ChapterMutator {
                       "| a |\n|---|\n| 1 |\n", "<div>\n", "[link](02-b.html)\n", "\r\n", "```swift flag-\(int(below: 3))\n"]
         for _ in 0..<int(below: 24) { text += pieces[int(below: pieces.count)] }
         return Array(text.utf8)
-    }
-}
-
-/// Aborts the test process, after saving the input, when one input takes longer than `limitSeconds`:
-/// a hang would otherwise stall the whole test run. (A crash fails the run as well; both are bugs.)
-final class FuzzWatchdog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var input: [UInt8]?
-    private var started: UInt64 = 0
-    private var stopped = false
-    private let name: String
-    private let limit: UInt64
-
-    init(name: String, limitSeconds: Double) {
-        self.name = name
-        limit = UInt64(limitSeconds * 1e9)
-        let thread = Thread { [self] in watch() }
-        thread.start()
-    }
-
-    func begin(_ input: [UInt8]) {
-        lock.withLock {
-            self.input = input
-            started = DispatchTime.now().uptimeNanoseconds
-        }
-    }
-
-    func end() { lock.withLock { input = nil } }
-
-    func stop() { lock.withLock { stopped = true } }
-
-    private func watch() {
-        while true {
-            Thread.sleep(forTimeInterval: 0.5)
-            let (done, stuck): (Bool, [UInt8]?) = lock.withLock {
-                if stopped { return (true, nil) }
-                guard let input, DispatchTime.now().uptimeNanoseconds - started > limit else { return (false, nil) }
-                return (false, input)
-            }
-            if done { return }
-            if let stuck {
-                let file = FileManager.default.temporaryDirectory.appendingPathComponent("loopbook-fuzz-hang-\(UUID().uuidString).md")
-                try? Data(stuck).write(to: file)
-                FileHandle.standardError.write(Data("\(name): one input ran longer than \(limit / 1_000_000_000) s; it was saved to \(file.path).\n".utf8))
-                abort()
-            }
-        }
     }
 }

@@ -1,21 +1,10 @@
 import Foundation
+import LoopbookTestSupport
 import Testing
 @testable import Notebook
 
 /// Random edit sequences on a small book: every incremental build must equal a clean build.
 @Suite(.serialized) struct IncrementalPropertyTests {
-    /// A tiny deterministic generator (SplitMix64) so the edit sequence is the same on every run.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The book as data: each chapter is a list of prose paragraphs and steps.
     struct Model {
         enum Block { case prose(String), step(value: Int, flag: String) }
@@ -46,7 +35,7 @@ import Testing
         }
 
         /// Applies one random edit and says which.
-        mutating func edit(using random: inout SplitMix) -> String {
+        mutating func edit(using random: inout SplitMix64) -> String {
             let chapter = Int.random(in: 0..<chapters.count, using: &random)
             let steps = chapters[chapter].indices.filter { if case .step = chapters[chapter][$0] { true } else { false } }
             switch Int.random(in: 0..<6, using: &random) {
@@ -80,7 +69,7 @@ import Testing
 
     @Test func incrementalBuildsEqualCleanBuilds() async throws {
         var model = Model()
-        var random = SplitMix(state: 20_261_126)
+        var random = SplitMix64(state: 20_261_126)  // the same edit sequence on every run
         let project = try TestProject([:])
         defer { project.remove() }
         func write() throws {

@@ -1,5 +1,6 @@
 import BookModel
 import Foundation
+import LoopbookTestSupport
 import Testing
 @testable import Notebook
 
@@ -30,7 +31,7 @@ import Testing
         """
     let pieces = ["\r\n", "\r", "\n", "---\n", "```", "```swift ", "~~~swift\n", "hidden", "norun", ":", "[", "]", "{", "- ",
                   "\u{0}", "é", "\t", "# ", "...", "depends-on: ", "title: [", "\u{FEFF}"]
-    var random = SplitMixFuzz(state: 6)
+    var random = SplitMix64(state: 6)
     let project = try TestProject(["Content/01-a.md": "# A\n"])
     defer { project.remove() }
     let notebook = Notebook(projectRoot: project.root)
@@ -53,16 +54,5 @@ import Testing
         } catch is NotebookError {
             // A clear error is a fine answer to a broken chapter.
         }
-    }
-}
-
-struct SplitMixFuzz: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

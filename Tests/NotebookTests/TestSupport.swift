@@ -1,37 +1,31 @@
 import BookModel
 import Foundation
 import LoopbookRuntime
+import LoopbookTestSupport
 import Testing
 @testable import Notebook
 
 /// A project folder in a fresh temporary directory, made from inline files or a fixture book.
 struct TestProject {
-    let root: URL
+    let folder: TemporaryFolder
+    var root: URL { folder.root }
 
     /// Makes a project from `files` (paths relative to the project root, e.g. "Content/01-a.md").
     init(_ files: [String: String]) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("loopbook-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        folder = try TemporaryFolder(prefix: "loopbook-test")
         for (path, text) in files { try write(path, text) }
     }
 
     /// Copies the fixture book `Fixtures/<name>` into a fresh project.
     init(fixture name: String) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("loopbook-test-\(UUID().uuidString)")
         let source = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil),
                                   "The fixture book \(name) is missing from the test bundle.")
-        try FileManager.default.copyItem(at: source, to: root)
+        folder = try TemporaryFolder(prefix: "loopbook-test", copyingContentsOf: source)
     }
 
-    func write(_ path: String, _ text: String) throws {
-        let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
+    func write(_ path: String, _ text: String) throws { try folder.write(path, text) }
 
-    func read(_ path: String) throws -> String {
-        try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
-    }
+    func read(_ path: String) throws -> String { try folder.read(path) }
 
     /// Replaces the first occurrence of `old` in the file at `path`.
     func edit(_ path: String, replacing old: String, with new: String) throws {
@@ -52,7 +46,7 @@ struct TestProject {
         try await notebook(configure).run()
     }
 
-    func remove() { try? FileManager.default.removeItem(at: root) }
+    func remove() { folder.remove() }
 }
 
 /// Where the debug-built libLoopbookKit.so is (`make test` builds it before `swift test`).
@@ -66,7 +60,7 @@ enum TestLibrary {
             candidates.append(URL(fileURLWithPath: fromEnvironment))
         }
         candidates.append(Bundle.module.bundleURL.deletingLastPathComponent())
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        var folder = TestPaths.folder(of: "NotebookTests")
         while folder.path != "/" {
             candidates.append(folder.appendingPathComponent(".build/debug"))
             folder = folder.deletingLastPathComponent()

@@ -2,6 +2,7 @@ import BookModel
 @testable import Notebook
 import Foundation
 import LoopbookRuntime
+import LoopbookTestSupport
 import Testing
 @testable import SiteKit
 
@@ -16,11 +17,11 @@ struct PageFuzzTests {
 
     @Test(.timeLimit(.minutes(10))) func placeholdersAreSubstitutedOrRejectedWithALine() async throws {
         let corpus = try PageFuzzCorpus.chapters()
-        var mutator = PageMutator(seed: PageFuzzSettings.seed)
+        var mutator = PageMutator(seed: FuzzSettings.seed)
         var substituted = 0, rejected = 0
         let start = DispatchTime.now().uptimeNanoseconds
-        for iteration in 0..<PageFuzzSettings.iterations {
-            await PageFuzzSettings.shareThePool(iteration)
+        for iteration in 0..<FuzzSettings.iterations {
+            await FuzzSettings.shareThePool(iteration)
             let input = mutator.mutate(mutator.window(corpus[iteration % corpus.count]))
             let text = String(decoding: input, as: UTF8.self)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
@@ -42,19 +43,19 @@ struct PageFuzzTests {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         #expect(substituted > 0 && rejected > 0, "\(substituted) substituted, \(rejected) rejected")
-        print("Placeholder fuzzing: \(PageFuzzSettings.iterations) inputs (\(substituted) substituted, \(rejected) rejected) in \(String(format: "%.1f", seconds)) s, seed \(PageFuzzSettings.seed).")
+        print("Placeholder fuzzing: \(FuzzSettings.iterations) inputs (\(substituted) substituted, \(rejected) rejected) in \(String(format: "%.1f", seconds)) s, seed \(FuzzSettings.seed).")
     }
 
     @Test(.timeLimit(.minutes(10))) func mutatedChaptersRenderOrFailWithALocatedError() async throws {
         let corpus = try PageFuzzCorpus.chapters()
-        var mutator = PageMutator(seed: PageFuzzSettings.seed &+ 1)
+        var mutator = PageMutator(seed: FuzzSettings.seed &+ 1)
         var rendered = 0, rejected = 0, unparsable = 0
         let start = DispatchTime.now().uptimeNanoseconds
         let renderer = SiteRenderer(book: BookInfo(title: "Fuzz <b>book</b>", subtitle: Self.payload))
         // Whole pages cost more than substitutions: a fifth as many by default.
-        let iterations = max(1, PageFuzzSettings.iterations / 5)
+        let iterations = max(1, FuzzSettings.iterations / 5)
         for iteration in 0..<iterations {
-            await PageFuzzSettings.shareThePool(iteration)
+            await FuzzSettings.shareThePool(iteration)
             let input = mutator.mutate(mutator.window(corpus[iteration % corpus.count]))
             guard let text = String(validating: input, as: UTF8.self),
                   let (chapter, _) = try? ChapterParser.parse(text, path: "Content/07-fuzz.md", slug: "07-fuzz", number: 7)
@@ -84,7 +85,7 @@ struct PageFuzzTests {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         #expect(rendered > iterations / 10, "only \(rendered) pages rendered")
-        print("Page fuzzing: \(iterations) inputs (\(rendered) rendered, \(rejected) rejected, \(unparsable) not chapters) in \(String(format: "%.1f", seconds)) s, seed \(PageFuzzSettings.seed).")
+        print("Page fuzzing: \(iterations) inputs (\(rendered) rendered, \(rejected) rejected, \(unparsable) not chapters) in \(String(format: "%.1f", seconds)) s, seed \(FuzzSettings.seed).")
     }
 
     /// Step results made of hostile text: the payload, an attribute breakout, mutated bytes, records.
@@ -111,43 +112,16 @@ struct PageFuzzTests {
     }
 }
 
-enum PageFuzzSettings {
-    /// Lets other tests' tasks run every 32 inputs. Swift's task threads on Linux are one per core, and a
-    /// long CPU-bound loop on one of them starves everything else in the test process (the dev server
-    /// tests time out); yielding keeps the loop a good citizen of the pool.
-    static func shareThePool(_ iteration: Int) async {
-        if iteration % 32 == 0 { await Task.yield() }
-    }
-
-    /// `LOOPBOOK_FUZZ_ITERATIONS`, default 10,000.
-    static let iterations: Int = {
-        ProcessInfo.processInfo.environment["LOOPBOOK_FUZZ_ITERATIONS"].flatMap { Int($0) }.map { max(1, $0) } ?? 10_000
-    }()
-
-    static let seed: UInt32 = {
-        ProcessInfo.processInfo.environment["LOOPBOOK_FUZZ_SEED"].flatMap { UInt32($0) } ?? 20_250_611
-    }()
-}
-
-/// The book's chapters (found from this file's folder) and the fixture books, as bytes.
+/// The book's chapters and the fixture books (found in the checkout), as bytes.
 enum PageFuzzCorpus {
     static func chapters() throws -> [[UInt8]] {
-        let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        let folders = [
-            tests.deletingLastPathComponent().appendingPathComponent("Content"),
+        let tests = TestPaths.tests
+        var result = FuzzInput.chapters(in: [
+            TestPaths.repository.appendingPathComponent("Content"),
             tests.appendingPathComponent("NotebookTests/Fixtures/basic/Content"),
             tests.appendingPathComponent("LoopbookCommandsTests/Fixtures/book/Content"),
             tests.appendingPathComponent("LoopbookCommandsTests/Fixtures/repro/Content"),
-        ]
-        var result: [[UInt8]] = []
-        for folder in folders {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            for name in names.sorted() where name.hasSuffix(".md") && name != "README.md" {
-                if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) {
-                    result.append([UInt8](data))
-                }
-            }
-        }
+        ])
         result.append(Array("""
             # Values
 
@@ -167,38 +141,21 @@ enum PageFuzzCorpus {
         return result
     }
 
-    static func show(_ bytes: [UInt8]) -> String {
-        "input (\(bytes.count) bytes):\n" + String(decoding: bytes.prefix(1_500), as: UTF8.self)
-    }
+    static func show(_ bytes: [UInt8]) -> String { FuzzInput.show(bytes, limit: 1_500) }
 }
 
 /// Mutations aimed at placeholders, fences, raw HTML and line structure.
 struct PageMutator {
-    private var state: UInt64
+    private var random: SplitMix64
 
-    init(seed: UInt32) { state = UInt64(seed) &* 0xD1B5_4A32_D192_ED03 }
+    init(seed: UInt32) { random = SplitMix64(state: UInt64(seed) &* 0xD1B5_4A32_D192_ED03) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
-    mutating func int(below bound: Int) -> Int { bound <= 1 ? 0 : Int(next() % UInt64(bound)) }
+    mutating func int(below bound: Int) -> Int { random.int(below: bound) }
 
-    /// A piece of a real chapter: the whole file one time in ten, else up to 50 lines from a random
-    /// place, half of the time after the file's first 6 lines (where front matter is). Keeps each
-    /// input small, so thousands run in seconds even in a debug build.
-    mutating func window(_ chapter: [UInt8]) -> [UInt8] {
-        if int(below: 10) == 0 { return chapter }
-        let lines = chapter.split(separator: 0x0A, omittingEmptySubsequences: false)
-        let start = int(below: lines.count)
-        var piece = Array(lines[start..<min(lines.count, start + 1 + int(below: 50))])
-        if start > 6, next() & 1 == 0 { piece = Array(lines[0..<6]) + piece }
-        return Array(piece.joined(separator: [0x0A]))
-    }
+    /// A piece of a real chapter (see `FuzzInput.window`).
+    mutating func window(_ chapter: [UInt8]) -> [UInt8] { FuzzInput.window(chapter, using: &random) }
 
     static let tokens: [[UInt8]] = [
         "{{", "}}", "{{ score }}", "{{score}}", "{{ }}", "{{ missing }}", "\\{{", "{{{", "}}}", "{{ a b }}", "{{\n}}",

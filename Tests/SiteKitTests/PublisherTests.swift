@@ -1,5 +1,6 @@
 import BookModel
 import Foundation
+import LoopbookTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,14 +15,13 @@ import Testing
         var site: URL { root.appendingPathComponent("Site") }
 
         init() throws {
-            root = FileManager.default.temporaryDirectory.appendingPathComponent("sitekit-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            root = try TemporaryFolder(prefix: "sitekit").root
         }
 
         deinit {
             chmod(root.path, 0o755)
             chmod(root.appendingPathComponent("Site").path, 0o755)
-            try? FileManager.default.removeItem(at: root)
+            TemporaryFolder(existing: root).remove()
         }
 
         /// Names in the sandbox root other than Site (temporary folders must not be left behind).

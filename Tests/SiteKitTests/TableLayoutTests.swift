@@ -1,6 +1,7 @@
 import BookModel
 import Foundation
 import LoopbookRuntime
+import LoopbookTestSupport
 import Markdown
 import Testing
 @testable import SiteKit
@@ -40,7 +41,7 @@ import Testing
 
     /// In headless Chromium: at 1200 and 400 px the prose table fits its column (no sideways scrolling)
     /// and the output table's numbers stay on one line.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "needs /usr/bin/chromium"),
+    @Test(.enabled(if: Chromium.isInstalled, "needs /usr/bin/chromium"),
           arguments: [1200, 400])
     func tablesFitInChromium(width: Int) async throws {
         let page = """
@@ -67,12 +68,11 @@ import Testing
             document.getElementById("result").textContent = out.join(" ");
             </script></body></html>
             """
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tables-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("page.html")
-        try Data(page.utf8).write(to: file)
-        let dom = try await Self.chromium(["--dump-dom", "--window-size=\(width),900", file.absoluteString], in: directory)
+        let directory = try TemporaryFolder(prefix: "tables")
+        defer { directory.remove() }
+        try directory.write("page.html", page)
+        let dom = try await Chromium.run(["--dump-dom", "--window-size=\(width),900", directory.url("page.html").absoluteString],
+                                         timeout: nil, requireSuccess: false).stdout
         let result = try #require(dom.firstMatch(of: /<pre id="result">([^<]*)<\/pre>/).map { String($0.output.1) })
         #expect(result.contains("prose-scrolls=false"), "at \(width) px: \(result)")
         #expect(result.contains("wrapped-numbers=0"), "at \(width) px: \(result)")
@@ -80,26 +80,5 @@ import Testing
             let lines = try #require(result.firstMatch(of: /prose-lines=(\d+)/).flatMap { Int($0.output.1) })
             #expect(lines >= 2, "the long sentence wraps at 400 px: \(result)")
         }
-    }
-
-    /// Runs headless Chromium with a fresh profile in `directory`; returns stdout (written to a file).
-    static func chromium(_ arguments: [String], in directory: URL) async throws -> String {
-        let out = directory.appendingPathComponent("stdout")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                             "--disable-component-update", "--disable-sync", "--no-first-run",
-                             "--user-data-dir=\(directory.appendingPathComponent("profile").path)"] + arguments
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread {  // not Dispatch's global queue: on Linux that starves Swift's tasks meanwhile
-                process.waitUntilExit()
-                continuation.resume()
-            }.start()
-        }
-        return String(decoding: (try? Data(contentsOf: out)) ?? Data(), as: UTF8.self)
     }
 }
