@@ -123,7 +123,12 @@ struct ChapterExecutor: Sendable {
             let execution = await runner.run(binary, steps: variant.program.steps, collectArtifacts: false)
             results[step.index - 1].outputs = execution.outputs[step.index] ?? []
             if let (failedStep, failure, output) = execution.failure {
-                if failedStep == step.index {
+                if failedStep == step.index, execution.timedOut {
+                    // A step that hangs has not shown the error it is meant to show.
+                    let message = "step \(step.index) is marked expect-error but did not finish within \(FailureAnalysis.format(chapter.timeout)) seconds; a timeout is not the expected error: make the step fail (a compile error or a trap) sooner, or remove the flag."
+                    results[step.index - 1].failure = StepFailure(file: chapter.path, line: failure.line, message: message)
+                    diagnostics.append(Diagnostic(file: chapter.path, line: failure.line, message: message, output: output))
+                } else if failedStep == step.index {
                     results[step.index - 1].failure = failure
                 } else {
                     diagnostics.append(Diagnostic(file: failure.file, line: failure.line, column: failure.column,

@@ -15,6 +15,8 @@ struct ProgramRunner: Sendable {
         var failure: (step: Int, failure: StepFailure, output: String)?
         var artifacts: [Artifact]
         var seconds: Double
+        /// Whether the program was stopped because it ran longer than the chapter's timeout.
+        var timedOut = false
     }
 
     var chapter: Chapter
@@ -24,7 +26,7 @@ struct ProgramRunner: Sendable {
     var dataDirectory: URL?
     /// The files the chapters this one depends on wrote, written into each working directory.
     var dependencyFiles: [Artifact]
-    /// The most bytes of each stream a step keeps.
+    /// The most bytes of each stream a step keeps (the chapter keeps at most 4 times as much text).
     var outputCap: Int
     var slots: JobSlots
 
@@ -48,15 +50,14 @@ struct ProgramRunner: Sendable {
                     try Data(file.contents).write(to: url)
                 }
                 let nonce = Scratch.nonce()
-                let out = OutputCollector(nonce: nonce, stream: .stdout, cap: cap)
-                let err = OutputCollector(nonce: nonce, stream: .stderr, cap: cap)
+                let output = OutputCollector(nonce: nonce, cap: cap)
                 let termination = try ProcessRunner.run(
                     executable: binary.path, arguments: [], environment: Self.environment(nonce: nonce),
-                    directory: work.path, timeout: chapter.timeout, group: programs,
-                    onStdout: { out.feed($0) }, onStderr: { err.feed($0) })
-                out.finish()
-                err.finish()
-                var execution = FailureAnalysis.analyze(termination, out: out, err: err, chapter: chapter, steps: steps)
+                    directory: work.path, timeout: chapter.timeout, group: programs, ordered: true,
+                    onStdout: { output.feed($0, from: .stdout) }, onStderr: { output.feed($0, from: .stderr) })
+                output.finish()
+                var execution = FailureAnalysis.analyze(termination, output: output, chapter: chapter, steps: steps)
+                if case .timedOut = termination { execution.timedOut = true }
                 if collectArtifacts {
                     execution.artifacts = try Self.artifacts(in: work, excluding: dependencyFiles)
                 }
@@ -91,14 +92,16 @@ struct ProgramRunner: Sendable {
         return artifacts.sorted { $0.name < $1.name }
     }
 
-    /// The chapter program's environment: a fixed locale and time zone, PATH, HOME and TMPDIR, the record
+    /// The chapter program's environment: a fixed locale and time zone, deterministic hashing (so a
+    /// `Dictionary` or `Set` prints in the same order on every run), PATH, HOME and TMPDIR, the record
     /// nonce, and crash backtraces on.
     static func environment(nonce: String) -> [String: String] {
         let inherited = ProcessInfo.processInfo.environment
         // On a crash the runtime prints a backtrace (about 0.02 s) whose frames name chapter lines, thanks to
         // the line tables compiled in (-gline-tables-only); `FailureAnalysis` reads the line and drops the text.
         let backtrace = "enable=yes,interactive=no,color=no,symbolicate=fast,registers=none,images=none,threads=crashed,output-to=stderr,limit=64,top=16"
-        var environment: [String: String] = ["LANG": "C", "LC_ALL": "C", "SWIFT_BACKTRACE": backtrace, "TZ": "UTC"]
+        var environment: [String: String] = ["LANG": "C", "LC_ALL": "C", "SWIFT_BACKTRACE": backtrace,
+                                             "SWIFT_DETERMINISTIC_HASHING": "1", "TZ": "UTC"]
         for key in ["PATH", "HOME", "TMPDIR"] { environment[key] = inherited[key] }
         environment[Wire.nonceVariable] = nonce
         return environment
