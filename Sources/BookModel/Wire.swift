@@ -20,6 +20,9 @@ public enum Wire {
         case end
         /// Something the current step produced.
         case record(Record)
+        /// Top-level code called something that threw, at this address (relative to the executable's load
+        /// address); the engine locates an uncaught error with the last one.
+        case thrown(offset: Int)
     }
 
     /// The prefix of a record line for `nonce`: the marker byte, `LOOPBOOK`, the nonce and a space.

@@ -33,7 +33,8 @@ struct ChapterExecutor: Sendable {
             ?? BuildDriver.moduleCacheDirectory(in: cacheDirectory, toolchainVersion: toolchain.version)
         compiler = Compiler(chapter: chapter, toolchain: toolchain, library: library, moduleCache: moduleCache, slots: slots)
         runner = ProgramRunner(chapter: chapter, cacheDirectory: cacheDirectory, dataDirectory: dataDirectory,
-                               dependencyFiles: dependencyFiles, outputCap: outputCap, slots: slots)
+                               dependencyFiles: dependencyFiles, outputCap: outputCap, slots: slots,
+                               symbolizer: toolchain.symbolizer)
     }
 
     /// Compiles, then waits for `dependencies` (the files the chapters this one depends on wrote; nil

@@ -15,8 +15,11 @@ enum FailureAnalysis {
     ///
     /// A program that ended normally failed too when a step never started: its start marker was swallowed
     /// (a string literal or comment left open across steps) or the program ended early.
+    ///
+    /// `throwSiteLine` turns the program address of the last `try` in top-level code that threw into a
+    /// chapter line, for an error nothing caught.
     static func analyze(_ termination: ProcessRunner.Termination, output: OutputCollector,
-                        chapter: Chapter, steps: [Step]) -> ProgramRunner.Execution {
+                        chapter: Chapter, steps: [Step], throwSiteLine: (Int) -> Int? = { _ in nil }) -> ProgramRunner.Execution {
         let firstStep = steps.first?.index ?? 1
         var outputs: [Int: [StepOutput]] = [:]
         for step in steps {
@@ -63,7 +66,13 @@ enum FailureAnalysis {
                 fatal = String(raw[raw.index(range.lowerBound, offsetBy: 2)...])
                 // An error thrown out of top-level code: its own sentence is the message.
                 let uncaught = "Fatal error: Error raised at top level: "
-                if let message = fatal, message.hasPrefix(uncaught) { fatal = String(message.dropFirst(uncaught.count)) }
+                if let message = fatal, message.hasPrefix(uncaught) {
+                    fatal = String(message.dropFirst(uncaught.count))
+                    if let site = output.lastThrowSite, let number = throwSiteLine(site), StepLines(step).contains(number) {
+                        line = number
+                        locatedByMessage = true
+                    }
+                }
                 let location = raw[..<range.lowerBound].split(separator: ":")
                 let fileName = (chapter.path as NSString).lastPathComponent
                 if location.count >= 2, location[0].hasSuffix("/" + fileName) || location[0] == Substring(fileName),

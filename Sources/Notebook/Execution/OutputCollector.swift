@@ -33,6 +33,8 @@ final class OutputCollector {
     private(set) var startedSteps: [Int] = []
     /// Whether the program reported that every step ran.
     private(set) var ended = false
+    /// Where top-level code last called something that threw (an address in the program, see `Wire`).
+    private(set) var lastThrowSite: Int?
 
     /// `cap`: text bytes per step and stream; `chapterCap`: text bytes in all (default 4 × `cap`).
     init(nonce: String, cap: Int, chapterCap: Int? = nil) {
@@ -122,7 +124,7 @@ final class OutputCollector {
     }
 
     private func handle(_ envelope: Wire.Envelope) {
-        flushText()
+        if case .thrown = envelope {} else { flushText() }
         switch envelope {
         case let .step(index):
             currentStep = index
@@ -131,6 +133,8 @@ final class OutputCollector {
             ended = true
         case let .record(record):
             outputs[currentStep, default: []].append(.record(record))
+        case let .thrown(offset):
+            lastThrowSite = offset
         }
     }
 
