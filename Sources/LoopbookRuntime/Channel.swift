@@ -24,7 +24,7 @@ import Glibc
 enum Channel {
     static let nonce: String? = ProcessInfo.processInfo.environment[Wire.nonceVariable]
 
-    static func send(_ envelope: Wire.Envelope, alsoToStderr: Bool = false) {
+    static func send(_ envelope: Wire.Envelope) {
         guard let nonce else {
             // Run outside the engine (e.g. a reader running the code by hand): print something readable.
             if case let .record(record) = envelope { print(PlainText.render(record)) }
@@ -38,17 +38,29 @@ enum Channel {
         line.append(0x0A)
         // Flush what the chapter printed so far, then write the record directly, so the order holds.
         fflush(nil)
+        reportLostOutput()
         writeAll(line, to: 1)
-        if alsoToStderr { writeAll(line, to: 2) }
+    }
+
+    /// Says on stderr when the C library failed to write some of stdout (a single write larger than the
+    /// engine's output channel accepts, see `OrderedStreams` in the engine), so the loss is not silent.
+    static func reportLostOutput() {
+        // The C library's `stdout` (read through its symbol: Swift 6 refuses the mutable global).
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "stdout"),
+              let file = symbol.load(as: UnsafeMutablePointer<FILE>?.self), ferror(file) != 0 else { return }
+        clearerr(file)
+        let message = "loopbook: some output to stdout was lost: one write was larger than the output channel accepts (\(String(cString: strerror(EMSGSIZE)))); print large texts in parts.\n"
+        writeAll(Array(message.utf8), to: 2)
     }
 }
 
-/// Writes all of `bytes` to the file descriptor, retrying short writes and interruptions.
+/// Writes all of `bytes` to the file descriptor in pieces of at most 32 KB (each piece is one datagram
+/// for the engine), retrying short writes and interruptions.
 private func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
     bytes.withUnsafeBytes { buffer in
         var offset = 0
         while offset < buffer.count {
-            let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            let written = write(descriptor, buffer.baseAddress! + offset, min(buffer.count - offset, 32 << 10))
             if written < 0 {
                 if errno == EINTR { continue }
                 return
@@ -60,15 +72,85 @@ private func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
 
 /// Marks the start of step `index`; the notebook engine emits a call before each step. Not for chapter code.
 public func _loopbookBeginStep(_ index: Int) {
-    Channel.send(.step(index), alsoToStderr: true)
+    ThrowSites.install
+    Channel.send(.step(index))
 }
 
 /// Marks the normal end of a chapter program; the notebook engine emits it after the last step.
 public func _loopbookEnd() {
-    Channel.send(.end, alsoToStderr: true)
+    Channel.send(.end)
 }
 
 /// Sends one record for the current step.
 public func emit(_ record: Record) {
     Channel.send(.record(record))
+}
+
+/// Reports where top-level code called what threw, so an uncaught error points at the line of its `try`.
+///
+/// An error thrown out of top-level code ends the program in `swift_errorInMain`, whose crash backtrace
+/// names no chapter line. So the runtime hooks `_swift_willThrow` (called at every `throw`): it finds the
+/// outermost return address inside the executable (`main`, the generated program's top-level code, i.e.
+/// the `try` in a step), and sends it, relative to the executable's load address, whenever it differs from the last one
+/// sent; the engine turns it into a chapter line with the toolchain's `llvm-symbolizer`.
+enum ThrowSites {
+    private typealias Backtrace = @convention(c) (UnsafeMutablePointer<UnsafeMutableRawPointer?>?, Int32) -> Int32
+    private typealias Hook = @convention(c) (UnsafeMutableRawPointer?) -> Void
+
+    private typealias Lookup = @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?) -> Int32
+    /// glibc's `Dl_info` (which Swift's Glibc module does not export), filled by `dladdr`.
+    private struct SymbolInfo {
+        var file: UnsafePointer<CChar>?
+        var base: UnsafeRawPointer?
+        var name: UnsafePointer<CChar>?
+        var address: UnsafeRawPointer?
+    }
+
+    nonisolated(unsafe) private static var lastSent = -1
+    nonisolated(unsafe) private static var backtrace: Backtrace?
+    nonisolated(unsafe) private static var lookup: Lookup?
+    /// Where the chapter program (the executable) is loaded.
+    nonisolated(unsafe) private static var programBase: UnsafeRawPointer?
+
+    /// Installs the hook (once; only under the engine).
+    static let install: Void = {
+        guard Channel.nonce != nil,
+              let storage = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "_swift_willThrow"),
+              let capture = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "backtrace"),
+              let find = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "dladdr") else { return }
+        backtrace = unsafeBitCast(capture, to: Backtrace.self)
+        lookup = unsafeBitCast(find, to: Lookup.self)
+        // The executable's program headers (AT_PHDR, 3) lie in its image; `dladdr` gives the image's base.
+        typealias AuxiliaryValue = @convention(c) (UInt) -> UInt
+        guard let auxiliary = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "getauxval"),
+              let headers = UnsafeRawPointer(bitPattern: unsafeBitCast(auxiliary, to: AuxiliaryValue.self)(3)) else { return }
+        var info = SymbolInfo()
+        guard lookup?(headers, &info) != 0 else { return }
+        programBase = info.base
+        let hook: Hook = { _ in ThrowSites.record() }
+        storage.storeBytes(of: hook, as: Hook?.self)
+    }()
+
+    private static func record() {
+        guard let backtrace, let lookup, let programBase else { return }
+        var frames = [UnsafeMutableRawPointer?](repeating: nil, count: 64)
+        let count = Int(backtrace(&frames, 64))
+        // The executable's frames, innermost first: the outermost is `_start` (when the stack was captured
+        // whole), the one before it `main`, the top-level code, where the `try` is. (`main` is not a dynamic
+        // symbol, so `dladdr` cannot name it.)
+        var sites: [UnsafeRawPointer] = []
+        for frame in frames.prefix(count) {
+            guard let frame else { continue }
+            var info = SymbolInfo()
+            if lookup(frame, &info) != 0, info.base == programBase { sites.append(UnsafeRawPointer(frame)) }
+        }
+        if count < frames.count, sites.count >= 2 { sites.removeLast() }
+        guard let site = sites.last else { return }
+        // The return address follows the call; one byte back is inside the call, on the `try`'s line.
+        let offset = site - 1 - programBase
+        if offset != lastSent {
+            lastSent = offset
+            Channel.send(.thrown(offset: offset))
+        }
+    }
 }

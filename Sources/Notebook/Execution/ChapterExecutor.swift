@@ -33,7 +33,8 @@ struct ChapterExecutor: Sendable {
             ?? BuildDriver.moduleCacheDirectory(in: cacheDirectory, toolchainVersion: toolchain.version)
         compiler = Compiler(chapter: chapter, toolchain: toolchain, library: library, moduleCache: moduleCache, slots: slots)
         runner = ProgramRunner(chapter: chapter, cacheDirectory: cacheDirectory, dataDirectory: dataDirectory,
-                               dependencyFiles: dependencyFiles, outputCap: outputCap, slots: slots)
+                               dependencyFiles: dependencyFiles, outputCap: outputCap, slots: slots,
+                               symbolizer: toolchain.symbolizer)
     }
 
     /// Compiles, then waits for `dependencies` (the files the chapters this one depends on wrote; nil
@@ -123,7 +124,12 @@ struct ChapterExecutor: Sendable {
             let execution = await runner.run(binary, steps: variant.program.steps, collectArtifacts: false)
             results[step.index - 1].outputs = execution.outputs[step.index] ?? []
             if let (failedStep, failure, output) = execution.failure {
-                if failedStep == step.index {
+                if failedStep == step.index, execution.timedOut {
+                    // A step that hangs has not shown the error it is meant to show.
+                    let message = "step \(step.index) is marked expect-error but did not finish within \(FailureAnalysis.format(chapter.timeout)) seconds; a timeout is not the expected error: make the step fail (a compile error or a trap) sooner, or remove the flag."
+                    results[step.index - 1].failure = StepFailure(file: chapter.path, line: failure.line, message: message)
+                    diagnostics.append(Diagnostic(file: chapter.path, line: failure.line, message: message, output: output))
+                } else if failedStep == step.index {
                     results[step.index - 1].failure = failure
                 } else {
                     diagnostics.append(Diagnostic(file: failure.file, line: failure.line, column: failure.column,

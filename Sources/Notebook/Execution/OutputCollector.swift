@@ -1,54 +1,73 @@
 import Foundation
 import BookModel
 
-/// Splits one output stream of a chapter program into per-step outputs, as it arrives.
+/// Splits a chapter program's output into per-step outputs, as it arrives.
 ///
-/// Record lines (`\u{1E}LOOPBOOK <nonce> <json>\n`) are recognised anywhere in the stream; everything
-/// else is text. Each step keeps at most `cap` bytes of this stream; the rest is counted, not kept.
+/// It is fed the program's stdout and stderr writes in the order they were made (`OrderedStreams`), so
+/// text keeps its interleaving: consecutive writes to one stream form one text output. Record lines
+/// (`\u{1E}LOOPBOOK <nonce> <json>\n`) are recognised anywhere in either stream; everything else is text.
+///
+/// Caps: each step keeps at most `cap` bytes of text per stream, and the whole chapter at most
+/// `chapterCap` bytes of text; the rest is counted, not kept, and a `.truncated` note stands where the
+/// step's text was first cut, saying how many bytes were cut in that step. Records (tables, charts,
+/// values, ...) are never dropped by a cap: they are small, and the prose and the page depend on them.
 final class OutputCollector {
-    enum Stream { case stdout, stderr }
+    enum Stream: Int { case stdout, stderr }
 
     private let prefix: [UInt8]
-    private let stream: Stream
     private let cap: Int
-    private var pending: [UInt8] = []
+    private let chapterCap: Int
+    /// Per stream: bytes not yet split into text and records (a record line may arrive in pieces).
+    private var pending: [[UInt8]] = [[], []]
     private var text: [UInt8] = []
-    private var kept: [Int: Int] = [:]
-    private var dropped: [Int: Int] = [:]
+    private var textStream = Stream.stdout
+    /// Text bytes kept, per step and stream.
+    private var kept: [Int: [Int]] = [:]
+    private var keptInChapter = 0
+    /// Per step: text bytes dropped, and where its truncation note stands in its outputs.
+    private var dropped: [Int: (bytes: Int, note: Int)] = [:]
     private(set) var outputs: [Int: [StepOutput]] = [:]
     /// The step that was running last (the latest step marker seen), 0 before the first.
     private(set) var currentStep = 0
+    /// The step markers in the order they arrived.
+    private(set) var startedSteps: [Int] = []
     /// Whether the program reported that every step ran.
     private(set) var ended = false
+    /// Where top-level code last called something that threw (an address in the program, see `Wire`).
+    private(set) var lastThrowSite: Int?
 
-    init(nonce: String, stream: Stream, cap: Int) {
+    /// `cap`: text bytes per step and stream; `chapterCap`: text bytes in all (default 4 × `cap`).
+    init(nonce: String, cap: Int, chapterCap: Int? = nil) {
         self.prefix = Wire.prefix(nonce: nonce)
-        self.stream = stream
         self.cap = cap
+        self.chapterCap = chapterCap ?? Self.chapterCap(forStepCap: cap)
     }
 
-    func feed(_ chunk: UnsafeRawBufferPointer) {
-        pending.append(contentsOf: chunk.bindMemory(to: UInt8.self))
-        process(final: false)
+    /// The text a whole chapter keeps when each step keeps `cap` bytes per stream.
+    static func chapterCap(forStepCap cap: Int) -> Int { cap.multipliedReportingOverflow(by: 4).overflow ? .max : cap * 4 }
+
+    func feed(_ chunk: UnsafeRawBufferPointer, from stream: Stream) {
+        pending[stream.rawValue].append(contentsOf: chunk.bindMemory(to: UInt8.self))
+        process(stream, final: false)
     }
 
-    /// The index of the first `byte` in `pending[from...]` (memchr: fast even in debug builds).
-    private func find(_ byte: UInt8, from: Int) -> Int? {
-        guard from < pending.count else { return nil }
-        return pending.withUnsafeBufferPointer { buffer -> Int? in
+    /// The index of the first `byte` in `bytes[from...]` (memchr: fast even in debug builds).
+    private static func find(_ byte: UInt8, in bytes: [UInt8], from: Int) -> Int? {
+        guard from < bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer -> Int? in
             guard let found = memchr(buffer.baseAddress! + from, Int32(byte), buffer.count - from) else { return nil }
             return buffer.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
     }
 
-    /// Call once the stream is closed: whatever is left is text.
+    /// Call once the program ended: whatever is left is text.
     func finish() {
-        process(final: true)
+        process(.stdout, final: true)
+        process(.stderr, final: true)
         flushText()
-        for (step, bytes) in dropped.sorted(by: { $0.key < $1.key }) where bytes > 0 {
-            outputs[step, default: []].append(.truncated(droppedBytes: bytes))
+        for (step, cut) in dropped {
+            outputs[step]?[cut.note] = .truncated(droppedBytes: cut.bytes)
         }
-        dropped = [:]
     }
 
     /// The step's outputs; texts before the first step marker are counted to step `firstStep`.
@@ -56,92 +75,103 @@ final class OutputCollector {
         (step == firstStep ? outputs[0] ?? [] : []) + (outputs[step] ?? [])
     }
 
-    private func process(final: Bool) {
+    private func process(_ stream: Stream, final: Bool) {
+        let bytes = pending[stream.rawValue]
         var start = 0
         let marker = Wire.marker
-        while start < pending.count {
-            guard let found = find(marker, from: start) else {
-                addText(pending[start...])
-                start = pending.count
+        while start < bytes.count {
+            guard let found = Self.find(marker, in: bytes, from: start) else {
+                addText(bytes[start...], from: stream)
+                start = bytes.count
                 break
             }
-            addText(pending[start..<found])
-            let available = pending.count - found
+            addText(bytes[start..<found], from: stream)
+            let available = bytes.count - found
             if available < prefix.count {
-                if !final, pending[found...].elementsEqual(prefix.prefix(available)) {
+                if !final, bytes[found...].elementsEqual(prefix.prefix(available)) {
                     start = found
                     break  // may be the start of a record; wait for more
                 }
-                addText(pending[found...found])
+                addText(bytes[found...found], from: stream)
                 start = found + 1
                 continue
             }
-            guard pending[found..<(found + prefix.count)].elementsEqual(prefix) else {
-                addText(pending[found...found])
+            guard bytes[found..<(found + prefix.count)].elementsEqual(prefix) else {
+                addText(bytes[found...found], from: stream)
                 start = found + 1
                 continue
             }
-            guard let newline = find(0x0A, from: found + prefix.count) else {
+            guard let newline = Self.find(0x0A, in: bytes, from: found + prefix.count) else {
                 if final {
-                    addText(pending[found...])
-                    start = pending.count
+                    addText(bytes[found...], from: stream)
+                    start = bytes.count
                 } else {
                     start = found
                 }
                 break
             }
-            let json = Data(pending[(found + prefix.count)..<newline])
+            let json = Data(bytes[(found + prefix.count)..<newline])
             if let envelope = try? JSONDecoder().decode(Wire.Envelope.self, from: json) {
-                handle(envelope, size: newline + 1 - found)
+                handle(envelope)
             }
             start = newline + 1
         }
-        if start >= pending.count { pending.removeAll(keepingCapacity: true) } else { pending.removeFirst(start) }
+        if start >= bytes.count {
+            pending[stream.rawValue].removeAll(keepingCapacity: true)
+        } else {
+            pending[stream.rawValue].removeFirst(start)
+        }
     }
 
-    private func handle(_ envelope: Wire.Envelope, size: Int) {
+    private func handle(_ envelope: Wire.Envelope) {
+        if case .thrown = envelope {} else { flushText() }
         switch envelope {
         case let .step(index):
-            flushText()
             currentStep = index
+            startedSteps.append(index)
         case .end:
-            flushText()
             ended = true
         case let .record(record):
-            flushText()
-            if kept[currentStep, default: 0] + size > cap {
-                dropped[currentStep, default: 0] += size
-            } else {
-                kept[currentStep, default: 0] += size
-                outputs[currentStep, default: []].append(.record(record))
-            }
+            outputs[currentStep, default: []].append(.record(record))
+        case let .thrown(offset):
+            lastThrowSite = offset
         }
     }
 
-    private func addText(_ bytes: ArraySlice<UInt8>) {
+    private func addText(_ bytes: ArraySlice<UInt8>, from stream: Stream) {
         guard !bytes.isEmpty else { return }
-        let used = kept[currentStep, default: 0]
-        if used + bytes.count <= cap {
+        if stream != textStream { flushText() }
+        textStream = stream
+        var used = kept[currentStep, default: [0, 0]]
+        let allowed = min(cap - used[stream.rawValue], chapterCap - keptInChapter)
+        if bytes.count <= allowed {
             text.append(contentsOf: bytes)
-            kept[currentStep] = used + bytes.count
+            used[stream.rawValue] += bytes.count
+            keptInChapter += bytes.count
+            kept[currentStep] = used
             return
         }
-        if used >= cap {
-            dropped[currentStep, default: 0] += bytes.count
-            return
-        }
-        var allowed = cap - used
+        var keep = max(0, allowed)
         // Cut at a character boundary.
-        while allowed > 0, allowed < bytes.count, bytes[bytes.startIndex + allowed] & 0xC0 == 0x80 { allowed -= 1 }
-        text.append(contentsOf: bytes.prefix(allowed))
-        kept[currentStep] = cap
-        dropped[currentStep, default: 0] += bytes.count - allowed
+        while keep > 0, keep < bytes.count, bytes[bytes.startIndex + keep] & 0xC0 == 0x80 { keep -= 1 }
+        text.append(contentsOf: bytes.prefix(keep))
+        used[stream.rawValue] += keep
+        keptInChapter += keep
+        kept[currentStep] = used
+        flushText()
+        if let cut = dropped[currentStep] {
+            dropped[currentStep] = (cut.bytes + bytes.count - keep, cut.note)
+        } else {
+            // The note's place; its count is filled in by `finish`.
+            outputs[currentStep, default: []].append(.truncated(droppedBytes: 0))
+            dropped[currentStep] = (bytes.count - keep, outputs[currentStep]!.count - 1)
+        }
     }
 
     private func flushText() {
         guard !text.isEmpty else { return }
         let string = String(decoding: text, as: UTF8.self)
-        outputs[currentStep, default: []].append(stream == .stdout ? .stdout(string) : .stderr(string))
+        outputs[currentStep, default: []].append(textStream == .stdout ? .stdout(string) : .stderr(string))
         text = []
     }
 }

@@ -30,31 +30,42 @@ enum ProcessRunner {
     ///
     /// With a `group`, the program belongs to it: cancelling the group kills it (and refuses to start it,
     /// throwing `CancellationError`, when the group was cancelled already).
+    ///
+    /// With `ordered`, the callbacks see the writes to stdout and stderr in exactly the order the program
+    /// made them (see `OrderedStreams`), not merely the order in which two pipes happened to be read.
     static func run(executable: String, arguments: [String], environment: [String: String],
-                    directory: String, timeout: Double, group: ProgramGroup? = nil,
+                    directory: String, timeout: Double, group: ProgramGroup? = nil, ordered: Bool = false,
                     onStdout: (UnsafeRawBufferPointer) -> Void,
                     onStderr: (UnsafeRawBufferPointer) -> Void) throws -> Termination {
         if group?.isCancelled == true { throw CancellationError() }
-        // Pipes are made close-on-exec under a lock shared by all spawns of this process, so a chapter
+        // Descriptors are made close-on-exec under a lock shared by all spawns of this process, so a chapter
         // spawned in parallel never inherits another chapter's pipe (which would keep it open).
         spawnLock.lock()
         var locked = true
         defer { if locked { spawnLock.unlock() } }
-        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0 else { throw SpawnError(executable: executable, code: errno) }
-        guard pipe(&errPipe) == 0 else {
-            close(outPipe[0]); close(outPipe[1])
-            throw SpawnError(executable: executable, code: errno)
+        let streams: Streams
+        if ordered {
+            let sockets = try OrderedStreams(executable: executable)
+            streams = Streams(readers: [sockets.receiver], writers: sockets.senders, ordered: sockets)
+        } else {
+            var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+            guard pipe(&outPipe) == 0 else { throw SpawnError(executable: executable, code: errno) }
+            guard pipe(&errPipe) == 0 else {
+                close(outPipe[0]); close(outPipe[1])
+                throw SpawnError(executable: executable, code: errno)
+            }
+            for descriptor in outPipe + errPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+            streams = Streams(readers: [outPipe[0], errPipe[0]], writers: [outPipe[1], errPipe[1]], ordered: nil)
         }
-        for descriptor in outPipe + errPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        posix_spawn_file_actions_adddup2(&actions, streams.writers[0], 1)
+        posix_spawn_file_actions_adddup2(&actions, streams.writers[1], 2)
         guard let addChdir = Self.addChdir else {
+            streams.closeAll()
             throw SpawnError(executable: executable, code: ENOSYS)
         }
         _ = directory.withCString { addChdir(&actions, $0) }
@@ -78,18 +89,18 @@ enum ProcessRunner {
         }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        close(outPipe[1]); close(errPipe[1])
+        streams.writers.forEach { close($0) }
         spawnLock.unlock()
         locked = false
         guard spawned == 0 else {
-            close(outPipe[0]); close(errPipe[0])
+            streams.readers.forEach { close($0) }
             throw SpawnError(executable: executable, code: spawned)
         }
         liveSessions.withLock { _ = $0.insert(pid) }
         // Cancelled between the check above and the spawn: the program dies at once and is reaped below.
         if let group, !group.register(pid) { killSession(pid) }
         defer {
-            close(outPipe[0]); close(errPipe[0])
+            streams.readers.forEach { close($0) }
             liveSessions.withLock { _ = $0.remove(pid) }
             group?.unregister(pid)
         }
@@ -98,25 +109,30 @@ enum ProcessRunner {
         let deadline = start + UInt64(max(0, timeout) * 1e9)
         var termination: Termination?
         var graceDeadline: UInt64?
-        var open = [true, true]
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
+        var open = streams.readers.map { _ in true }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: streams.ordered?.largestMessage ?? 1 << 16, alignment: 8)
         defer { buffer.deallocate() }
+        /// Reads what is ready; false once nothing more can come (a pipe's end of file).
+        func read(_ index: Int) {
+            if let ordered = streams.ordered {
+                ordered.receiveAll(into: buffer, onStdout: onStdout, onStderr: onStderr)
+                return
+            }
+            let count = Glibc.read(streams.readers[index], buffer.baseAddress, buffer.count)
+            if count > 0 {
+                let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                if index == 0 { onStdout(chunk) } else { onStderr(chunk) }
+            } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
+                open[index] = false
+            }
+        }
 
-        while open[0] || open[1] {
-            var fds = [pollfd(fd: open[0] ? outPipe[0] : -1, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: open[1] ? errPipe[0] : -1, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&fds, 2, 50)
+        while open.contains(true) {
+            var fds = streams.readers.indices.map { pollfd(fd: open[$0] ? streams.readers[$0] : -1, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&fds, nfds_t(fds.count), 50)
             if ready < 0, errno != EINTR { break }
             if ready > 0 {
-                for index in 0..<2 where open[index] && fds[index].revents != 0 {
-                    let count = read(fds[index].fd, buffer.baseAddress, buffer.count)
-                    if count > 0 {
-                        let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                        if index == 0 { onStdout(chunk) } else { onStderr(chunk) }
-                    } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
-                        open[index] = false
-                    }
-                }
+                for index in fds.indices where open[index] && fds[index].revents != 0 { read(index) }
             }
             let now = DispatchTime.now().uptimeNanoseconds
             if termination == nil {
@@ -130,6 +146,11 @@ enum ProcessRunner {
                     _ = reap(pid, blocking: true)
                     termination = .timedOut(seconds: timeout)
                     graceDeadline = now + 1_000_000_000
+                }
+                // Sockets have no end of file: once nothing in the session can write, take what is queued and stop.
+                if termination != nil, streams.ordered != nil {
+                    read(0)
+                    break
                 }
             } else if let grace = graceDeadline, now >= grace {
                 break
@@ -151,6 +172,15 @@ enum ProcessRunner {
             killSession(pid)
         }
         return termination ?? .signaled(SIGKILL)
+    }
+
+    /// The descriptors one run reads from and the program writes to (its stdout, then its stderr).
+    private struct Streams {
+        var readers: [Int32]
+        var writers: [Int32]
+        var ordered: OrderedStreams?
+
+        func closeAll() { (readers + writers).forEach { close($0) } }
     }
 
     /// Runs a program to completion and returns its stdout and stderr as bytes.

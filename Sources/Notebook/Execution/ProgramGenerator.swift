@@ -12,8 +12,9 @@ enum ProgramGenerator {
             #if canImport(Glibc)
             import Glibc
             #endif
-            // Line-buffered stdout: a trap loses at most a partial line, and text and records keep their order.
-            setvbuf(stdout, nil, _IOLBF, 0)
+            // Unbuffered stdout: every print reaches the engine at once, so a trap loses nothing (not even a
+            // partial line), and text on stdout and stderr keeps the order it was written in.
+            setvbuf(stdout, nil, _IONBF, 0)
 
             """
         let file = chapter.path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")

@@ -15,6 +15,8 @@ struct ProgramRunner: Sendable {
         var failure: (step: Int, failure: StepFailure, output: String)?
         var artifacts: [Artifact]
         var seconds: Double
+        /// Whether the program was stopped because it ran longer than the chapter's timeout.
+        var timedOut = false
     }
 
     var chapter: Chapter
@@ -24,9 +26,11 @@ struct ProgramRunner: Sendable {
     var dataDirectory: URL?
     /// The files the chapters this one depends on wrote, written into each working directory.
     var dependencyFiles: [Artifact]
-    /// The most bytes of each stream a step keeps.
+    /// The most bytes of each stream a step keeps (the chapter keeps at most 4 times as much text).
     var outputCap: Int
     var slots: JobSlots
+    /// The toolchain's `llvm-symbolizer`, which locates an uncaught error's `try`; nil to use the step's first line.
+    var symbolizer: String?
 
     /// Runs `binary`, which runs `steps`; with `collectArtifacts`, keeps the files it wrote.
     func run(_ binary: URL, steps: [Step], collectArtifacts: Bool) async -> Execution {
@@ -48,15 +52,17 @@ struct ProgramRunner: Sendable {
                     try Data(file.contents).write(to: url)
                 }
                 let nonce = Scratch.nonce()
-                let out = OutputCollector(nonce: nonce, stream: .stdout, cap: cap)
-                let err = OutputCollector(nonce: nonce, stream: .stderr, cap: cap)
+                let output = OutputCollector(nonce: nonce, cap: cap)
                 let termination = try ProcessRunner.run(
                     executable: binary.path, arguments: [], environment: Self.environment(nonce: nonce),
-                    directory: work.path, timeout: chapter.timeout, group: programs,
-                    onStdout: { out.feed($0) }, onStderr: { err.feed($0) })
-                out.finish()
-                err.finish()
-                var execution = FailureAnalysis.analyze(termination, out: out, err: err, chapter: chapter, steps: steps)
+                    directory: work.path, timeout: chapter.timeout, group: programs, ordered: true,
+                    onStdout: { output.feed($0, from: .stdout) }, onStderr: { output.feed($0, from: .stderr) })
+                output.finish()
+                let symbolizer = self.symbolizer
+                var execution = FailureAnalysis.analyze(termination, output: output, chapter: chapter, steps: steps) { site in
+                    symbolizer.flatMap { Self.line(of: site, in: binary, symbolizer: $0, chapter: chapter) }
+                }
+                if case .timedOut = termination { execution.timedOut = true }
                 if collectArtifacts {
                     execution.artifacts = try Self.artifacts(in: work, excluding: dependencyFiles)
                 }
@@ -69,6 +75,21 @@ struct ProgramRunner: Sendable {
                                       message: "the chapter program could not be run: \(error)")
             return Execution(outputs: [:], failure: (step.index, failure, ""), artifacts: [], seconds: Scratch.seconds(since: start))
         }
+    }
+
+    /// The chapter line of `address` (relative to the load address) in the compiled program, if it is one.
+    static func line(of address: Int, in binary: URL, symbolizer: String, chapter: Chapter) -> Int? {
+        guard let (termination, out, _) = try? ProcessRunner.capture(
+            executable: symbolizer, arguments: ["--obj=\(binary.path)", "--no-inlines", "0x" + String(address, radix: 16)],
+            environment: [:], directory: binary.deletingLastPathComponent().path, timeout: 10),
+            termination == .exited(0) else { return nil }
+        // "main\n<compile directory>/Content/01-a.md:12:9\n"
+        let lines = String(decoding: out, as: UTF8.self).split(separator: "\n")
+        guard lines.count >= 2 else { return nil }
+        let place = lines[1].hasPrefix(chapter.path + ":") ? lines[1].startIndex..<lines[1].index(lines[1].startIndex, offsetBy: chapter.path.count + 1)
+            : lines[1].range(of: "/" + chapter.path + ":")
+        guard let place else { return nil }
+        return Int(lines[1][place.upperBound...].prefix { $0.isNumber })
     }
 
     /// The files a chapter wrote into its working directory, except data/ and unchanged dependency files.
@@ -91,14 +112,18 @@ struct ProgramRunner: Sendable {
         return artifacts.sorted { $0.name < $1.name }
     }
 
-    /// The chapter program's environment: a fixed locale and time zone, PATH, HOME and TMPDIR, the record
+    /// The chapter program's environment: a fixed locale and time zone, deterministic hashing (so a
+    /// `Dictionary` or `Set` prints in the same order on every run), PATH, HOME and TMPDIR, the record
     /// nonce, and crash backtraces on.
     static func environment(nonce: String) -> [String: String] {
         let inherited = ProcessInfo.processInfo.environment
-        // On a crash the runtime prints a backtrace (about 0.02 s) whose frames name chapter lines, thanks to
+        // On a crash the runtime prints a backtrace whose frames name chapter lines, thanks to
         // the line tables compiled in (-gline-tables-only); `FailureAnalysis` reads the line and drops the text.
-        let backtrace = "enable=yes,interactive=no,color=no,symbolicate=fast,registers=none,images=none,threads=crashed,output-to=stderr,limit=64,top=16"
-        var environment: [String: String] = ["LANG": "C", "LC_ALL": "C", "SWIFT_BACKTRACE": backtrace, "TZ": "UTC"]
+        // Full symbolication: only it names the inlined check that failed ("Swift runtime failure: arithmetic
+        // overflow") and the chapter line of the frame it is inlined into.
+        let backtrace = "enable=yes,interactive=no,color=no,symbolicate=full,registers=none,images=none,threads=crashed,output-to=stderr,limit=64,top=16"
+        var environment: [String: String] = ["LANG": "C", "LC_ALL": "C", "SWIFT_BACKTRACE": backtrace,
+                                             "SWIFT_DETERMINISTIC_HASHING": "1", "TZ": "UTC"]
         for key in ["PATH", "HOME", "TMPDIR"] { environment[key] = inherited[key] }
         environment[Wire.nonceVariable] = nonce
         return environment

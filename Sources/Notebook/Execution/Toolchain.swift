@@ -6,6 +6,12 @@ import Foundation
 struct Toolchain: Sendable {
     /// Absolute path of `swiftc`.
     var swiftc: String
+    /// The `llvm-symbolizer` next to `swiftc` (the real file, not a link's folder), if there is one.
+    var symbolizer: String? {
+        let real = URL(fileURLWithPath: swiftc).resolvingSymlinksInPath()
+        let path = real.deletingLastPathComponent().appendingPathComponent("llvm-symbolizer").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
     /// The output of `swiftc --version`.
     var version: String
 
