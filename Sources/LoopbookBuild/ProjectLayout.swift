@@ -61,7 +61,8 @@ extension ProjectLayout {
                 return "\(shown) is inside \(what) '\(name)', where the site's files would be mixed with \(contents). \(fix)"
             }
         }
-        switch Publisher.state(of: URL(fileURLWithPath: output)) {
+        // The folder as the publisher will see it: a symbolic link in place of the folder is not one.
+        switch Publisher.state(of: self.output) {
         case .missing, .empty, .site:
             return nil
         case .foreign:

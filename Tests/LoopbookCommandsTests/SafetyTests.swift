@@ -62,6 +62,7 @@ struct SafetyTests {
         ("link-to-book/Site/../Content", "The output folder 'link-to-book/Content' is the chapters folder; publishing the site there would delete the chapters. \(chooseAnother)"),
         ("drafts", "The output folder 'drafts' already holds files that Loopbook did not write (there is no .loopbook-site file in it); publishing the site there would delete them. Choose a new or empty folder with --output, or move those files away first."),
         ("drafts/idea.md", "The output folder 'drafts/idea.md' exists and is not a folder; publishing the site there would delete it. Choose a new or empty folder with --output, or remove it first."),
+        ("link-to-empty", "The output folder 'link-to-empty' exists and is not a folder; publishing the site there would delete it. Choose a new or empty folder with --output, or remove it first."),
     ])
     func outputThatWouldDeleteTheBookIsRefused(output: String, sentence: String) async throws {
         let project = try await NestedProject()
@@ -69,6 +70,8 @@ struct SafetyTests {
         let book = project.book
         try FileManager.default.createSymbolicLink(atPath: book.appendingPathComponent("link-to-content").path, withDestinationPath: "Content")
         try FileManager.default.createSymbolicLink(atPath: book.appendingPathComponent("link-to-book").path, withDestinationPath: ".")
+        try FileManager.default.createDirectory(at: book.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: book.appendingPathComponent("link-to-empty").path, withDestinationPath: "empty")
         let before = Self.tree(project.outer.root)
 
         for command in ["build", "check", "serve"] {
