@@ -1,4 +1,5 @@
 import Foundation
+import SiteKit
 
 /// The folders of a project, as absolute URLs.
 public struct ProjectLayout: Sendable, Equatable {
@@ -23,5 +24,76 @@ public struct ProjectLayout: Sendable, Equatable {
         let path = url.standardizedFileURL.path
         if path == root.path { return "." }
         return path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : path
+    }
+}
+
+extension ProjectLayout {
+    /// Why the site must not be published to the output folder, as a full sentence; nil when it may.
+    ///
+    /// Publishing replaces the output folder's whole contents, so it must not be (or contain, or lie
+    /// inside) the project folder, the chapters folder or the build state and cache folders, and an
+    /// existing folder must be empty or a site Loopbook wrote (`Publisher.state(of:)`). Paths are compared
+    /// after resolving symbolic links, so `--output link-to-Content` is refused like `--output Content`.
+    public func outputProblem(cacheDirectory: URL? = nil) -> String? {
+        let output = Self.resolved(self.output)
+        let shown = "The output folder '\(display(self.output))'"
+        let fix = "Choose a folder of its own for the site with --output (the default is Site)."
+        let root = Self.resolved(self.root)
+        if output == root {
+            return "\(shown) is the project folder itself; publishing the site there would delete the chapters and everything else in it. \(fix)"
+        }
+        if Self.path(root, isInside: output) {
+            return "\(shown) contains the project folder; publishing the site there would delete the whole book and everything beside it. \(fix)"
+        }
+        var protected = [(Self.resolved(content), display(content), "the chapters folder", "the chapters"),
+                         (Self.resolved(stateDirectory), display(stateDirectory), "the build state folder", "the cache and the build state")]
+        if let cacheDirectory {
+            protected.append((Self.resolved(cacheDirectory), display(cacheDirectory), "the cache folder", "the cache"))
+        }
+        for (path, name, what, contents) in protected {
+            if output == path {
+                return "\(shown) is \(what); publishing the site there would delete \(contents). \(fix)"
+            }
+            if Self.path(path, isInside: output) {
+                return "\(shown) contains \(what) '\(name)'; publishing the site there would delete \(contents). \(fix)"
+            }
+            if Self.path(output, isInside: path) {
+                return "\(shown) is inside \(what) '\(name)', where the site's files would be mixed with \(contents). \(fix)"
+            }
+        }
+        // The folder as the publisher will see it: a symbolic link in place of the folder is not one.
+        switch Publisher.state(of: self.output) {
+        case .missing, .empty, .site:
+            return nil
+        case .foreign:
+            return "\(shown) already holds files that Loopbook did not write (there is no \(Publisher.markerName) file in it); publishing the site there would delete them. Choose a new or empty folder with --output, or move those files away first."
+        case .notAFolder:
+            return "\(shown) exists and is not a folder; publishing the site there would delete it. Choose a new or empty folder with --output, or remove it first."
+        }
+    }
+
+    /// `url`'s path with every symbolic link resolved, for the part of it that exists (the rest, which
+    /// cannot hold links, is appended as it is).
+    static func resolved(_ url: URL) -> String {
+        var existing = url.standardizedFileURL.path
+        var missing: [String] = []
+        while true {
+            if let real = realpath(existing, nil) {
+                defer { free(real) }
+                let base = String(cString: real)
+                let tail = missing.reversed().joined(separator: "/")
+                if tail.isEmpty { return base }
+                return base == "/" ? "/" + tail : base + "/" + tail
+            }
+            let parent = (existing as NSString).deletingLastPathComponent
+            if parent == existing || parent.isEmpty { return url.standardizedFileURL.path }
+            missing.append((existing as NSString).lastPathComponent)
+            existing = parent
+        }
+    }
+
+    /// True when `path` is `folder` or lies below it (both resolved).
+    static func path(_ path: String, isInside folder: String) -> Bool {
+        path == folder || path.hasPrefix(folder == "/" ? "/" : folder + "/")
     }
 }

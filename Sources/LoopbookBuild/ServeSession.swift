@@ -52,10 +52,12 @@ public final class ServeSession: Sendable {
 
     /// Builds once, then starts the server; returns the address to open.
     ///
-    /// Throws `CancellationError` when cancelled during the first build (nothing is served then), and
-    /// `DevServerError` when the server cannot listen.
+    /// Throws `CancellationError` when cancelled during the first build (nothing is served then),
+    /// `DevServerError` when the server cannot listen, and a `BuildIssue` when the output folder must not
+    /// take the site (`ProjectLayout.outputProblem`; nothing is built or served then).
     @discardableResult
     public func start() async throws -> URL {
+        if let issue = builder.outputIssue() { throw issue }
         // Sources as they were before the first build: an edit saved while it runs triggers a rebuild.
         initialSnapshot.withLock { $0 = watcher.snapshot() }
         let outcome = await rebuild(notify: false)

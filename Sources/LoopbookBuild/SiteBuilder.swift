@@ -80,15 +80,26 @@ public struct SiteBuilder: Sendable {
         return outcome
     }
 
+    /// Why the output folder cannot take the site (`ProjectLayout.outputProblem`), as an issue; nil when it can.
+    public func outputIssue() -> BuildIssue? {
+        layout.outputProblem(cacheDirectory: notebook.cacheDirectory).map(BuildIssue.other)
+    }
+
     /// Renders, then publishes to the output folder when everything succeeded, and writes the build report.
+    ///
+    /// An output folder that must not be replaced (the book, its chapters, its cache, a folder of someone
+    /// else's files) fails the build before anything runs.
     public func build(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) async -> Outcome {
         let start = ContinuousClock.now
+        if let issue = outputIssue() { return Outcome(issues: [issue]) }
         var outcome = await render(progress: progress)
         if outcome.succeeded, let files = outcome.files {
             do {
                 let lock = try await FileLock.acquire(layout.stateDirectory.appendingPathComponent("publish.lock"),
                                                       purpose: "publish lock")
-                Self.removeLeftovers(besides: layout.output)
+                // Again under the lock: the folder may have changed while the chapters ran.
+                if let issue = outputIssue() { throw issue }
+                Publisher.removeLeftovers(besides: layout.output)
                 // Past this point the build finishes even if cancelled: the swap is atomic and short.
                 outcome.published = try Publisher.publish(files, to: layout.output)
                 withExtendedLifetime(lock) {}
@@ -106,33 +117,18 @@ public struct SiteBuilder: Sendable {
     /// What `check` found: the build's issues, then broken links and files of the site folder that differ
     /// from a clean build. Nothing is written.
     public func check(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) async -> Outcome {
+        if let issue = outputIssue() { return Outcome(issues: [issue]) }
         var outcome = await render(progress: progress)
         if let files = outcome.files {
             let site = layout.display(layout.output)
             outcome.issues += LinkChecker.problems(in: files).map { BuildIssue.brokenLink($0, site: site) }
-            let comparison = SiteComparison(files: files, folder: layout.output)
+            let comparison = SiteComparison(files: Publisher.published(files), folder: layout.output)
             outcome.issues += comparison.problems(siteName: site).map(BuildIssue.outOfDate)
         }
         return outcome
     }
 
-    /// Removes `<site>.tmp-*` and `<site>.old-*` folders beside `site`: the publisher's staging and
-    /// swap-aside folders, left behind only when a publish was killed (call while holding the publish
-    /// lock, so none of them is in use). Returns the names removed.
-    @discardableResult
-    static func removeLeftovers(besides site: URL) -> [String] {
-        let site = site.standardizedFileURL
-        let parent = site.deletingLastPathComponent()
-        let prefixes = [site.lastPathComponent + ".tmp-", site.lastPathComponent + ".old-"]
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
-        var removed: [String] = []
-        for name in names.sorted() where prefixes.contains(where: name.hasPrefix) {
-            if (try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))) != nil { removed.append(name) }
-        }
-        return removed
-    }
-
-/// `.loopbook/last-build.json`: what ran, why and how long it took (outside Site/, so pages stay
+    /// `.loopbook/last-build.json`: what ran, why and how long it took (outside Site/, so pages stay
     /// byte-identical). Failing to write it is not an error of the build.
     func writeReport(_ outcome: Outcome) {
         let report = BuildReport(

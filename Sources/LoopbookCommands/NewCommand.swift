@@ -38,6 +38,10 @@ public struct NewCommand: AsyncParsableCommand {
 /// Why a new chapter could not be created.
 public enum NewChapterError: Error, Equatable, CustomStringConvertible {
     case emptySlug(title: String)
+    /// The title holds a line break, tab or other control character (the first one, as U+XXXX).
+    case controlCharacter(code: String)
+    /// The title is longer than `ChapterTemplate.maximumTitleLength` characters.
+    case titleTooLong(length: Int)
     case exists(path: String)
     case cannotWrite(path: String, reason: String)
 
@@ -45,6 +49,10 @@ public enum NewChapterError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .emptySlug(title):
             "The title '\(title)' has no letters or digits to make a file name from; use a title like \"Measuring drift\"."
+        case let .controlCharacter(code):
+            "The title contains a line break or another control character (\(code)); write the title as one line of plain text, e.g. \"Measuring drift\"."
+        case let .titleTooLong(length):
+            "The title is \(length) characters long; keep it to \(ChapterTemplate.maximumTitleLength) or fewer and put the rest in the chapter's summary."
         case let .exists(path):
             "\(path) already exists; choose another title or remove the file."
         case let .cannotWrite(path, reason):
@@ -84,16 +92,77 @@ public enum ChapterTemplate {
         return (numbers.max() ?? 0) + 1
     }
 
-    /// The chapter's Markdown.
+    /// The longest title `create` accepts, in characters.
+    public static let maximumTitleLength = 200
+
+    /// The title as `create` uses it: without surrounding spaces; throws for a line break or another control
+    /// character (a title is one line) and for a title longer than `maximumTitleLength`.
+    public static func validatedTitle(_ title: String) throws(NewChapterError) -> String {
+        let trimmed = title.trimmingCharacters(in: .whitespaces)
+        // Control characters (C0, DEL, C1) and the Unicode line and paragraph separators, which YAML and
+        // Markdown both read as line breaks.
+        if let bad = trimmed.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+            throw .controlCharacter(code: "U+" + hex(bad.value, digits: 4))
+        }
+        if trimmed.count > maximumTitleLength { throw .titleTooLong(length: trimmed.count) }
+        return trimmed
+    }
+
+    /// `text` as a YAML double-quoted scalar: `\` and `"` escaped, and every character YAML does not allow
+    /// as it is (control characters, the byte order mark, U+FFFE and U+FFFF) written as `\uXXXX`.
+    public static func yamlQuoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": result += "\\\\"
+            case "\"": result += "\\\""
+            default:
+                let value = scalar.value
+                let printable = value == 0x09 || (0x20...0x7E).contains(value) || value == 0x85
+                    || (0xA0...0xD7FF).contains(value) || ((0xE000...0xFFFD).contains(value) && value != 0xFEFF)
+                    || (0x10000...0x10FFFF).contains(value)
+                if printable && value != 0x85 && value != 0x2028 && value != 0x2029 {
+                    result.unicodeScalars.append(scalar)
+                } else {
+                    result += value <= 0xFFFF ? "\\u" + hex(value, digits: 4) : "\\U" + hex(value, digits: 8)
+                }
+            }
+        }
+        return result + "\""
+    }
+
+    /// `value` in upper-case hexadecimal, zero-padded to `digits`.
+    private static func hex(_ value: UInt32, digits: Int) -> String {
+        let text = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+
+    /// `text` for a Markdown heading that reads exactly `text`: ASCII punctuation that Markdown, HTML, a
+    /// `{{ key }}` placeholder or smart punctuation (curly quotes, `--` and `...`) would change is
+    /// backslash-escaped.
+    public static func markdownEscaped(_ text: String) -> String {
+        let characters = Array(text)
+        var result = ""
+        for (index, character) in characters.enumerated() {
+            let repeated = (index > 0 && characters[index - 1] == character)
+                || (index + 1 < characters.count && characters[index + 1] == character)
+            if "\\`*_[]<>&!#{}~|\"'".contains(character) || ("-.".contains(character) && repeated) {
+                result.append("\\")
+            }
+            result.append(character)
+        }
+        return result
+    }
+
+    /// The chapter's Markdown (for a title that passed `validatedTitle`).
     public static func text(title: String) -> String {
-        let quoted = "\"" + title.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         return """
             ---
-            title: \(quoted)
+            title: \(yamlQuoted(title))
             summary: One sentence on what this chapter shows.
             ---
 
-            # \(title)
+            # \(markdownEscaped(title))
 
             What you will learn:
 
@@ -119,8 +188,9 @@ public enum ChapterTemplate {
     }
 
     /// Writes the skeleton as `content/NN-slug.md` (NN defaults to the next number) and returns its URL;
-    /// never overwrites a file.
+    /// never overwrites a file. The title is checked first (`validatedTitle`).
     public static func create(title: String, in content: URL, number: Int? = nil) throws(NewChapterError) -> URL {
+        let title = try validatedTitle(title)
         let slug = slug(for: title)
         guard !slug.isEmpty else { throw .emptySlug(title: title) }
         let number = number ?? nextNumber(in: content)

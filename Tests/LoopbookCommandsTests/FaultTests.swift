@@ -1,6 +1,7 @@
 import Foundation
 import LoopbookCommands
 import LoopbookTestSupport
+import SiteKit
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -277,10 +278,12 @@ struct FaultTests {
             }
         }
         #expect(damaged == 1)
-        // A publish killed before or after its swap leaves a staging or a swapped-aside folder beside Site/.
-        for leftover in ["Site.tmp-3f9a1c", "Site.old-77b2d0"] {
+        // A publish killed before or after its swap leaves a staging or a swapped-aside folder beside Site/
+        // (13 base-36 digits, and the publisher's marker inside).
+        for leftover in ["Site.tmp-00000003f9a1c", "Site.old-0000000077b2d"] {
             let folder = project.root.appendingPathComponent(leftover)
             try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(Publisher.markerContents).write(to: folder.appendingPathComponent(Publisher.markerName))
             try Data("<p>half a page".utf8).write(to: folder.appendingPathComponent("index.html"))
         }
 

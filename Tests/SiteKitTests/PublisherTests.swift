@@ -37,11 +37,12 @@ import Testing
         var modifiedNanoseconds: Int
     }
 
-    /// Every file under `directory` with its bytes, inode and mtime.
+    /// Every file under `directory` with its bytes, inode and mtime (but the publisher's marker).
     static func snapshot(_ directory: URL) -> [String: FileState] {
         var result: [String: FileState] = [:]
         guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else { return [:] }
         while let relative = enumerator.nextObject() as? String {
+            if relative == Publisher.markerName { continue }
             let path = directory.path + "/" + relative
             var info = stat()
             guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }

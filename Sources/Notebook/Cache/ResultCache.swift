@@ -62,7 +62,21 @@ struct CacheComponents: Codable, Equatable, Sendable {
 /// so a prose edit that shifts steps down the file re-renders without re-running.
 struct ResultCache: Sendable {
     var directory: URL
+    /// The identity of `lock` when the build took it (see `isIntact`); nil to skip the check.
+    var lockIdentity: FileIdentity?
 
+    /// `directory`'s lock file, `<cache>/lock`: the one file `clean --cache` leaves in place.
+    static func lockFile(in directory: URL) -> URL { directory.appendingPathComponent("lock") }
+
+    /// A cache in `directory`; `lockIdentity` is taken from its lock file now (the caller holds the lock).
+    init(directory: URL, checkingLock: Bool = true) {
+        self.directory = directory
+        lockIdentity = checkingLock ? FileIdentity(Self.lockFile(in: directory)) : nil
+    }
+
+    var lockFile: URL { Self.lockFile(in: directory) }
+    var resultsDirectory: URL { results }
+    var chaptersDirectory: URL { chapters }
     private var results: URL { directory.appendingPathComponent("results") }
     private var chapters: URL { directory.appendingPathComponent("chapters") }
     private var temporary: URL { directory.appendingPathComponent("tmp") }

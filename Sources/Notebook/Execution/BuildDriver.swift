@@ -45,7 +45,9 @@ struct BuildDriver: Sendable {
         } catch {
             throw NotebookError.io(path: cacheDirectory.path, message: "the cache folder could not be created: \(error.localizedDescription)")
         }
-        let lock = try await FileLock.acquire(cacheDirectory.appendingPathComponent("lock"), purpose: "cache lock")
+        let lock = try await FileLock.acquire(ResultCache.lockFile(in: cacheDirectory), purpose: "cache lock")
+        // Taken now, while this build holds the lock: a cache folder removed during the build is noticed.
+        let cache = ResultCache(directory: cacheDirectory)
         // Scratch folders left by a build that was killed half-way; results are only ever renamed into place.
         for scratch in ["tmp", "work", "build"] {
             try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent(scratch))
@@ -60,7 +62,6 @@ struct BuildDriver: Sendable {
         let toolchainHash = SHA256.hash(data: Data(toolchain.version.utf8)).hex
         let moduleCache = options.moduleCacheDirectory
             ?? Self.moduleCacheDirectory(in: cacheDirectory, toolchainVersion: toolchain.version)
-        let cache = ResultCache(directory: cacheDirectory)
 
         // Keys in dependency order: a chapter's key covers its dependencies' keys.
         var components: [String: CacheComponents] = [:]
@@ -103,12 +104,19 @@ struct BuildDriver: Sendable {
         var executed: [ExecutedChapter] = []
         var outcomes: [ChapterOutcome] = []
         var diagnostics: [Diagnostic] = []
+        var used: [String: String] = [:]
         for chapter in selected {
             let finished = await board.wait(for: chapter.slug)
             if let chapter = finished.executed { executed.append(chapter) }
             outcomes.append(finished.outcome)
             if options.keepGoing || diagnostics.isEmpty { diagnostics += finished.diagnostics }
+            switch finished.outcome.status {
+            case .cached, .ran: used[chapter.slug] = components[chapter.slug]?.key
+            case .failed, .skipped: break
+            }
         }
+        // Keeps the cache bounded: entries neither current nor used by a recent build go.
+        cache.recordUse(used, slugs: Set(book.chapters.map(\.slug)))
         for scratch in ["tmp", "work", "build"] {
             try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent(scratch))
         }
@@ -162,6 +170,11 @@ struct BuildDriver: Sendable {
             progress(.skipped(chapter: chapter.slug, reason: reason))
             return skipped(chapter, reason: reason, keepResult: false)
         }
+        if !cache.isIntact {
+            // The chapter's working folder went with the cache: its files (or its failure) cannot be trusted.
+            progress(.finished(chapter: chapter.slug, failed: true, seconds: run.compileSeconds + run.runSeconds))
+            return cacheVanished(chapter, reason: reason, run: run)
+        }
         progress(.finished(chapter: chapter.slug, failed: run.failed, seconds: run.compileSeconds + run.runSeconds))
         if run.failed {
             return Finished(executed: ExecutedChapter(chapter: chapter, result: run.result, status: .failed),
@@ -175,6 +188,22 @@ struct BuildDriver: Sendable {
                         outcome: ChapterOutcome(slug: chapter.slug, status: .ran(reason: reason),
                                                 compileSeconds: run.compileSeconds, runSeconds: run.runSeconds),
                         diagnostics: [])
+    }
+
+    /// A chapter whose run overlapped the removal of the cache folder: failed, with a sentence that says why.
+    private func cacheVanished(_ chapter: Chapter, reason: String, run: ChapterRun) -> Finished {
+        let cache = notebook.displayPath(of: notebook.cacheDirectory)
+        let line = chapter.steps.first { !$0.flags.norun }.map { StepLines($0).firstCodeLine } ?? 1
+        let message = "the cache folder \(cache) was removed while this chapter ran, so what it wrote cannot be trusted; "
+            + "build again (to empty the cache, use 'loopbook clean --cache', which waits for running builds)."
+        var steps = chapter.steps.map { StepResult(index: $0.index) }
+        if let first = chapter.steps.first(where: { !$0.flags.norun }) {
+            steps[first.index - 1].failure = StepFailure(file: chapter.path, line: line, message: message)
+        }
+        return Finished(executed: ExecutedChapter(chapter: chapter, result: ChapterResult(steps: steps), status: .failed),
+                        outcome: ChapterOutcome(slug: chapter.slug, status: .failed(reason: reason),
+                                                compileSeconds: run.compileSeconds, runSeconds: run.runSeconds),
+                        diagnostics: [Diagnostic(file: chapter.path, line: line, message: message)])
     }
 
     private func skipped(_ chapter: Chapter, reason: String, keepResult: Bool) -> Finished {

@@ -8,6 +8,11 @@ import Darwin
 
 /// Writes a rendered site into its folder atomically, rewriting only files whose bytes changed.
 ///
+/// Every folder the publisher writes holds a marker file, `.loopbook-site` (fixed bytes, so builds stay
+/// byte-identical): an existing folder is only ever replaced when it is empty or is a Loopbook site, so a
+/// mistyped output folder never deletes somebody's files; and the staging and swap-aside folders it
+/// leaves when killed (`Site.tmp-<13 base-36 digits>`, `Site.old-…`) are recognised by name and marker.
+///
 /// The new tree is built in a sibling folder (`Site.tmp-<random>`): unchanged files are hard-linked from
 /// the old `Site/` (so they keep their inode, bytes and mtime), changed and new files are written. The
 /// two folders are then exchanged in one step (`renameat2(RENAME_EXCHANGE)` on Linux; elsewhere, or if the
@@ -15,7 +20,61 @@ import Darwin
 /// changed, `Site/` is not touched at all. Any failure before the swap removes the temporary folder and
 /// leaves `Site/` byte-for-byte as it was.
 public enum Publisher {
-    /// Publishes `files` to `siteDirectory` (created if missing, along with its parents).
+    /// The marker file's name, at the top of every site the publisher writes.
+    public static let markerName = ".loopbook-site"
+
+    /// The marker file's bytes (fixed: no dates, no versions).
+    public static let markerContents = Array("""
+        This folder is a site written by Loopbook: every 'loopbook build' replaces its whole contents.
+        Keep your own files elsewhere.
+
+        """.utf8)
+
+    /// What an output folder holds, as far as publishing into it is concerned.
+    public enum FolderState: Sendable, Equatable {
+        /// Nothing is there yet.
+        case missing
+        /// An empty folder.
+        case empty
+        /// A site Loopbook wrote: it holds the marker (or, written before the marker existed, an
+        /// `index.html` with Loopbook's theme script).
+        case site
+        /// A folder with files Loopbook did not write.
+        case foreign
+        /// A file, a symbolic link or anything else that is not a folder.
+        case notAFolder
+    }
+
+    /// Whether `folder` may be replaced by a published site (`missing`, `empty` and `site` may).
+    public static func state(of folder: URL) -> FolderState {
+        let path = folder.standardizedFileURL.path.trimmingTrailingSlashes()
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .missing }
+        guard info.st_mode & S_IFMT == S_IFDIR else { return .notAFolder }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return .foreign }
+        if names.isEmpty { return .empty }
+        if hasMarker(path) { return .site }
+        // A site published before the marker existed: its front page carries Loopbook's theme script.
+        var page = stat()
+        if lstat(path + "/index.html", &page) == 0, page.st_mode & S_IFMT == S_IFREG,
+           let data = FileManager.default.contents(atPath: path + "/index.html"),
+           String(decoding: data.prefix(4096), as: UTF8.self).contains("localStorage.getItem(\"loopbook-theme\")") {
+            return .site
+        }
+        return .foreign
+    }
+
+    /// `files` plus the marker: exactly what `publish` writes (what `check` compares the folder with).
+    public static func published(_ files: SiteFiles) -> SiteFiles {
+        var files = files
+        files[markerName] = markerContents
+        return files
+    }
+
+    /// Publishes `files` to `siteDirectory` (created if missing, along with its parents), with the marker.
+    ///
+    /// Refuses (`notWritable`) a folder that holds files but is not a Loopbook site. The report counts the
+    /// site's files, not the marker.
     public static func publish(_ files: SiteFiles, to siteDirectory: URL) throws(SiteError) -> PublishReport {
         let site = siteDirectory.standardizedFileURL.path.trimmingTrailingSlashes()
         let name = (site as NSString).lastPathComponent
@@ -38,6 +97,9 @@ public enum Publisher {
                 throw .notWritable(path: site, reason: "it exists and is not a folder")
             }
             if let reason = notWritableReason(site) { throw .notWritable(path: site, reason: "the folder \(reason)") }
+            if state(of: URL(fileURLWithPath: site)) == .foreign {
+                throw .notWritable(path: site, reason: "it holds files that Loopbook did not write (there is no \(markerName) file in it), and publishing would delete them; choose a new or empty folder, or move those files away first")
+            }
             siteExists = true
         }
 
@@ -46,7 +108,14 @@ public enum Publisher {
             throw .notWritable(path: site, reason: "the temporary folder '\(temporary)' could not be created (\(errorText()))")
         }
         var report = PublishReport(written: 0, unchanged: 0, removed: 0)
+        var markerWritten = false
         do {
+            // The marker first: a staging folder left by a killed publish is then recognisable.
+            let markerKept = siteExists ? try reuse(site + "/" + markerName, as: temporary + "/" + markerName, ifEqualTo: markerContents) : false
+            if !markerKept {
+                try write(markerContents, to: temporary + "/" + markerName)
+                markerWritten = true
+            }
             var createdDirectories: Set<String> = [""]
             for path in paths {
                 let bytes = files[path] ?? []
@@ -60,7 +129,7 @@ public enum Publisher {
                 }
             }
             if siteExists {
-                let wanted = Set(paths)
+                let wanted = Set(paths + [markerName])
                 report.removed = existingFiles(in: site).filter { !wanted.contains($0) }.count
             }
         } catch {
@@ -68,7 +137,7 @@ public enum Publisher {
             throw error
         }
 
-        if siteExists, report.written == 0, report.removed == 0 {
+        if siteExists, report.written == 0, report.removed == 0, !markerWritten {
             removeTree(temporary)
             return report
         }
@@ -88,6 +157,49 @@ public enum Publisher {
         if path.isEmpty || path.hasPrefix("/") || components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
             throw .publishFailed(path: path, reason: "'\(path)' is not a plain relative path inside the site")
         }
+        if path == markerName {
+            throw .publishFailed(path: path, reason: "'\(path)' is the name of the publisher's own marker file")
+        }
+    }
+
+    /// True when `folder` holds the marker as a regular file with the marker's bytes.
+    private static func hasMarker(_ folder: String) -> Bool {
+        var info = stat()
+        guard lstat(folder + "/" + markerName, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+              Int(info.st_size) == markerContents.count,
+              let data = FileManager.default.contents(atPath: folder + "/" + markerName) else { return false }
+        return data.elementsEqual(markerContents)
+    }
+
+    /// Removes the staging (`<site>.tmp-…`) and swap-aside (`<site>.old-…`) folders a killed publish left
+    /// beside `site`, and nothing else: a name must end in exactly 13 base-36 digits and the folder must
+    /// be a real folder that holds the marker, or be empty. Call it while holding the publish lock, so
+    /// none of them is in use. Returns the names removed, sorted.
+    @discardableResult
+    public static func removeLeftovers(besides site: URL) -> [String] {
+        let path = site.standardizedFileURL.path.trimmingTrailingSlashes()
+        let name = (path as NSString).lastPathComponent
+        let parent = (path as NSString).deletingLastPathComponent
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+        var removed: [String] = []
+        for candidate in names.sorted() where isLeftoverName(candidate, site: name) {
+            let folder = parent + "/" + candidate
+            let state = state(of: URL(fileURLWithPath: folder))
+            guard state == .empty || (state == .site && hasMarker(folder)) else { continue }
+            if (try? FileManager.default.removeItem(atPath: folder)) != nil { removed.append(candidate) }
+        }
+        return removed
+    }
+
+    /// True for `<site>.tmp-` or `<site>.old-` followed by exactly 13 characters 0-9 and a-z: the names
+    /// of the publisher's staging and swap-aside folders.
+    public static func isLeftoverName(_ candidate: String, site: String) -> Bool {
+        for prefix in [site + ".tmp-", site + ".old-"] where candidate.hasPrefix(prefix) {
+            let suffix = candidate.utf8.dropFirst(prefix.utf8.count)
+            return suffix.count == suffixLength
+                && suffix.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
+        }
+        return false
     }
 
     /// Why `path` cannot be written to, or nil. Honours the owner's write bit even for root, so a folder
@@ -207,9 +319,14 @@ public enum Publisher {
         try? FileManager.default.removeItem(atPath: path)
     }
 
+    /// The length of `randomSuffix()`: a UInt64 in base 36 takes at most 13 digits.
+    static let suffixLength = 13
+
+    /// A random UInt64 in base 36, zero-padded to `suffixLength` digits (so leftovers are recognisable).
     private static func randomSuffix() -> String {
         var generator = SystemRandomNumberGenerator()
-        return String(generator.next() as UInt64, radix: 36)
+        let digits = String(generator.next() as UInt64, radix: 36)
+        return String(repeating: "0", count: max(0, suffixLength - digits.count)) + digits
     }
 
     private static func errorText() -> String {
