@@ -56,7 +56,11 @@ struct BuildDriver: Sendable {
         let dataDirectory = notebook.contentDirectory.appendingPathComponent("data")
         var isDirectory: ObjCBool = false
         let hasData = FileManager.default.fileExists(atPath: dataDirectory.path, isDirectory: &isDirectory) && isDirectory.boolValue
-        let dataHash = hasData ? try Self.hashDirectory(dataDirectory) : "none"
+        let dataFolder = hasData
+            ? try DataFolder(dataDirectory, display: notebook.displayPath(of: dataDirectory),
+                             contentDirectory: notebook.contentDirectory)
+            : nil
+        let dataHash = try dataFolder?.hash() ?? "none"
         let toolchainHash = SHA256.hash(data: Data(toolchain.version.utf8)).hex
         let moduleCache = options.moduleCacheDirectory
             ?? Self.moduleCacheDirectory(in: cacheDirectory, toolchainVersion: toolchain.version)
@@ -227,23 +231,5 @@ struct BuildDriver: Sendable {
             try? manager.removeItem(at: parent.appendingPathComponent(name))
         }
         return parent.appendingPathComponent(String(key))
-    }
-
-    /// SHA-256 over the relative paths and contents of every file under `directory`, in sorted order.
-    static func hashDirectory(_ directory: URL) throws -> String {
-        var hasher = SHA256()
-        let root = directory.standardizedFileURL.path + "/"
-        var files: [(String, URL)] = []
-        if let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) {
-            for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-                let path = url.standardizedFileURL.path
-                files.append((path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path, url))
-            }
-        }
-        for (name, url) in files.sorted(by: { $0.0 < $1.0 }) {
-            hasher.update(data: Data("\(name)\n".utf8))
-            hasher.update(data: try Data(contentsOf: url, options: .mappedIfSafe))
-        }
-        return hasher.finalize().hex
     }
 }

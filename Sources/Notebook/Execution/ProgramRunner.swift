@@ -40,7 +40,9 @@ struct ProgramRunner: Sendable {
                 let manager = FileManager.default
                 try manager.createDirectory(at: work, withIntermediateDirectories: true)
                 if let dataDirectory {
-                    try manager.copyItem(at: dataDirectory, to: work.appendingPathComponent("data"))
+                    // Scanned again, not trusted from the build's start: a pipe made since would block the copy.
+                    try DataFolder(dataDirectory, display: "data", contentDirectory: dataDirectory.deletingLastPathComponent())
+                        .copy(to: work.appendingPathComponent("data"))
                 }
                 for file in dependencyFiles {
                     let url = work.appendingPathComponent(file.name)
