@@ -64,7 +64,8 @@ struct ProgramRunner: Sendable {
                 err.finish()
                 var execution = FailureAnalysis.analyze(termination, out: out, err: err, chapter: chapter, steps: steps)
                 if let (step, failure, output) = execution.failure,
-                   let message = Self.limitMessage(termination, failure: failure, limits: limits, chapter: chapter, step: step) {
+                   let message = Self.limitMessage(termination, failure: failure, output: output, limits: limits,
+                                                  chapter: chapter, step: step) {
                     execution.failure = (step, StepFailure(file: failure.file, line: failure.line, column: failure.column,
                                                            message: message), output)
                 }
@@ -150,8 +151,8 @@ struct ProgramRunner: Sendable {
     }
 
     /// The message for a program that broke one of its limits (memory, file size), or nil.
-    static func limitMessage(_ termination: ProcessRunner.Termination, failure: StepFailure, limits: SpawnLimits,
-                             chapter: Chapter, step: Int) -> String? {
+    static func limitMessage(_ termination: ProcessRunner.Termination, failure: StepFailure, output: String,
+                             limits: SpawnLimits, chapter: Chapter, step: Int) -> String? {
         let memory = ByteSize.format(chapter.limits.memory)
         let raise = "raise 'memory' in the front matter if it needs more, e.g. 'memory: \(ByteSize.format(chapter.limits.memory * 2).replacingOccurrences(of: " ", with: ""))'."
         if limits.memoryExceeded {
@@ -162,8 +163,14 @@ struct ProgramRunner: Sendable {
             return "the chapter program tried to write a file larger than \(size), its limit, while step \(step) was running; write less, or raise 'max-file-size' in the front matter, e.g. 'max-file-size: \(ByteSize.format(chapter.limits.maxFileSize * 2).replacingOccurrences(of: " ", with: ""))'."
         }
         // The Swift runtime's words when an allocation fails (the address-space limit, see `SpawnLimits`).
-        if ["failed to allocate", "Could not allocate memory"].contains(where: failure.message.contains) {
-            return "the chapter program ran out of memory while step \(step) was running (\(failure.message)); its limit is \(memory): \(raise)"
+        // It prints that line before its crash report, with no chapter location, so it is in the output.
+        let said = (failure.message + "\n" + output).split(separator: "\n").first {
+            $0.contains("failed to allocate") || $0.contains("Could not allocate memory")
+        }
+        if let said {
+            var reason = said.drop { $0 != ":" }.dropFirst().drop { $0 == " " }
+            while reason.last == "." { reason.removeLast() }
+            return "the chapter program ran out of memory while step \(step) was running (\(reason.isEmpty ? said : reason)); its limit is \(memory): \(raise)"
         }
         return nil
     }
