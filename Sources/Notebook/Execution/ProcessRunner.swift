@@ -177,6 +177,11 @@ enum ProcessRunner {
                     killSession(pid)
                     _ = reap(pid, blocking: true)
                     termination = .timedOut(seconds: timeout)
+                } else if let limits, let resident = Self.residentBytes(pid), resident > limits.memory {
+                    killSession(pid)
+                    _ = reap(pid, blocking: true)
+                    limits.memoryExceeded = true
+                    termination = .signaled(SIGKILL)
                 } else {
                     usleep(2_000)
                 }
