@@ -49,6 +49,8 @@ public struct Chapter: Codable, Sendable, Equatable {
     public var summary: String?
     /// Seconds before the chapter program is killed (front matter `timeout`, default 60).
     public var timeout: Double
+    /// The resources the chapter program may use (front matter `memory`, `max-file-size`, `max-artifacts-size`).
+    public var limits = ChapterLimits()
     public var blocks: [Block]
     /// Slugs of the chapters whose written files this chapter reads (front matter `depends-on`).
     public var dependsOn: [String] = []

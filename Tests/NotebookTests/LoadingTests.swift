@@ -83,7 +83,7 @@ import Testing
 
     @Test func unknownFrontMatterKeyIsAnErrorAtItsLine() throws {
         let message = try loadError(["Content/01-a.md": "---\ntitle: A\ntimout: 5\n---\n# A\n"])
-        #expect(message == "Content/01-a.md:3: unknown front matter key 'timout'; expected one of title, summary, timeout, depends-on.")
+        #expect(message == "Content/01-a.md:3: unknown front matter key 'timout'; expected one of title, summary, timeout, depends-on, memory, max-file-size, max-artifacts-size.")
     }
 
     @Test func badYAMLIsAnErrorAtTheFileLine() throws {
@@ -96,7 +96,7 @@ import Testing
 
     @Test func badTimeoutIsAnError() throws {
         let message = try loadError(["Content/01-a.md": "---\ntimeout: soon\n---\n"])
-        #expect(message.hasPrefix("Content/01-a.md:2: 'timeout' must be a positive number"))
+        #expect(message.hasPrefix("Content/01-a.md:2: 'timeout' must be a number of seconds from 1 to 86400"))
     }
 
     @Test func unclosedFrontMatterIsAnError() throws {

@@ -21,6 +21,11 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
     case conflictingStepFlags(path: String, line: Int, message: String)
     /// `depends-on` names a chapter that does not exist.
     case unknownDependency(path: String, line: Int, slug: String)
+    /// A chapter's `depends-on` names the chapter itself.
+    case selfDependency(path: String, line: Int, slug: String)
+    /// A file in the content folder (or its data/) that the build cannot use: a pipe, socket or device,
+    /// a link that leads outside the content folder, or a file too large; `message` says which and what to do.
+    case unusableFile(path: String, message: String)
     /// Chapters depend on each other in a circle.
     case dependencyCycle(slugs: [String])
     /// The `--chapter` filter matched nothing.
@@ -52,6 +57,10 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(path):\(line): \(message)"
         case let .unknownDependency(path, line, slug):
             "\(path):\(line): depends-on names '\(slug)', which is not a chapter of this book."
+        case let .selfDependency(path, line, slug):
+            "\(path):\(line): \(Self.selfDependencyMessage(slug))"
+        case let .unusableFile(path, message):
+            "\(path): \(message)"
         case let .dependencyCycle(slugs):
             "The chapters \(slugs.joined(separator: " → ")) depend on each other in a circle; remove one depends-on entry."
         case let .noMatchingChapter(filter):
@@ -68,6 +77,10 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
         return "the file is not valid UTF-8 text\(hex.map { " (byte 0x\($0) here)" } ?? ""); save it as UTF-8."
     }
 
+    private static func selfDependencyMessage(_ slug: String) -> String {
+        "a chapter cannot depend on itself; remove '\(slug)' from depends-on."
+    }
+
     /// The error as a located diagnostic, when it points at a line of a file.
     public var diagnostic: Diagnostic? {
         switch self {
@@ -77,6 +90,8 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
             Diagnostic(file: path, line: line, message: "unknown step flag '\(flag)'; expected one of \(StepFlags.names.joined(separator: ", ")).")
         case let .unknownDependency(path, line, slug):
             Diagnostic(file: path, line: line, message: "depends-on names '\(slug)', which is not a chapter of this book.")
+        case let .selfDependency(path, line, slug):
+            Diagnostic(file: path, line: line, message: Self.selfDependencyMessage(slug))
         case let .notUTF8(path, line?, byte):
             Diagnostic(file: path, line: line, message: Self.notUTF8Message(byte: byte))
         default:

@@ -58,7 +58,11 @@ struct BuildDriver: Sendable {
         let dataDirectory = notebook.contentDirectory.appendingPathComponent("data")
         var isDirectory: ObjCBool = false
         let hasData = FileManager.default.fileExists(atPath: dataDirectory.path, isDirectory: &isDirectory) && isDirectory.boolValue
-        let dataHash = hasData ? try Self.hashDirectory(dataDirectory) : "none"
+        let dataFolder = hasData
+            ? try DataFolder(dataDirectory, display: notebook.displayPath(of: dataDirectory),
+                             contentDirectory: notebook.contentDirectory)
+            : nil
+        let dataHash = try dataFolder?.hash() ?? "none"
         let toolchainHash = SHA256.hash(data: Data(toolchain.version.utf8)).hex
         let moduleCache = options.moduleCacheDirectory
             ?? Self.moduleCacheDirectory(in: cacheDirectory, toolchainVersion: toolchain.version)
@@ -105,11 +109,15 @@ struct BuildDriver: Sendable {
         var outcomes: [ChapterOutcome] = []
         var diagnostics: [Diagnostic] = []
         var used: [String: String] = [:]
-        for chapter in selected {
-            let finished = await board.wait(for: chapter.slug)
+        var allFinished: [(Chapter, Finished)] = []
+        for chapter in selected { allFinished.append((chapter, await board.wait(for: chapter.slug))) }
+        let written = Self.writtenFiles(book.chapters, results: allFinished.compactMap(\.1.executed))
+        for (chapter, finished) in allFinished {
             if let chapter = finished.executed { executed.append(chapter) }
             outcomes.append(finished.outcome)
-            if options.keepGoing || diagnostics.isEmpty { diagnostics += finished.diagnostics }
+            if options.keepGoing || diagnostics.isEmpty {
+                diagnostics += finished.diagnostics.map { Self.addingDependencyHint(to: $0, chapter: chapter, written: written) }
+            }
             switch finished.outcome.status {
             case .cached, .ran: used[chapter.slug] = components[chapter.slug]?.key
             case .failed, .skipped: break
@@ -221,6 +229,57 @@ struct BuildDriver: Sendable {
                         diagnostics: [])
     }
 
+    /// The files each chapter writes, by slug: those its result holds, and those its code offers by name
+    /// (`offer("sample_data.csv")`), for chapters that did not run in this build.
+    static func writtenFiles(_ chapters: [Chapter], results: [ExecutedChapter]) -> [String: Set<String>] {
+        var written: [String: Set<String>] = [:]
+        for result in results { written[result.chapter.slug, default: []].formUnion(result.result.artifacts.map(\.name)) }
+        for chapter in chapters {
+            for step in chapter.steps where !step.flags.norun {
+                var rest = step.code[...]
+                while let call = rest.range(of: "offer(\"") {
+                    let name = rest[call.upperBound...].prefix { $0 != "\"" && !$0.isNewline }
+                    if !name.isEmpty { written[chapter.slug, default: []].insert(String(name)) }
+                    rest = rest[call.upperBound...]
+                }
+            }
+        }
+        return written
+    }
+
+    /// `diagnostic` with a hint when its step failed to find a file that another chapter, not in this
+    /// one's `depends-on`, writes: only the files of the chapters it depends on are copied in.
+    static func addingDependencyHint(to diagnostic: Diagnostic, chapter: Chapter, written: [String: Set<String>]) -> Diagnostic {
+        guard diagnostic.file == chapter.path else { return diagnostic }
+        let text = diagnostic.message + "\n" + (diagnostic.output ?? "")
+        let lowered = text.lowercased()
+        let missing = ["no such file", "does not exist", "doesn’t exist", "doesn't exist", "couldn’t be opened",
+                       "couldn't be opened", "could not be read", "not found"]
+        guard missing.contains(where: lowered.contains) else { return diagnostic }
+        for (slug, names) in written.sorted(by: { $0.key < $1.key })
+        where slug != chapter.slug && !chapter.dependsOn.contains(slug) {
+            guard let name = names.sorted().first(where: { Self.mentions(text, $0) }) else { continue }
+            var hinted = diagnostic
+            hinted.message += " Chapter \(slug) writes '\(name)', but only the files of the chapters in depends-on are copied in; add 'depends-on: [\((chapter.dependsOn + [slug]).joined(separator: ", "))]' to this chapter's front matter."
+            return hinted
+        }
+        return diagnostic
+    }
+
+    /// Whether `text` names the file `name` as a whole (not `old_sample_data.csv` for `sample_data.csv`).
+    private static func mentions(_ text: String, _ name: String) -> Bool {
+        let isNamePart: (Character?) -> Bool = { $0.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" } ?? false }
+        var rest = text[...]
+        while let range = rest.range(of: name) {
+            let after = rest[range.upperBound...]
+            // A full stop may end the sentence ("…sample_data.csv."), but "sample_data.csv.bak" is another file.
+            let endsHere = !isNamePart(after.first) && !(after.first == "." && isNamePart(after.dropFirst().first))
+            if !isNamePart(rest[..<range.lowerBound].last), endsHere { return true }
+            rest = after
+        }
+        return false
+    }
+
     /// The chapters the options select, plus everything they depend on, in book order.
     private func select() throws -> [Chapter] {
         guard let filters = notebook.options.chapters, !filters.isEmpty else { return book.chapters }
@@ -256,23 +315,5 @@ struct BuildDriver: Sendable {
             try? manager.removeItem(at: parent.appendingPathComponent(name))
         }
         return parent.appendingPathComponent(String(key))
-    }
-
-    /// SHA-256 over the relative paths and contents of every file under `directory`, in sorted order.
-    static func hashDirectory(_ directory: URL) throws -> String {
-        var hasher = SHA256()
-        let root = directory.standardizedFileURL.path + "/"
-        var files: [(String, URL)] = []
-        if let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) {
-            for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-                let path = url.standardizedFileURL.path
-                files.append((path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path, url))
-            }
-        }
-        for (name, url) in files.sorted(by: { $0.0 < $1.0 }) {
-            hasher.update(data: Data("\(name)\n".utf8))
-            hasher.update(data: try Data(contentsOf: url, options: .mappedIfSafe))
-        }
-        return hasher.finalize().hex
     }
 }

@@ -33,8 +33,12 @@ enum ProcessRunner {
     ///
     /// With `ordered`, the callbacks see the writes to stdout and stderr in exactly the order the program
     /// made them (see `OrderedStreams`), not merely the order in which two pipes happened to be read.
+    ///
+    /// With `limits`, the program runs under them (see `SpawnLimits`), and a program stopped for using
+    /// too much memory is reported there.
     static func run(executable: String, arguments: [String], environment: [String: String],
                     directory: String, timeout: Double, group: ProgramGroup? = nil, ordered: Bool = false,
+                    limits: SpawnLimits? = nil,
                     onStdout: (UnsafeRawBufferPointer) -> Void,
                     onStderr: (UnsafeRawBufferPointer) -> Void) throws -> Termination {
         if group?.isCancelled == true { throw CancellationError() }
@@ -57,6 +61,15 @@ enum ProcessRunner {
             for descriptor in outPipe + errPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
             streams = Streams(readers: [outPipe[0], errPipe[0]], writers: [outPipe[1], errPipe[1]], ordered: nil)
         }
+        // With limits, the program starts behind a gate: a shell that waits for the gate pipe to close and
+        // then execs it, so the limits are set (on that pid, which exec keeps) before it runs a single line.
+        var gate: [Int32] = [-1, -1]
+        if limits != nil, pipe(&gate) != 0 {
+            streams.closeAll()
+            throw SpawnError(executable: executable, code: errno)
+        }
+        defer { for descriptor in gate where descriptor >= 0 { close(descriptor) } }
+        for descriptor in gate where descriptor >= 0 { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -64,6 +77,7 @@ enum ProcessRunner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, streams.writers[0], 1)
         posix_spawn_file_actions_adddup2(&actions, streams.writers[1], 2)
+        if limits != nil { posix_spawn_file_actions_adddup2(&actions, gate[0], 3) }
         guard let addChdir = Self.addChdir else {
             streams.closeAll()
             throw SpawnError(executable: executable, code: ENOSYS)
@@ -81,15 +95,18 @@ enum ProcessRunner {
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setflags(&attributes, Int16(Self.spawnSetSession | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let program = limits == nil ? executable : "/bin/sh"
+        let commandLine = limits == nil ? [executable] + arguments : ["/bin/sh", "-c", Self.gateScript, executable] + arguments
+        let argv = commandLine.map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        let spawned = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
         streams.writers.forEach { close($0) }
+        if gate[0] >= 0 { close(gate[0]); gate[0] = -1 }
         spawnLock.unlock()
         locked = false
         guard spawned == 0 else {
@@ -99,6 +116,17 @@ enum ProcessRunner {
         liveSessions.withLock { _ = $0.insert(pid) }
         // Cancelled between the check above and the spawn: the program dies at once and is reaped below.
         if let group, !group.register(pid) { killSession(pid) }
+        if let limits {
+            if let code = limits.apply(to: pid) {
+                killSession(pid)
+                _ = reap(pid, blocking: true)
+                streams.readers.forEach { close($0) }
+                liveSessions.withLock { _ = $0.remove(pid) }
+                group?.unregister(pid)
+                throw SpawnError(executable: executable, code: code)
+            }
+            close(gate[1]); gate[1] = -1
+        }
         defer {
             streams.readers.forEach { close($0) }
             liveSessions.withLock { _ = $0.remove(pid) }
@@ -106,7 +134,8 @@ enum ProcessRunner {
         }
 
         let start = DispatchTime.now().uptimeNanoseconds
-        let deadline = start + UInt64(max(0, timeout) * 1e9)
+        // At most about 30 years: a larger timeout (front matter checks it) must not overflow the deadline.
+        let deadline = start + UInt64(min(max(0, timeout), 1e9) * 1e9)
         var termination: Termination?
         var graceDeadline: UInt64?
         var open = streams.readers.map { _ in true }
@@ -146,6 +175,12 @@ enum ProcessRunner {
                     _ = reap(pid, blocking: true)
                     termination = .timedOut(seconds: timeout)
                     graceDeadline = now + 1_000_000_000
+                } else if let limits, let resident = Self.residentBytes(pid), resident > limits.memory {
+                    killSession(pid)
+                    _ = reap(pid, blocking: true)
+                    limits.memoryExceeded = true
+                    termination = .signaled(SIGKILL)
+                    graceDeadline = now + 1_000_000_000
                 }
                 // Sockets have no end of file: once nothing in the session can write, take what is queued and stop.
                 if termination != nil, streams.ordered != nil {
@@ -165,6 +200,11 @@ enum ProcessRunner {
                     killSession(pid)
                     _ = reap(pid, blocking: true)
                     termination = .timedOut(seconds: timeout)
+                } else if let limits, let resident = Self.residentBytes(pid), resident > limits.memory {
+                    killSession(pid)
+                    _ = reap(pid, blocking: true)
+                    limits.memoryExceeded = true
+                    termination = .signaled(SIGKILL)
                 } else {
                     usleep(2_000)
                 }
@@ -195,6 +235,27 @@ enum ProcessRunner {
     }
 
     private static let spawnLock = NSLock()
+
+    /// Waits until the gate (fd 3) is closed, closes it, and becomes the program (`$0`) with its arguments.
+    private static let gateScript = "read gate <&3; exec 3<&- \"$0\" \"$@\""
+
+    /// The resident memory of `pid` in bytes (from `/proc/<pid>/statm`), or nil when it cannot be read.
+    static func residentBytes(_ pid: pid_t) -> Int64? {
+        #if os(Linux)
+        let descriptor = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: 128)
+        let count = read(descriptor, &bytes, bytes.count)
+        guard count > 0 else { return nil }
+        // "size resident shared text lib data dt", in pages.
+        let fields = bytes[..<count].split(separator: UInt8(ascii: " "))
+        guard fields.count > 1, let pages = Int64(String(decoding: fields[1], as: UTF8.self)) else { return nil }
+        return pages * Int64(sysconf(Int32(_SC_PAGESIZE)))
+        #else
+        return nil
+        #endif
+    }
 
     /// The sessions of programs running now (their leaders' pids), for `killAllSessions`.
     private static let liveSessions = Mutex<Set<pid_t>>([])
@@ -302,6 +363,57 @@ final class ProgramGroup: Sendable {
         }
         for session in sessions { ProcessRunner.killSession(session) }
     }
+}
+
+/// The limits one chapter program runs under, and whether it was stopped for breaking the memory limit.
+///
+/// Why this way: `posix_spawn` has no attribute for resource limits, and setting them in this process
+/// around the spawn would apply them to every thread of the build for that moment. So the program starts
+/// as `/bin/sh` held at a gate; `prlimit(2)` sets the limits on that pid, which `exec` keeps, and only then
+/// is the gate opened. No line of the chapter runs without them.
+///
+/// - `RLIMIT_FSIZE` = `fileSize`: writing past it raises SIGXFSZ, which ends the program.
+/// - Memory: the build samples the program's resident memory while it runs (with its output, at least
+///   every 50 ms) and stops it above `memory`, so the message can name the limit; `RLIMIT_AS` at
+///   `addressSpace` (above `memory`, since virtual reservations are not memory used) stops a single huge
+///   allocation that would never become resident in time.
+/// - `RLIMIT_CORE` = 0: a crash leaves no core file.
+/// - No `RLIMIT_NPROC`: it counts every process of the user, not of the chapter, so it would fail chapters
+///   for what other programs run; everything a chapter starts is killed with its session anyway.
+final class SpawnLimits: @unchecked Sendable {
+    let memory: Int64
+    let addressSpace: Int64
+    let fileSize: Int64
+    /// Set when the program was stopped because its resident memory went above `memory`.
+    var memoryExceeded = false
+
+    init(memory: Int64, fileSize: Int64) {
+        self.memory = memory
+        addressSpace = memory + max(memory, 4_000_000_000)
+        self.fileSize = fileSize
+    }
+
+    /// Sets the limits on `pid`; returns the error number when that failed.
+    func apply(to pid: pid_t) -> Int32? {
+        guard let setLimit = Self.prlimit else { return ENOSYS }
+        for (resource, value) in [(RLIMIT_AS, addressSpace), (RLIMIT_FSIZE, fileSize), (RLIMIT_CORE, 0)] {
+            var current = rlimit()
+            guard setLimit(pid, Int32(resource.rawValue), nil, &current) == 0 else { return errno }
+            // Never above the hard limit this process has: that would be refused.
+            let wanted = min(rlim_t(value), current.rlim_max)
+            var limit = rlimit(rlim_cur: wanted, rlim_max: wanted)
+            guard setLimit(pid, Int32(resource.rawValue), &limit, nil) == 0 else { return errno }
+        }
+        return nil
+    }
+
+    private typealias PrLimit = @convention(c) (pid_t, Int32, UnsafePointer<rlimit>?, UnsafeMutablePointer<rlimit>?) -> Int32
+
+    /// glibc's `prlimit` (2.13+), looked up like `posix_spawn_file_actions_addchdir_np`.
+    private static let prlimit: PrLimit? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prlimit") else { return nil }
+        return unsafeBitCast(symbol, to: PrLimit.self)
+    }()
 }
 
 /// A program could not be started.

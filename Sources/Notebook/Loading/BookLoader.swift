@@ -47,12 +47,20 @@ struct BookLoader {
             dependencies += dependsOn.map { (file.slug, chapter.path, $0.slug, $0.line) }
         }
         let slugs = Set(book.chapters.map(\.slug))
-        for dependency in dependencies where !slugs.contains(dependency.slug) || dependency.slug == dependency.chapter {
-            throw NotebookError.unknownDependency(path: dependency.path, line: dependency.line, slug: dependency.slug)
+        for dependency in dependencies {
+            if dependency.slug == dependency.chapter {
+                throw NotebookError.selfDependency(path: dependency.path, line: dependency.line, slug: dependency.slug)
+            }
+            if !slugs.contains(dependency.slug) {
+                throw NotebookError.unknownDependency(path: dependency.path, line: dependency.line, slug: dependency.slug)
+            }
         }
         _ = try Self.order(book.chapters)
         return book
     }
+
+    /// The largest chapter file or book.yml read (a chapter of a teaching book is a few tens of KB).
+    static let maxFileSize: Int64 = 10_000_000
 
     /// `(3, "03-data")` for "03-data.md"; nil for a name that is not `NN-slug.md`.
     static func chapterName(_ name: String) -> (Int, String)? {
@@ -101,6 +109,7 @@ struct BookLoader {
 
     private func readText(_ name: String) throws -> String {
         let url = contentDirectory.appendingPathComponent(name)
+        try FileCheck.readable(url, display: display(name), within: contentDirectory, maxSize: Self.maxFileSize)
         let data: Data
         do {
             data = try Data(contentsOf: url)

@@ -52,9 +52,10 @@ enum ChapterParser {
 
         let heading = Markdown.headings(in: body).first { $0.level == 1 }?.text
         let title = frontMatter?.title ?? heading ?? slug
-        let chapter = Chapter(path: path, slug: slug, number: number, title: title, summary: frontMatter?.summary,
+        var chapter = Chapter(path: path, slug: slug, number: number, title: title, summary: frontMatter?.summary,
                               timeout: frontMatter?.timeout ?? 60, blocks: blocks,
                               dependsOn: frontMatter?.dependsOn.map(\.slug) ?? [])
+        chapter.limits = frontMatter?.limits ?? ChapterLimits()
         return (chapter, frontMatter?.dependsOn ?? [])
     }
 

@@ -30,6 +30,14 @@ struct YAMLMapping {
         entries = mapping.map { pair in
             Entry(key: pair.key.string ?? "", value: pair.value, line: Self.line(of: pair.key, firstLine: firstLine))
         }
+        var seen: [String: Int] = [:]
+        for entry in entries {
+            if let first = seen[entry.key] {
+                throw NotebookError.frontMatter(path: path, line: entry.line,
+                                                message: "'\(entry.key)' is given twice (lines \(first) and \(entry.line)); keep one of them.")
+            }
+            seen[entry.key] = entry.line
+        }
     }
 
     static func line(of node: Node, firstLine: Int) -> Int {
@@ -60,42 +68,115 @@ struct YAMLMapping {
     /// The value as a string, or an error naming the key.
     static func string(_ entry: Entry, path: String) throws -> String {
         guard entry.value.scalar != nil, let text = entry.value.string else {
-            throw NotebookError.frontMatter(path: path, line: entry.line, message: "'\(entry.key)' must be text.")
+            throw NotebookError.frontMatter(path: path, line: entry.line, message: "'\(entry.key)' must be text, not \(describe(entry.value)).")
         }
         return text
     }
+
+    /// The value as text that is not blank, has no control characters (and no line breaks unless
+    /// `oneLine` is false) and at most `maxLength` characters; else an error saying which rule it breaks.
+    static func text(_ entry: Entry, path: String, maxLength: Int, oneLine: Bool = true) throws -> String {
+        let raw = try string(entry, path: path)
+        let text = raw.trimmingSpaces()
+        let kind = oneLine ? "one line of text" : "text"
+        let rule = "'\(entry.key)' must be \(kind) of 1 to \(maxLength) characters"
+        func fail(_ problem: String) -> NotebookError {
+            .frontMatter(path: path, line: entry.line, message: "\(rule); \(problem).")
+        }
+        if text.isEmpty { throw fail("it is empty") }
+        if oneLine, text.contains(where: \.isNewline) { throw fail("it spans several lines") }
+        if let control = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
+            throw fail("it contains the control character U+\(String(control.value, radix: 16, uppercase: true).leftPadded(to: 4))")
+        }
+        if text.count > maxLength { throw fail("it has \(text.count)") }
+        return text
+    }
+
+    /// The value as a number from `range` (with a unit for byte counts), else an error naming the range.
+    static func number(_ entry: Entry, path: String, range: ClosedRange<Double>, rule: String) throws -> Double {
+        guard entry.value.scalar != nil, let value = entry.value.float, value.isFinite, range.contains(value) else {
+            throw NotebookError.frontMatter(path: path, line: entry.line, message: "\(rule); it is \(describe(entry.value)).")
+        }
+        return value
+    }
+
+    /// A byte count like `4GB` from `range`, else an error that names the range.
+    static func bytes(_ entry: Entry, path: String, range: ClosedRange<Int64>, example: String) throws -> Int64 {
+        let rule = "'\(entry.key)' must be a size from \(ByteSize.format(range.lowerBound)) to \(ByteSize.format(range.upperBound)) with a unit (B, KB, MB, GB, TB, or KiB, MiB, GiB, TiB), e.g. '\(entry.key): \(example)'"
+        guard entry.value.scalar != nil, let text = entry.value.string, let bytes = ByteSize.parse(text), range.contains(bytes) else {
+            throw NotebookError.frontMatter(path: path, line: entry.line, message: "\(rule); it is \(describe(entry.value)).")
+        }
+        return bytes
+    }
+
+    /// What a value is, for messages: `'2e10'` for a scalar (shortened), `a list`, `a mapping`, `empty`.
+    static func describe(_ node: Node) -> String {
+        if node.sequence != nil { return "a list" }
+        if node.mapping != nil { return "a mapping" }
+        guard let text = node.string, !text.isEmpty else { return "empty" }
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        let short = line.count > 40 ? line.prefix(40) + "…" : line
+        return "'\(short)'"
+    }
 }
 
-/// What a chapter's front matter says.
+extension String {
+    /// Without leading and trailing spaces, tabs and line breaks.
+    func trimmingSpaces() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0.isNewline }
+        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+    }
+
+    func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
+    }
+}
+
+/// What a chapter's front matter says, every value checked against its allowed range.
 struct ChapterFrontMatter {
-    static let keys = ["title", "summary", "timeout", "depends-on"]
+    static let keys = ["title", "summary", "timeout", "depends-on", "memory", "max-file-size", "max-artifacts-size"]
+    /// Seconds a chapter program may run: at least one, at most a day.
+    static let timeoutRange: ClosedRange<Double> = 1...86_400
+    static let memoryRange: ClosedRange<Int64> = 100_000_000...1_000_000_000_000
+    static let fileSizeRange: ClosedRange<Int64> = 1_000_000...1_000_000_000_000
+    static let artifactsSizeRange: ClosedRange<Int64> = 1_000_000...10_000_000_000
 
     var title: String?
     var summary: String?
     var timeout: Double?
+    var limits = ChapterLimits()
     /// Slugs with the line each was given on.
     var dependsOn: [(slug: String, line: Int)] = []
 
     init(yaml: String, path: String, firstLine: Int) throws {
         for entry in try YAMLMapping(yaml: yaml, path: path, firstLine: firstLine).entries {
             switch entry.key {
-            case "title": title = try YAMLMapping.string(entry, path: path)
-            case "summary": summary = try YAMLMapping.string(entry, path: path)
+            case "title": title = try YAMLMapping.text(entry, path: path, maxLength: 200)
+            case "summary": summary = try YAMLMapping.text(entry, path: path, maxLength: 500, oneLine: false)
             case "timeout":
-                guard let seconds = entry.value.float, seconds > 0, seconds.isFinite else {
-                    throw NotebookError.frontMatter(path: path, line: entry.line,
-                                                    message: "'timeout' must be a positive number of seconds, e.g. 'timeout: 120'.")
-                }
-                timeout = seconds
+                timeout = try YAMLMapping.number(
+                    entry, path: path, range: Self.timeoutRange,
+                    rule: "'timeout' must be a number of seconds from 1 to 86400 (a day), e.g. 'timeout: 120'")
+            case "memory":
+                limits.memory = try YAMLMapping.bytes(entry, path: path, range: Self.memoryRange, example: "8GB")
+            case "max-file-size":
+                limits.maxFileSize = try YAMLMapping.bytes(entry, path: path, range: Self.fileSizeRange, example: "2GB")
+            case "max-artifacts-size":
+                limits.maxArtifactsSize = try YAMLMapping.bytes(entry, path: path, range: Self.artifactsSizeRange, example: "500MB")
             case "depends-on":
                 let items = entry.value.sequence.map(Array.init) ?? [entry.value]
                 for item in items {
-                    guard item.scalar != nil, var slug = item.string, !slug.isEmpty else {
-                        throw NotebookError.frontMatter(path: path, line: entry.line,
-                                                        message: "'depends-on' must list chapter slugs, e.g. 'depends-on: [03-data]'.")
+                    let line = YAMLMapping.line(of: item, firstLine: firstLine)
+                    guard item.scalar != nil, var slug = item.string?.trimmingSpaces(), !slug.isEmpty else {
+                        throw NotebookError.frontMatter(path: path, line: line,
+                                                        message: "'depends-on' must list chapter slugs, e.g. 'depends-on: [03-data]'; it has \(YAMLMapping.describe(item)).")
                     }
                     if slug.hasSuffix(".md") { slug.removeLast(3) }
-                    dependsOn.append((slug, YAMLMapping.line(of: item, firstLine: firstLine)))
+                    if dependsOn.contains(where: { $0.slug == slug }) {
+                        throw NotebookError.frontMatter(path: path, line: line,
+                                                        message: "'depends-on' names '\(slug)' twice; list each chapter once.")
+                    }
+                    dependsOn.append((slug, line))
                 }
             default:
                 throw NotebookError.frontMatter(path: path, line: entry.line,
@@ -116,9 +197,14 @@ struct BookFile {
     init(yaml: String, path: String) throws {
         for entry in try YAMLMapping(yaml: yaml, path: path, firstLine: 1).entries {
             switch entry.key {
-            case "title": title = try YAMLMapping.string(entry, path: path)
-            case "subtitle", "description": subtitle = try YAMLMapping.string(entry, path: path)
-            case "author": author = try YAMLMapping.string(entry, path: path)
+            case "title": title = try YAMLMapping.text(entry, path: path, maxLength: 200)
+            case "subtitle", "description":
+                if subtitle != nil {
+                    throw NotebookError.frontMatter(path: path, line: entry.line,
+                                                    message: "'subtitle' and 'description' are the same setting; keep one of them.")
+                }
+                subtitle = try YAMLMapping.text(entry, path: path, maxLength: 500, oneLine: false)
+            case "author": author = try YAMLMapping.text(entry, path: path, maxLength: 200)
             default:
                 throw NotebookError.frontMatter(path: path, line: entry.line,
                                                 message: "unknown key '\(entry.key)' in book.yml; expected one of \(Self.keys.joined(separator: ", ")).")
