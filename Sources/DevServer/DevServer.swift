@@ -24,6 +24,7 @@ public actor DevServer {
     private let requestedPort: UInt16
     private let heartbeat: Duration
     private let injectLiveReload: Bool
+    private let handlerTimeout: Double
     private let hub = LiveReloadHub()
     private var server: HTTPServer?
     private var runTask: Task<Void, any Error>?
@@ -36,9 +37,13 @@ public actor DevServer {
     ///   - port: the TCP port; 0 picks a free one (read it from ``start()`` or ``port``).
     ///   - heartbeat: how often open event streams get a comment line, so clients that left are noticed.
     ///   - injectLiveReload: add the live-reload script to served HTML pages.
+    ///   - handlerTimeout: seconds a request's handler may take before the answer is 500. Serving a file
+    ///     takes milliseconds; the generous default is for a machine whose cores a rebuild keeps busy
+    ///     (FlyingFox's own default, 15 s, answered 500 to pages asked for during a cold build on 2 cores).
     public init(root: URL, host: String = "127.0.0.1", port: UInt16 = 8000,
-                heartbeat: Duration = .seconds(10), injectLiveReload: Bool = true) {
+                heartbeat: Duration = .seconds(10), injectLiveReload: Bool = true, handlerTimeout: Double = 120) {
         self.root = root
+        self.handlerTimeout = handlerTimeout
         self.host = host
         self.requestedPort = port
         self.heartbeat = heartbeat
@@ -71,10 +76,10 @@ public actor DevServer {
         do {
             if host.contains(":") {
                 server = HTTPServer(address: try sockaddr_in6.inet6(ip6: host, port: requestedPort),
-                                    logger: .disabled, handler: handler)
+                                    timeout: handlerTimeout, logger: .disabled, handler: handler)
             } else {
                 server = HTTPServer(address: try sockaddr_in.inet(ip4: host, port: requestedPort),
-                                    logger: .disabled, handler: handler)
+                                    timeout: handlerTimeout, logger: .disabled, handler: handler)
             }
         } catch {
             throw DevServerError.invalidHost(host)
