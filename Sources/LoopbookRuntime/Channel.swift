@@ -1,5 +1,5 @@
 @_exported import Learning
-import BookModel
+@_exported import BookModel  // chapter code names the chart types (LineSeries, BarSeries, ChartMarker, …)
 import Foundation
 #if canImport(Glibc)
 import Glibc
