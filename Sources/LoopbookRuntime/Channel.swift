@@ -30,12 +30,15 @@ enum Channel {
             if case let .record(record) = envelope { print(PlainText.render(record)) }
             return
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let json = try? encoder.encode(envelope) else { return }
-        var line = Wire.prefix(nonce: nonce)
-        line.append(contentsOf: json)
-        line.append(0x0A)
+        let line: [UInt8]
+        do {
+            line = try Self.line(envelope, nonce: nonce)
+        } catch {
+            // Never drop what the chapter shows: stop the program, so the engine reports the step (its
+            // line comes from the crash backtrace) with this message, after what it printed so far.
+            fflush(nil)
+            fatalError(Self.failureMessage(envelope, error: error))
+        }
         // Flush what the chapter printed so far, then write the record directly, so the order holds.
         fflush(nil)
         reportLostOutput()
@@ -51,6 +54,40 @@ enum Channel {
         clearerr(file)
         let message = "loopbook: some output to stdout was lost: one write was larger than the output channel accepts (\(String(cString: strerror(EMSGSIZE)))); print large texts in parts.\n"
         writeAll(Array(message.utf8), to: 2)
+    }
+}
+
+extension Channel {
+    /// One record line: the prefix, the envelope as JSON, a newline.
+    static func line(_ envelope: some Encodable, nonce: String) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = try encoder.encode(envelope)
+        var line = Wire.prefix(nonce: nonce)
+        line.append(contentsOf: json)
+        line.append(0x0A)
+        return line
+    }
+
+    /// "could not send the chart \"Loss\" to the notebook engine: …" for a record that cannot be encoded.
+    static func failureMessage(_ envelope: Wire.Envelope, error: any Error) -> String {
+        let what: String
+        switch envelope {
+        case let .record(.chart(chart)): what = "the chart \"\(chart.title)\""
+        case let .record(.table(table)): what = table.title.map { "the table \"\($0)\"" } ?? "a table"
+        case let .record(.metric(metric)): what = "the metric \"\(metric.name)\""
+        case let .record(.value(key, _)): what = "the value \"\(key)\""
+        case let .record(.file(file)): what = "the file \"\(file.path)\""
+        case .step, .end, .thrown: what = "a step marker"
+        }
+        let reason: String
+        if case let EncodingError.invalidValue(value, context) = error {
+            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            reason = "\(value) at \(path.isEmpty ? "the top" : path) cannot be written as JSON (\(context.debugDescription))"
+        } else {
+            reason = String(describing: error)
+        }
+        return "could not send \(what) to the notebook engine: \(reason)."
     }
 }
 

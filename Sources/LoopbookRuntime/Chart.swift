@@ -62,6 +62,22 @@ public enum Chart {
         let count = max(1, bins)
         let width = (high - low) / Double(count)
         var counts = Array(repeating: 0, count: count)
+        guard width.isFinite, width > 0 else {
+            // A span wider than a double holds (-1e308…1e308) or narrower than it resolves (subnormals):
+            // place values by their fraction of the span (measured in halves when it overflows), and bound
+            // the bins by fractions.
+            let span = high - low
+            for value in finite {
+                let fraction = span.isFinite ? (value - low) / span : (value / 2 - low / 2) / (high / 2 - low / 2)
+                let position = fraction.isFinite ? (fraction * Double(count)).rounded(.down) : 0
+                counts[Int(min(Double(count - 1), max(0, position)))] += 1
+            }
+            let bound = { (index: Int) -> Double in
+                let t = Double(index) / Double(count)
+                return index == count ? high : low * (1 - t) + high * t
+            }
+            return counts.enumerated().map { index, n in HistogramBin(lower: bound(index), upper: bound(index + 1), count: n) }
+        }
         for value in finite {
             let index = min(count - 1, Int(((value - low) / width).rounded(.down)))
             counts[max(0, index)] += 1

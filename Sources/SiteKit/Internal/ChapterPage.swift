@@ -120,7 +120,7 @@ struct ChapterPage {
             if let pending = text {
                 let content = pending.content.hasSuffix("\n") ? String(pending.content.dropLast()) : pending.content
                 let label = pending.stream == "stderr" ? " aria-label=\"Standard error\"" : ""
-                html += "<pre class=\"output \(pending.stream)\"\(label)>\(HTML.escape(content))</pre>\n"
+                html += "<pre class=\"output \(pending.stream)\"\(label)>\(TerminalText.html(content))</pre>\n"
                 text = nil
             }
             if !metrics.isEmpty {
@@ -204,7 +204,7 @@ struct ChapterPage {
         let title = expected ? "Expected error" : "Error"
         return "<div class=\"error-box\(expected ? " expected" : "")\" role=\"\(expected ? "note" : "alert")\">"
             + "<p class=\"error-title\">\(title) <code>\(HTML.escape(location))</code></p>"
-            + "<pre>\(HTML.escape(failure.message))</pre></div>\n"
+            + "<pre>\(TerminalText.html(failure.message))</pre></div>\n"
     }
 
     // MARK: - Navigation

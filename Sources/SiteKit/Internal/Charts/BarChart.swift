@@ -8,7 +8,7 @@ struct BarChart: ChartDrawing {
     var legend: [LegendEntry] { LegendEntry.series(series.map(\.name)) }
 
     func draw(_ chart: ChartContext) -> Canvas {
-        let values = series.flatMap(\.values)
+        let values = series.flatMap(\.values).filter(\.isFinite)
         let yTicks = Ticks(lower: min(0, values.min() ?? 0), upper: max(0, values.max() ?? 1), target: 5)
         var (canvas, frame) = chart.axisCanvas(legend: legend, yTicks: yTicks)
         let yScale = LinearScale(domain: (yTicks.lower, yTicks.upper), range: (frame.bottom, frame.top))
@@ -20,8 +20,14 @@ struct BarChart: ChartDrawing {
             let bandLeft = frame.left + Double(categoryIndex) * band
             for (seriesIndex, bars) in series.enumerated() where categoryIndex < bars.values.count {
                 let value = bars.values[categoryIndex]
+                let left = bandLeft + band * 0.1 + Double(seriesIndex) * barWidth
+                guard value.isFinite else {
+                    // No bar for nan or ±inf: its value as a label where the bar would stand.
+                    canvas.text(left + (barWidth - 1) / 2, zero - 6, NumberFormat.compact(value), class: "tick not-finite")
+                    continue
+                }
                 let top = min(zero, yScale(value))
-                canvas.rect(bandLeft + band * 0.1 + Double(seriesIndex) * barWidth, top, barWidth - 1,
+                canvas.rect(left, top, barWidth - 1,
                             abs(yScale(value) - zero), class: "bar \(LegendEntry.seriesClass(seriesIndex))",
                             title: "\(category) · \(bars.name): \(NumberFormat.compact(value))")
             }
@@ -34,6 +40,13 @@ struct BarChart: ChartDrawing {
     func describe(_ chart: ChartContext) -> String {
         "Bar chart of \(series.map(\.name).joined(separator: ", ")) for \(categories.count) categories; "
             + "values \(range(series.flatMap(\.values)))."
+    }
+
+    func notDrawn(_ chart: ChartContext) -> [String] {
+        let shown = series.flatMap { bars in bars.values.prefix(categories.count).map { [$0] } }
+        return [NotFinite.sentence(shown, one: "value", many: "values",
+                                   fate: ("is shown as a label instead of a bar", "are shown as labels instead of bars"))]
+            .compactMap { $0 }
     }
 
     /// One row a category, one column a series.

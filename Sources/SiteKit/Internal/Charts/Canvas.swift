@@ -45,12 +45,31 @@ struct Canvas {
     }
 
     mutating func path(_ points: [(Double, Double)], class name: String, closed: Bool = false) {
-        guard let first = points.first else { return }
+        path(segments: [points], class: name, closed: closed)
+    }
+
+    /// One `<path>` of several pieces (e.g. a line broken where a value is not a number); none if all
+    /// are empty.
+    mutating func path(segments: [[(Double, Double)]], class name: String, closed: Bool = false) {
         let f = NumberFormat.coordinate
-        var d = "M\(f(first.0)) \(f(first.1))"
-        for point in points.dropFirst() { d += "L\(f(point.0)) \(f(point.1))" }
-        if closed { d += "Z" }
+        var d = ""
+        for points in segments {
+            guard let first = points.first else { continue }
+            d += "M\(f(first.0)) \(f(first.1))"
+            for point in points.dropFirst() { d += "L\(f(point.0)) \(f(point.1))" }
+            if closed { d += "Z" }
+        }
+        guard !d.isEmpty else { return }
         body += "<path class=\"\(name)\" d=\"\(d)\"/>\n"
+    }
+
+    /// `items` split into runs of consecutive ones that `keep` accepts (the pieces of a broken line).
+    static func runs<T>(_ items: [T], where keep: (T) -> Bool) -> [[T]] {
+        var runs: [[T]] = [[]]
+        for item in items {
+            if keep(item) { runs[runs.count - 1].append(item) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
+        }
+        return runs.filter { !$0.isEmpty }
     }
 
     /// Approximate width of `text` at the chart's 12px font.

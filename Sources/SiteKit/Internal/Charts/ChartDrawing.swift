@@ -13,15 +13,20 @@ protocol ChartDrawing {
     func describe(_ chart: ChartContext) -> String
     /// The data shown, as a table (markers aside).
     func dataTable(_ chart: ChartContext) -> TableSpec
+    /// Sentences naming the data the chart cannot draw (nan, ±inf), e.g. "1 point is not a finite number
+    /// (nan) and is not drawn: the line has a gap there."; empty when everything is drawn.
+    func notDrawn(_ chart: ChartContext) -> [String]
 }
 
 extension ChartDrawing {
     var hasNumericXAxis: Bool { false }
     var legend: [LegendEntry] { [] }
+    func notDrawn(_ chart: ChartContext) -> [String] { [] }
 
-    /// "from 1 to 9" for a description, or "no values".
+    /// "from 1 to 9" for a description (of the finite values), or "no values".
     func range(_ values: [Double]) -> String {
-        guard let low = values.min(), let high = values.max() else { return "no values" }
+        let finite = values.filter(\.isFinite)
+        guard let low = finite.min(), let high = finite.max() else { return "no values" }
         return "from \(NumberFormat.compact(low)) to \(NumberFormat.compact(high))"
     }
 }
@@ -32,10 +37,39 @@ struct ChartContext {
     var yLabel: String?
     /// The spec's markers with a finite x, in order; empty for a chart without a numeric x axis.
     var markers: [ChartMarker]
+    /// The spec's markers that are not drawn: those at a non-finite x, or all on a chart without a numeric
+    /// x axis (`showsMarkers` false). The description says so.
+    var hiddenMarkers: [ChartMarker]
+    var showsMarkers: Bool
 
     init(spec: ChartSpec, showsMarkers: Bool) {
         xLabel = spec.xLabel
         yLabel = spec.yLabel
-        markers = showsMarkers ? (spec.markers ?? []).filter(\.x.isFinite) : []
+        self.showsMarkers = showsMarkers
+        let all = spec.markers ?? []
+        markers = showsMarkers ? all.filter(\.x.isFinite) : []
+        hiddenMarkers = showsMarkers ? all.filter { !$0.x.isFinite } : all
+    }
+}
+
+/// Words for the values a chart cannot draw: nan, inf and -inf.
+enum NotFinite {
+    /// Which of "nan", "inf" and "-inf" occur in `values`, in that order.
+    static func kinds(_ values: [Double]) -> [String] {
+        var found: Set<String> = []
+        for value in values { if let text = NumberFormat.nonFinite(value) { found.insert(text) } }
+        return ["nan", "inf", "-inf"].filter(found.contains)
+    }
+
+    /// "1 point is not a finite number (nan) and is not drawn." or "2 points are not finite numbers (nan,
+    /// -inf) and are not drawn." — `count` things (each with its numeric `values`) of which some are not
+    /// finite; nil when all are.
+    static func sentence(_ things: [[Double]], one: String, many: String, fate: (one: String, many: String)) -> String? {
+        let bad = things.filter { !$0.allSatisfy(\.isFinite) }
+        guard !bad.isEmpty else { return nil }
+        let kinds = Self.kinds(bad.flatMap { $0 }).joined(separator: ", ")
+        return bad.count == 1
+            ? "1 \(one) is not a finite number (\(kinds)) and \(fate.one)."
+            : "\(bad.count) \(many) are not finite numbers (\(kinds)) and \(fate.many)."
     }
 }

@@ -38,10 +38,17 @@ struct ChartRenderer {
         }
     }
 
-    /// The complete `<figure>`.
+    /// The complete `<figure>`; what the chart cannot draw is also said in a note below it.
     func figure() -> String {
-        "<figure class=\"chart\" id=\"\(id)\">\n<figcaption>\(HTML.escape(spec.title))</figcaption>\n"
-            + svg() + "\n" + dataTable() + "</figure>\n"
+        let notes = notDrawn
+        let note = notes.isEmpty ? "" : "<p class=\"chart-note\">\(HTML.escape(notes.joined(separator: " ")))</p>\n"
+        return "<figure class=\"chart\" id=\"\(id)\">\n<figcaption>\(HTML.escape(spec.title))</figcaption>\n"
+            + svg() + "\n" + note + dataTable() + "</figure>\n"
+    }
+
+    /// The sentences naming data the chart does not draw (values that are not finite, hidden markers).
+    var notDrawn: [String] {
+        drawing.notDrawn(chart) + chart.hiddenMarkerSentences
     }
 
     /// The `<svg>` element alone.
@@ -56,10 +63,11 @@ struct ChartRenderer {
         return header + canvas.body + "</svg>"
     }
 
-    /// The `<desc>` sentence: the spec's summary, or one generated from the data; then the markers.
+    /// The `<desc>` sentence: the spec's summary, or one generated from the data; then what is not drawn
+    /// (even after a summary: the reader cannot see it either); then the markers.
     var description: String {
         let summary = spec.summary.flatMap { $0.isEmpty ? nil : $0 }
-        return (summary ?? drawing.describe(chart)) + chart.markerSentence
+        return (summary ?? drawing.describe(chart)) + notDrawn.map { " " + $0 }.joined() + chart.markerSentence
     }
 
     /// The chart's data as an HTML table inside `<details>`, then its markers.

@@ -27,7 +27,7 @@ struct Heatmap: ChartDrawing {
             for column in 0..<columns {
                 let x = left + Double(column) * cell
                 let value = row < values.count && column < values[row].count ? values[row][column] : 0
-                let strength = maxValue > 0 && value.isFinite ? max(0, value / maxValue) : 0
+                let strength = maxValue > 0 && value.isFinite ? min(1, max(0, value / maxValue)) : 0
                 let opacity = 0.06 + 0.94 * strength
                 canvas.rect(x + 1, y + 1, cell - 2, cell - 2, class: "cell",
                             extra: " fill-opacity=\"\(NumberFormat.fixed(opacity, digits: 2))\"")
@@ -46,6 +46,11 @@ struct Heatmap: ChartDrawing {
 
     func describe(_ chart: ChartContext) -> String {
         "Heatmap of \(rowLabels.count) rows by \(columnLabels.count) columns; values \(range(values.flatMap { $0 }))."
+    }
+
+    func notDrawn(_ chart: ChartContext) -> [String] {
+        [NotFinite.sentence(values.flatMap { $0.map { [$0] } }, one: "cell", many: "cells",
+                            fate: ("is not shaded", "are not shaded"))].compactMap { $0 }
     }
 
     /// One row a row label, one column a column label; cells outside the values are empty.

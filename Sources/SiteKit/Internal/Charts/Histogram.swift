@@ -7,14 +7,15 @@ struct Histogram: ChartDrawing {
     var hasNumericXAxis: Bool { true }
 
     func draw(_ chart: ChartContext) -> Canvas {
-        let xs = bins.map(\.lower) + bins.map(\.upper) + chart.markers.map(\.x)
+        let drawn = bins.filter { $0.lower.isFinite && $0.upper.isFinite }
+        let xs = drawn.map(\.lower) + drawn.map(\.upper) + chart.markers.map(\.x)
         let xTicks = Ticks(lower: xs.min() ?? 0, upper: xs.max() ?? 1, target: 6)
-        let yTicks = Ticks(lower: 0, upper: Double(bins.map(\.count).max() ?? 1), target: 5)
+        let yTicks = Ticks(lower: 0, upper: Double(drawn.map(\.count).max() ?? 1), target: 5)
         var (canvas, frame) = chart.axisCanvas(legend: legend, yTicks: yTicks)
         let xScale = LinearScale(domain: (xTicks.lower, xTicks.upper), range: (frame.left, frame.right))
         let yScale = LinearScale(domain: (yTicks.lower, yTicks.upper), range: (frame.bottom, frame.top))
         chart.axes(&canvas, frame: frame, x: xTicks, xScale: xScale, y: yTicks, yScale: yScale)
-        for bin in bins {
+        for bin in drawn {
             let left = xScale(bin.lower), right = xScale(bin.upper)
             canvas.rect(left + 0.5, yScale(Double(bin.count)), right - left - 1, yScale(0) - yScale(Double(bin.count)),
                         class: "bar s1",
@@ -24,8 +25,18 @@ struct Histogram: ChartDrawing {
     }
 
     func describe(_ chart: ChartContext) -> String {
-        let total = bins.reduce(0) { $0 + $1.count }
+        // Summed as doubles: counts from a hand-made spec may overflow an Int.
+        let total = NumberFormat.compact(bins.reduce(0.0) { $0 + Double($1.count) })
         return "Histogram of \(total) values in \(bins.count) bins \(range(bins.map(\.lower) + bins.map(\.upper)))."
+    }
+
+    func notDrawn(_ chart: ChartContext) -> [String] {
+        let bad = bins.filter { !($0.lower.isFinite && $0.upper.isFinite) }
+        guard !bad.isEmpty else { return [] }
+        let kinds = NotFinite.kinds(bad.flatMap { [$0.lower, $0.upper] }).joined(separator: ", ")
+        return [bad.count == 1
+            ? "1 bin has a bound that is not a finite number (\(kinds)) and is not drawn."
+            : "\(bad.count) bins have bounds that are not finite numbers (\(kinds)) and are not drawn."]
     }
 
     func dataTable(_ chart: ChartContext) -> TableSpec {

@@ -9,7 +9,7 @@ struct LineChart: ChartDrawing {
 
     func draw(_ chart: ChartContext) -> Canvas {
         let xs = series.flatMap { $0.points.map(\.x) + ($0.band ?? []).map(\.x) } + chart.markers.map(\.x)
-        let ys = series.flatMap { $0.points.map(\.y) + ($0.band ?? []).flatMap { [$0.low, $0.high] } }
+        let ys = series.flatMap { $0.points.map(\.y) + ($0.band ?? []).flatMap { [$0.low, $0.high] } }.filter(\.isFinite)
         let xExtent = LinearScale.extent(xs)
         let xTicks = Ticks.inside(lower: xExtent.lower, upper: xExtent.upper, target: 6)
         let yTicks = Ticks(lower: ys.min() ?? 0, upper: ys.max() ?? 1, target: 5)
@@ -20,19 +20,22 @@ struct LineChart: ChartDrawing {
         for (index, line) in series.enumerated() {
             let colour = LegendEntry.seriesClass(index)
             if let band = line.band, !band.isEmpty {
-                let upper = band.map { (xScale($0.x), yScale($0.high)) }
-                let lower = band.reversed().map { (xScale($0.x), yScale($0.low)) }
-                canvas.path(upper + lower, class: "band \(colour)", closed: true)
+                // A band entry that is not finite breaks the band into pieces, as a point breaks the line.
+                let pieces = Canvas.runs(band) { $0.x.isFinite && $0.low.isFinite && $0.high.isFinite }.map { piece in
+                    piece.map { (xScale($0.x), yScale($0.high)) } + piece.reversed().map { (xScale($0.x), yScale($0.low)) }
+                }
+                canvas.path(segments: pieces, class: "band \(colour)", closed: true)
             }
         }
         for (index, line) in series.enumerated() {
             let colour = LegendEntry.seriesClass(index)
-            canvas.path(line.points.map { (xScale($0.x), yScale($0.y)) }, class: "line \(colour)")
-            if line.points.count <= 40 {
-                for point in line.points {
-                    canvas.circle(xScale(point.x), yScale(point.y), r: 3, class: "dot \(colour)",
-                                  title: "\(line.name): \(NumberFormat.compact(point.x)), \(NumberFormat.compact(point.y))")
-                }
+            let pieces = Canvas.runs(line.points) { $0.x.isFinite && $0.y.isFinite }
+            canvas.path(segments: pieces.map { $0.map { (xScale($0.x), yScale($0.y)) } }, class: "line \(colour)")
+            // Dots on short lines; on long ones only for a point standing alone between gaps.
+            let dotted = line.points.count <= 40 ? pieces.flatMap { $0 } : pieces.filter { $0.count == 1 }.flatMap { $0 }
+            for point in dotted {
+                canvas.circle(xScale(point.x), yScale(point.y), r: 3, class: "dot \(colour)",
+                              title: "\(line.name): \(NumberFormat.compact(point.x)), \(NumberFormat.compact(point.y))")
             }
         }
         return canvas
@@ -43,6 +46,13 @@ struct LineChart: ChartDrawing {
         let points = series.flatMap(\.points)
         return "Line chart of \(series.count) series (\(names)); \(chart.xLabel ?? "x") \(range(points.map(\.x))), "
             + "\(chart.yLabel ?? "y") \(range(points.map(\.y)))."
+    }
+
+    func notDrawn(_ chart: ChartContext) -> [String] {
+        [NotFinite.sentence(series.flatMap { $0.points.map { [$0.x, $0.y] } }, one: "point", many: "points",
+                            fate: ("is not drawn: the line has a gap there", "are not drawn: the line has gaps there")),
+         NotFinite.sentence(series.flatMap { ($0.band ?? []).map { [$0.x, $0.low, $0.high] } }, one: "band point",
+                            many: "band points", fate: ("is not drawn", "are not drawn"))].compactMap { $0 }
     }
 
     /// One row an x when all series share their xs and have no band; otherwise one row a point.

@@ -23,6 +23,20 @@ extension ChartContext {
         }.joined(separator: "; ") + "."
     }
 
+    /// Sentences for the markers that are not drawn, e.g. "1 marker is not at a finite x (nan) and is not
+    /// drawn." or, on a chart without a numeric x axis, "2 markers are not drawn: a bar chart has no
+    /// numeric x axis."
+    var hiddenMarkerSentences: [String] {
+        guard !hiddenMarkers.isEmpty else { return [] }
+        let count = hiddenMarkers.count
+        let noun = count == 1 ? "1 marker" : "\(count) markers"
+        if !showsMarkers {
+            return ["\(noun) \(count == 1 ? "is" : "are") not drawn: this kind of chart has no numeric x axis."]
+        }
+        let kinds = NotFinite.kinds(hiddenMarkers.map(\.x)).joined(separator: ", ")
+        return ["\(noun) \(count == 1 ? "is" : "are") not at a finite x (\(kinds)) and \(count == 1 ? "is" : "are") not drawn."]
+    }
+
     /// The markers as a table after the data, if there are any.
     var markerTable: TableSpec? {
         markers.isEmpty ? nil : TableSpec(title: "Markers", columns: [xLabel ?? "x", "marker"], numeric: [true, false],

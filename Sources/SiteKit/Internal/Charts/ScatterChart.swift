@@ -28,7 +28,7 @@ struct ScatterChart: ChartDrawing {
         chart.axes(&canvas, frame: frame, x: xTicks, xScale: xScale, y: yTicks, yScale: yScale)
         let groupIndex = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($0.element, $0.offset) })
         for highlighted in [false, true] {
-            for point in points where point.highlighted == highlighted {
+            for point in points where point.highlighted == highlighted && point.x.isFinite && point.y.isFinite {
                 let colour = LegendEntry.seriesClass(groupIndex[point.group] ?? 0)
                 canvas.circle(xScale(point.x), yScale(point.y), r: highlighted ? 5 : 3.5,
                               class: highlighted ? "dot hl \(colour)" : "dot \(colour)",
@@ -42,6 +42,11 @@ struct ScatterChart: ChartDrawing {
         let highlighted = points.filter(\.highlighted).count
         return "Scatter plot of \(points.count) points in \(groups.count) groups, \(highlighted) highlighted; "
             + "\(chart.xLabel ?? "x") \(range(points.map(\.x))), \(chart.yLabel ?? "y") \(range(points.map(\.y)))."
+    }
+
+    func notDrawn(_ chart: ChartContext) -> [String] {
+        [NotFinite.sentence(points.map { [$0.x, $0.y] }, one: "point", many: "points",
+                            fate: ("is not drawn", "are not drawn"))].compactMap { $0 }
     }
 
     func dataTable(_ chart: ChartContext) -> TableSpec {
