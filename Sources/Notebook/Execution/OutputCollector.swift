@@ -35,6 +35,9 @@ final class OutputCollector {
     private(set) var ended = false
     /// Where top-level code last called something that threw (an address in the program, see `Wire`).
     private(set) var lastThrowSite: Int?
+    /// The first record line that carried the nonce but could not be read: the step, and why. Only the
+    /// runtime knows the nonce, so this means the tool and libLoopbookKit disagree; never dropped silently.
+    private(set) var unreadableRecord: (step: Int, reason: String)?
 
     /// `cap`: text bytes per step and stream; `chapterCap`: text bytes in all (default 4 × `cap`).
     init(nonce: String, cap: Int, chapterCap: Int? = nil) {
@@ -111,8 +114,10 @@ final class OutputCollector {
                 break
             }
             let json = Data(bytes[(found + prefix.count)..<newline])
-            if let envelope = try? JSONDecoder().decode(Wire.Envelope.self, from: json) {
-                handle(envelope)
+            do {
+                handle(try JSONDecoder().decode(Wire.Envelope.self, from: json))
+            } catch {
+                if unreadableRecord == nil { unreadableRecord = (currentStep, String(describing: error)) }
             }
             start = newline + 1
         }

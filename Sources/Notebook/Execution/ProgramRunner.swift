@@ -69,6 +69,12 @@ struct ProgramRunner: Sendable {
                     symbolizer.flatMap { Self.line(of: site, in: binary, symbolizer: $0, chapter: chapter) }
                 }
                 if case .timedOut = termination { execution.timedOut = true }
+                if execution.failure == nil, let (index, reason) = output.unreadableRecord,
+                   let step = steps.first(where: { $0.index == index }) ?? steps.first {
+                    let message = "step \(step.index) sent a table, chart or value that this loopbook cannot read (\(reason)); the tool and libLoopbookKit are from different builds: rebuild both with 'make tool'."
+                    execution.failure = (step.index, StepFailure(file: chapter.path, line: StepLines(step).firstCodeLine,
+                                                                 message: message), "")
+                }
                 if let (step, failure, shown) = execution.failure,
                    let message = Self.limitMessage(termination, failure: failure, output: shown, limits: limits,
                                                   chapter: chapter, step: step) {
