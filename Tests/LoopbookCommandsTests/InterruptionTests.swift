@@ -72,9 +72,7 @@ struct InterruptionTests {
         let project = try await Fixtures.builtCopy()
         defer { project.remove() }
         let captured = CapturedConsole()
-        let layout = ProjectLayout(root: project.root)
-        let session = ServeSession(layout: layout, options: .init(), host: "127.0.0.1", port: 0,
-                                   events: ServeCommand.printer(console: captured.console, layout: layout, options: .init()))
+        let session = ServeSession.printing(to: captured.console, project: project)
         _ = try await session.start()
         let port = try #require(await session.port)
         let watching = Task { await session.watch(interval: .milliseconds(50), debounce: .milliseconds(100)) }

@@ -10,9 +10,7 @@ struct ServeTests {
         let project = try await Fixtures.builtCopy()
         defer { project.remove() }
         let captured = CapturedConsole()
-        let layout = ProjectLayout(root: project.root)
-        let session = ServeSession(layout: layout, options: .init(), host: "127.0.0.1", port: 0,
-                                   events: ServeCommand.printer(console: captured.console, layout: layout, options: .init()))
+        let session = ServeSession.printing(to: captured.console, project: project)
         let url = try await session.start()
         let port = try #require(await session.port)
         #expect(url.absoluteString == "http://127.0.0.1:\(port)/")

@@ -1,4 +1,5 @@
 import Foundation
+import LoopbookBuild
 import LoopbookCommands
 import LoopbookTestSupport
 import Testing
@@ -68,5 +69,14 @@ func execute<C: AsyncParsableCommandWithConsole>(_ type: C.Type, _ arguments: [S
         return (0, captured.stdout, captured.stderr)
     } catch {
         return (type.exitCode(for: error).rawValue, captured.stdout, captured.stderr)
+    }
+}
+
+extension ServeSession {
+    /// A session serving `project` on a free port, whose events `console` prints as `loopbook serve` does.
+    static func printing(to console: Console, project: TemporaryProject) -> ServeSession {
+        let layout = ProjectLayout(root: project.root)
+        return ServeSession(layout: layout, options: .init(), host: "127.0.0.1", port: 0,
+                            events: ServeCommand.printer(console: console, layout: layout, options: .init()))
     }
 }
