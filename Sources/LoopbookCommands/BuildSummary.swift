@@ -28,6 +28,10 @@ enum BuildSummary {
         }
         guard outcome.succeeded else {
             let problems = outcome.issues.count == 1 ? "1 error" : "\(outcome.issues.count) errors"
+            if outcome.report == nil {
+                // The book could not be loaded, or the output folder was refused: no chapter was considered.
+                return "Build failed with \(problems) before any chapter ran (\(time)); \(publishing ? "\(site)/ was left as it was" : "nothing was published")."
+            }
             return "Build failed with \(problems) (\(chapters): \(counts); \(time)); \(publishing ? "\(site)/ was left as it was" : "nothing was published")."
         }
         if let published = outcome.published {
