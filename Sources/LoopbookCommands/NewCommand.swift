@@ -67,7 +67,10 @@ public enum ChapterTemplate {
     public static func slug(for title: String) -> String {
         var result = ""
         var pendingDash = false
-        for scalar in title.lowercased().unicodeScalars {
+        // Letters with diacritics keep their base letter ("Übung" → "ubung"), as slugify in Django and
+        // Hugo does: a chapter file name is lower-case ASCII.
+        let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+        for scalar in folded.lowercased().unicodeScalars {
             if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
                 if pendingDash, !result.isEmpty { result += "-" }
                 pendingDash = false
