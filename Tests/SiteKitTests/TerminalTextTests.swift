@@ -21,6 +21,15 @@ import Testing
         }
     }
 
+    /// A bidirectional override can make a line read differently from what was printed ("AB ‮evil" shows
+    /// "AB live"): the page shows its code point, as the terminal does, with or without other controls.
+    @Test func bidiOverridesAndIsolatesAreShownAsCodePoints() {
+        #expect(html("AB \u{202E}evil\u{202C} NU") == "AB &lt;U+202E&gt;evil&lt;U+202C&gt; NU")
+        #expect(html("\u{2066}x\u{2069}\u{202A}") == "&lt;U+2066&gt;x&lt;U+2069&gt;&lt;U+202A&gt;")
+        #expect(html("\(esc)[31m\u{202E}red\(esc)[0m") == "<span class=\"ansi-red-fg\">&lt;U+202E&gt;red</span>")
+        #expect(html("Arabic \u{0627}\u{0644} stays") == "Arabic \u{0627}\u{0644} stays")
+    }
+
     @Test func theSixteenColoursForegroundAndBackground() {
         #expect(html("\(esc)[32mg\(esc)[39m") == "<span class=\"ansi-green-fg\">g</span>")
         #expect(html("\(esc)[44mb\(esc)[49m") == "<span class=\"ansi-blue-bg\">b</span>")

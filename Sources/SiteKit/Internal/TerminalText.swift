@@ -17,11 +17,32 @@
 /// `HTML.escape` gives it.
 enum TerminalText {
     /// The HTML for `text`: escaped, with styled runs in `<span>`s.
+    ///
+    /// The bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069), which could make a line
+    /// read differently from what the program printed, are shown as `<U+202E>`, as the terminal shows them.
     static func html(_ text: String) -> String {
+        let text = showingBidiControls(text)
         guard text.unicodeScalars.contains(where: { isControl($0) && $0 != "\n" }) else { return HTML.escape(text) }
         var screen = Screen()
         screen.feed(text)
         return screen.html()
+    }
+
+    /// `text` with each bidirectional override or isolate replaced by its code point, e.g. `<U+202E>`.
+    static func showingBidiControls(_ text: String) -> String {
+        func isBidi(_ scalar: Unicode.Scalar) -> Bool {
+            (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+        }
+        guard text.unicodeScalars.contains(where: isBidi) else { return text }
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isBidi(scalar) {
+                result.append(contentsOf: "<U+\(String(scalar.value, radix: 16, uppercase: true))>".unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
+        }
+        return String(result)
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
