@@ -6,6 +6,9 @@ public struct Book: Sendable, Equatable {
     public var author: String?
     /// Chapters ordered by their numeric prefix.
     public var chapters: [Chapter]
+    /// The files beside the chapters (images, data, downloads), as paths relative to the content folder
+    /// with `/` separators, sorted; a chapter may link to them and the site publishes the ones it links to.
+    public var assets: [String] = []
 
     public init(title: String? = nil, subtitle: String? = nil, author: String? = nil, chapters: [Chapter]) {
         self.title = title; self.subtitle = subtitle; self.author = author; self.chapters = chapters

@@ -29,14 +29,14 @@ public struct Step: Codable, Sendable, Equatable {
     }
 }
 
-/// A run of prose or one step, in chapter order.
+/// A run of prose or one step, in chapter order: a way to write a chapter in code (`Chapter(..., blocks:)`).
 public enum Block: Codable, Sendable, Equatable {
-    /// Markdown source between steps; `line` is the 1-based line of its first line in the chapter file.
+    /// Markdown source between steps.
     case prose(markdown: String, line: Int)
     case step(Step)
 }
 
-/// A parsed chapter file `Content/NN-slug.md`.
+/// A parsed chapter file `Content/NN-slug.md`: one Markdown document and the steps found in it.
 public struct Chapter: Codable, Sendable, Equatable {
     /// The path as shown in messages, relative to the project root, e.g. "Content/03-data.md".
     public var path: String
@@ -44,25 +44,60 @@ public struct Chapter: Codable, Sendable, Equatable {
     public var slug: String
     /// The numeric prefix, e.g. 3.
     public var number: Int
-    /// From front matter, else the first `#` heading, else the slug.
+    /// From front matter, else the first `#` heading, else the slug; may hold `{{ key }}` placeholders,
+    /// which the site replaces with the chapter's published values.
     public var title: String
+    /// The 1-based line where the title was written (front matter or heading), for messages.
+    public var titleLine: Int?
     public var summary: String?
     /// Seconds before the chapter program is killed (front matter `timeout`, default 60).
     public var timeout: Double
     /// The resources the chapter program may use (front matter `memory`, `max-file-size`, `max-artifacts-size`).
     public var limits = ChapterLimits()
-    public var blocks: [Block]
+    /// The chapter's Markdown as one document: the file's text with its front matter blanked (so every line
+    /// and column is the file's), without a byte-order mark, with `\n` line endings.
+    public var markdown: String
+    /// The document's ```swift code blocks wherever they stand (top level, lists, quotes, HTML blocks), in order.
+    public var steps: [Step]
     /// Slugs of the chapters whose written files this chapter reads (front matter `depends-on`).
     public var dependsOn: [String] = []
 
     public init(path: String, slug: String, number: Int, title: String, summary: String? = nil,
-                timeout: Double = 60, blocks: [Block], dependsOn: [String] = []) {
+                timeout: Double = 60, markdown: String, steps: [Step], dependsOn: [String] = []) {
         self.path = path; self.slug = slug; self.number = number; self.title = title
-        self.summary = summary; self.timeout = timeout; self.blocks = blocks; self.dependsOn = dependsOn
+        self.summary = summary; self.timeout = timeout; self.markdown = markdown; self.steps = steps
+        self.dependsOn = dependsOn
     }
 
-    public var steps: [Step] {
-        blocks.compactMap { if case let .step(step) = $0 { step } else { nil } }
+    /// A chapter written as blocks: prose runs and steps are joined into one document (each step as a
+    /// ```swift fence with its flags); step lines are those of that document.
+    public init(path: String, slug: String, number: Int, title: String, summary: String? = nil,
+                timeout: Double = 60, blocks: [Block], dependsOn: [String] = []) {
+        var markdown = ""
+        var line = 1
+        var steps: [Step] = []
+        func append(_ text: String) {
+            markdown += text
+            line += text.utf8.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+        }
+        for block in blocks {
+            switch block {
+            case let .prose(text, _):
+                let text = text.hasSuffix("\n") ? text : text + "\n"
+                append(text + "\n")
+            case var .step(step):
+                step.line = line
+                steps.append(step)
+                let code = step.code.hasSuffix("\n") || step.code.isEmpty ? step.code : step.code + "\n"
+                var longest = 0, run = 0
+                for character in code { run = character == "`" ? run + 1 : 0; longest = max(longest, run) }
+                let fence = String(repeating: "`", count: max(3, longest + 1))
+                let info = (["swift"] + step.flags.words).joined(separator: " ")
+                append(fence + info + "\n" + code + fence + "\n\n")
+            }
+        }
+        self.init(path: path, slug: slug, number: number, title: title, summary: summary, timeout: timeout,
+                  markdown: markdown, steps: steps, dependsOn: dependsOn)
     }
 }
 
@@ -138,4 +173,9 @@ public struct ExecutedChapter: Sendable, Equatable {
 extension StepFlags {
     /// The flags a step's info string may carry, in the order messages list them.
     public static let names = ["hidden", "norun", "hide-output", "expect-error"]
+
+    /// The flags that are set, as written after `swift` in an info string.
+    public var words: [String] {
+        zip(Self.names, [hidden, norun, hideOutput, expectError]).filter(\.1).map(\.0)
+    }
 }

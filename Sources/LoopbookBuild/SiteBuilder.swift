@@ -65,7 +65,15 @@ public struct SiteBuilder: Sendable {
                 let book = report.book
                 let info = BookInfo(title: book.title ?? "Untitled book", subtitle: book.subtitle, author: book.author)
                 do {
-                    outcome.files = try SiteRenderer(book: info).render(report.chapters)
+                    var files = try SiteRenderer(book: info).render(report.chapters, assets: book.assets)
+                    try copyContentFiles(into: &files)
+                    outcome.files = files
+                } catch let error as SiteError {
+                    if case let .several(errors) = error {
+                        outcome.issues += errors.map(BuildIssue.site)
+                    } else {
+                        outcome.issues.append(.site(error))
+                    }
                 } catch {
                     outcome.issues.append(BuildIssue(error))
                 }
@@ -78,6 +86,18 @@ public struct SiteBuilder: Sendable {
         if Task.isCancelled { outcome.cancelled = true }
         outcome.seconds = Self.seconds(since: start)
         return outcome
+    }
+
+    /// Copies the content folder's files the pages use (images, data) into the site at the same path.
+    func copyContentFiles(into files: inout SiteFiles) throws {
+        for path in files.contentFiles {
+            let url = layout.content.appendingPathComponent(path)
+            let display = layout.display(url)
+            do {
+                let data = try ContentFile.read(url, display: display, within: layout.content)
+                files[path] = Array(data)
+            }
+        }
     }
 
     /// Why the output folder cannot take the site (`ProjectLayout.outputProblem`), as an issue; nil when it can.

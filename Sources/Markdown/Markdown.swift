@@ -6,7 +6,7 @@ import Foundation
 
 /// GitHub-flavoured Markdown through the system's cmark-gfm: the only place in Loopbook that touches cmark.
 ///
-/// Tables, strikethrough, autolinks, task lists and the tagfilter are always on. Raw HTML passes through
+/// Tables, strikethrough, autolinks, task lists, footnotes and the tagfilter are always on. Raw HTML passes through
 /// the tagfilter (as on GitHub): `<script>`, `<iframe>`, `<style>` and friends are escaped.
 public enum Markdown {
     /// A top-level block of a document, with the 1-based lines it spans in the source.
@@ -27,6 +27,7 @@ public enum Markdown {
         public var level: Int
         public var text: String
         public var id: String
+        public init(level: Int, text: String, id: String) { self.level = level; self.text = text; self.id = id }
     }
 
     /// Rendered HTML and the headings it contains, in document order.
@@ -37,7 +38,7 @@ public enum Markdown {
 
     /// The top-level blocks of `source`, in order.
     public static func blocks(in source: String) -> [Block] {
-        withDocument(source) { document, _ in
+        withParsed(source) { document, _ in
             var result: [Block] = []
             var node = cmark_node_first_child(document)
             while let current = node {
@@ -69,13 +70,13 @@ public enum Markdown {
 
     /// The headings of `source` at any depth (not inside code blocks), in document order.
     public static func headings(in source: String) -> [SourceHeading] {
-        withDocument(source) { document, _ in
+        withParsed(source) { document, _ in
             var result: [SourceHeading] = []
             let iterator = cmark_iter_new(document)
             while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
                 guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator),
                       cmark_node_get_type(node) == CMARK_NODE_HEADING else { continue }
-                result.append(SourceHeading(level: Int(cmark_node_get_heading_level(node)), text: plainText(of: node),
+                result.append(SourceHeading(level: Int(cmark_node_get_heading_level(node)), text: Node(node).plainText,
                                             line: Int(cmark_node_get_start_line(node))))
             }
             cmark_iter_free(iterator)
@@ -86,29 +87,22 @@ public enum Markdown {
     /// Renders `source` to HTML. Headings get stable anchor ids (`id` from their text, made unique with
     /// `-1`, `-2`, ... in document order; `usedIDs` lets a caller reserve ids already on the page).
     public static func render(_ source: String, reservedIDs: Set<String> = []) -> Rendered {
-        withDocument(source) { document, parser in
+        withDocument(source) { document in
             var headings: [Heading] = []
             var used = reservedIDs
-            var headingNodes: [OpaquePointer] = []
-            collectHeadings(in: document, into: &headingNodes)
-            for node in headingNodes {
-                let text = plainText(of: node)
+            for node in document.nodes() where node.kind == .heading {
+                let text = node.plainText
                 let id = uniqueID(slug(text), used: &used)
-                headings.append(Heading(level: Int(cmark_node_get_heading_level(node)), text: text, id: id))
-                if let anchor = cmark_node_new(CMARK_NODE_HTML_INLINE) {
-                    let markup = "<a class=\"anchor\" id=\"\(id)\" href=\"#\(id)\" aria-hidden=\"true\"></a>"
-                    cmark_node_set_literal(anchor, markup)
-                    cmark_node_prepend_child(node, anchor)
-                }
+                headings.append(Heading(level: node.headingLevel, text: text, id: id))
+                node.prependHTMLInline(anchor(id: id))
             }
-            let options = Self.options
-            guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
-                return Rendered(html: "", headings: headings)
-            }
-            defer { free(rendered) }
-            let html = String(decoding: UnsafeRawBufferPointer(start: rendered, count: strlen(rendered)), as: UTF8.self)
-            return Rendered(html: html, headings: headings)
+            return Rendered(html: document.html(), headings: headings)
         }
+    }
+
+    /// The link given to a heading, placed at its start: `<a class="anchor" id="…" href="#…" aria-hidden="true"></a>`.
+    public static func anchor(id: String) -> String {
+        "<a class=\"anchor\" id=\"\(id)\" href=\"#\(id)\" aria-hidden=\"true\"></a>"
     }
 
     /// A URL-fragment-safe id made from heading text: lower case letters and digits, words joined by `-`.
@@ -149,7 +143,7 @@ public enum Markdown {
 
     // MARK: - Internals
 
-    private static let options: Int32 = CMARK_OPT_UNSAFE | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_SMART
+    static let options: Int32 = CMARK_OPT_UNSAFE | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES
     private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
     private static let registered: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
@@ -157,7 +151,7 @@ public enum Markdown {
     }()
     private static let lock = NSLock()
 
-    private static func withDocument<T>(_ source: String, _ body: (OpaquePointer, OpaquePointer) -> T) -> T {
+    static func withParsed<T, Failure: Error>(_ source: String, _ body: (OpaquePointer, OpaquePointer) throws(Failure) -> T) throws(Failure) -> T {
         // cmark-gfm keeps global state: extension registration, and the table of special inline characters
         // that attaching strikethrough or autolink sets and freeing a parser clears again. Two documents
         // parsed at once on different threads would lose each other's `~~` and links, so one at a time.
@@ -180,11 +174,9 @@ public enum Markdown {
         }
         let document = cmark_parser_finish(parser)!
         defer { cmark_node_free(document) }
-        return body(document, parser)
+        return try body(document, parser)
     }
 
-    /// Headings are blocks, so only blocks that can hold blocks are searched (not the far more numerous
-    /// inline nodes): the document, block quotes, lists, items, and extension containers.
     /// Letters and digits: an ASCII fast path, else Unicode's properties (Foundation's CharacterSet is slow on Linux).
     private static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
@@ -194,39 +186,7 @@ public enum Markdown {
         }
     }
 
-    private static func collectHeadings(in node: OpaquePointer, into headings: inout [OpaquePointer]) {
-        var child = cmark_node_first_child(node)
-        while let current = child {
-            let type = cmark_node_get_type(current)
-            if type == CMARK_NODE_HEADING {
-                headings.append(current)
-            } else if type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_LIST || type == CMARK_NODE_ITEM
-                        || type == CMARK_NODE_CUSTOM_BLOCK {
-                collectHeadings(in: current, into: &headings)
-            }
-            child = cmark_node_next(current)
-        }
-    }
-
-    private static func plainText(of node: OpaquePointer) -> String {
-        var text = ""
-        let iterator = cmark_iter_new(node)
-        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
-            guard event == CMARK_EVENT_ENTER, let child = cmark_iter_get_node(iterator) else { continue }
-            switch cmark_node_get_type(child) {
-            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
-                if let literal = cmark_node_get_literal(child) { text += String(cString: literal) }
-            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
-                text += " "
-            default:
-                break
-            }
-        }
-        cmark_iter_free(iterator)
-        return text
-    }
-
-    private static func uniqueID(_ base: String, used: inout Set<String>) -> String {
+    public static func uniqueID(_ base: String, used: inout Set<String>) -> String {
         var candidate = base
         var counter = 1
         while used.contains(candidate) {

@@ -17,6 +17,8 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
     case frontMatter(path: String, line: Int, message: String)
     /// A step's info string has a flag that is not one of the known ones.
     case unknownStepFlag(path: String, line: Int, flag: String)
+    /// A fence that looks like a step but is not one (```` ```Swift ````, ```` ```swift,hidden ````).
+    case notAStep(path: String, line: Int, column: Int, info: String)
     /// A step's flags contradict each other (e.g. `norun` and `expect-error`).
     case conflictingStepFlags(path: String, line: Int, message: String)
     /// `depends-on` names a chapter that does not exist.
@@ -55,6 +57,8 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(path):\(line): unknown step flag '\(flag)'; expected one of \(StepFlags.names.joined(separator: ", "))."
         case let .conflictingStepFlags(path, line, message):
             "\(path):\(line): \(message)"
+        case let .notAStep(path, line, column, info):
+            "\(path):\(line):\(column): \(Self.notAStepMessage(info))"
         case let .unknownDependency(path, line, slug):
             "\(path):\(line): depends-on names '\(slug)', which is not a chapter of this book."
         case let .selfDependency(path, line, slug):
@@ -77,6 +81,12 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
         return "the file is not valid UTF-8 text\(hex.map { " (byte 0x\($0) here)" } ?? ""); save it as UTF-8."
     }
 
+    private static func notAStepMessage(_ info: String) -> String {
+        "the code block '```\(info)' looks like a step but is not one: a step starts with '```swift' in lower case, "
+            + "then optional flags separated by spaces (\(StepFlags.names.joined(separator: ", "))), e.g. '```swift hidden'. "
+            + "Write it that way to run it, or name another language to only show it."
+    }
+
     private static func selfDependencyMessage(_ slug: String) -> String {
         "a chapter cannot depend on itself; remove '\(slug)' from depends-on."
     }
@@ -88,6 +98,8 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
             Diagnostic(file: path, line: line, message: message)
         case let .unknownStepFlag(path, line, flag):
             Diagnostic(file: path, line: line, message: "unknown step flag '\(flag)'; expected one of \(StepFlags.names.joined(separator: ", ")).")
+        case let .notAStep(path, line, column, info):
+            Diagnostic(file: path, line: line, column: column, message: Self.notAStepMessage(info))
         case let .unknownDependency(path, line, slug):
             Diagnostic(file: path, line: line, message: "depends-on names '\(slug)', which is not a chapter of this book.")
         case let .selfDependency(path, line, slug):

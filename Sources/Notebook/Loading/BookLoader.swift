@@ -22,14 +22,23 @@ struct BookLoader {
         var book = Book(chapters: [])
         var files: [(number: Int, slug: String, name: String)] = []
         for name in names where !name.hasPrefix(".") {
-            if name == "README.md" || name == "data" { continue }
+            if name == "README.md" { continue }
             if name == "book.yml" {
                 let info = try BookFile(yaml: try readText(name), path: display(name))
                 book.title = info.title; book.subtitle = info.subtitle; book.author = info.author
                 continue
             }
+            let isFolder = Self.isFolder(contentDirectory.appendingPathComponent(name))
             guard let (number, slug) = Self.chapterName(name) else {
-                throw NotebookError.badChapterFileName(path: display(name))
+                // Markdown files are meant as chapters; anything else (images, data, a folder of them) is an asset.
+                if name.hasSuffix(".md"), !isFolder { throw NotebookError.badChapterFileName(path: display(name)) }
+                book.assets += isFolder ? assets(in: name) : [name]
+                continue
+            }
+            if isFolder {
+                throw NotebookError.unusableFile(
+                    path: display(name),
+                    message: "it is a folder, named like a chapter file; a chapter is a Markdown file, so rename the folder (e.g. to '\(slug.drop(while: { $0.isNumber || $0 == "-" }))') or replace it with a file.")
             }
             files.append((number, slug, name))
         }
@@ -57,6 +66,28 @@ struct BookLoader {
         }
         _ = try Self.order(book.chapters)
         return book
+    }
+
+    private static func isFolder(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// The files under the folder `name` of the content folder (links followed, hidden entries skipped), as
+    /// paths relative to the content folder.
+    private func assets(in name: String) -> [String] {
+        let folder = contentDirectory.appendingPathComponent(name)
+        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isDirectoryKey],
+                                                               options: [.skipsHiddenFiles]) else { return [] }
+        let base = folder.standardizedFileURL.path
+        var result: [String] = []
+        for case let url as URL in enumerator {
+            guard !Self.isFolder(url) else { continue }
+            let path = url.standardizedFileURL.path
+            guard path.hasPrefix(base + "/") else { continue }
+            result.append(name + "/" + path.dropFirst(base.count + 1))
+        }
+        return result.sorted()
     }
 
     /// The largest chapter file or book.yml read (a chapter of a teaching book is a few tens of KB).

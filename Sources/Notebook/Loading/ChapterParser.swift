@@ -3,60 +3,73 @@ import Markdown
 
 /// Splits a chapter's text into front matter, prose runs and steps.
 enum ChapterParser {
-    /// Parses the text of `path` (e.g. "Content/03-data.md").
+    /// Parses the text of `path` (e.g. "Content/03-data.md") as one Markdown document.
+    ///
+    /// A UTF-8 byte-order mark is ignored, CRLF and CR line endings count as `\n`, and a front matter block
+    /// (`---` … `---` or `...`, possibly empty) is read and blanked, so positions in the document are the
+    /// file's. Steps are the document's fenced code blocks whose info string starts with the word `swift`,
+    /// wherever they stand. A fence that looks like a step but is not one (```` ```Swift ````,
+    /// ```` ```swift,hidden ````, ```` ```{swift} ````) is an error that says what is accepted.
     static func parse(_ source: String, path: String, slug: String, number: Int) throws -> (Chapter, [(slug: String, line: Int)]) {
+        var source = source
+        if source.unicodeScalars.first == "\u{FEFF}" { source.unicodeScalars.removeFirst() }
         // One line ending, as cmark counts lines: CRLF and lone CR both end a line. (In Swift "\r\n" is a
         // single Character, so splitting on "\n" alone would miss it.)
-        let normalized = source.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        var lines = normalized.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if source.utf8.contains(0x0D) {
+            source = source.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
         var frontMatter: ChapterFrontMatter?
-        var bodyStart = 0  // index of the first body line
-        if lines.first?.trimmingTrailingSpaces() == "---" {
-            guard let close = lines.indices.dropFirst().first(where: {
-                let line = lines[$0].trimmingTrailingSpaces()
-                return line == "---" || line == "..."
-            }) else {
-                throw NotebookError.frontMatter(path: path, line: 1,
-                                                message: "the front matter starting here has no closing '---' line.")
-            }
-            let yaml = lines[1..<close].joined(separator: "\n")
-            frontMatter = try ChapterFrontMatter(yaml: yaml, path: path, firstLine: 2)
-            bodyStart = close + 1
-            // Blank the front matter so Markdown line numbers stay file line numbers.
-            for index in 0..<bodyStart { lines[index] = "" }
-        }
-        let body = lines.joined(separator: "\n")
-
-        var blocks: [Block] = []
-        var steps = 0
-        var proseStart = bodyStart + 1  // 1-based line where the current prose run may begin
-        func flushProse(before endLine: Int) {
-            var first = max(1, proseStart), last = min(endLine - 1, lines.count)
-            while first <= last, lines[first - 1].allSatisfy(\.isWhitespace) { first += 1 }
-            while last >= first, lines[last - 1].allSatisfy(\.isWhitespace) { last -= 1 }
-            if first <= last {
-                blocks.append(.prose(markdown: lines[(first - 1)...(last - 1)].joined(separator: "\n"), line: first))
+        var markdown = source
+        if source.hasPrefix("---") {
+            var lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if lines[0].trimmingTrailingSpaces() == "---" {
+                guard let close = lines.indices.dropFirst().first(where: {
+                    let line = lines[$0].trimmingTrailingSpaces()
+                    return line == "---" || line == "..."
+                }) else {
+                    throw NotebookError.frontMatter(path: path, line: 1,
+                                                    message: "the front matter starting here has no closing '---' line.")
+                }
+                let yaml = lines[1..<close].joined(separator: "\n")
+                frontMatter = try ChapterFrontMatter(yaml: yaml, path: path, firstLine: 2)
+                // Blank the front matter so Markdown line numbers stay file line numbers.
+                for index in 0...close { lines[index] = "" }
+                markdown = lines.joined(separator: "\n")
             }
         }
-        for block in Markdown.blocks(in: body) {
-            guard case let .fencedCode(info, code) = block.kind else { continue }
-            let words = info.split(whereSeparator: \.isWhitespace).map(String.init)
-            guard words.first == "swift" else { continue }
-            let flags = try parseFlags(words.dropFirst(), path: path, line: block.startLine)
-            flushProse(before: block.startLine)
-            steps += 1
-            blocks.append(.step(Step(index: steps, line: block.startLine, code: code, flags: flags)))
-            proseStart = block.endLine + 1
-        }
-        flushProse(before: lines.count + 1)
 
-        let heading = Markdown.headings(in: body).first { $0.level == 1 }?.text
-        let title = frontMatter?.title ?? heading ?? slug
+        var steps: [Step] = []
+        for block in Markdown.fencedCodeBlocks(in: markdown) {
+            let words = block.info.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard let language = words.first else { continue }
+            guard language == "swift" else {
+                if looksLikeStep(language) {
+                    throw NotebookError.notAStep(path: path, line: block.start.line, column: block.start.column,
+                                                 info: block.info)
+                }
+                continue
+            }
+            let flags = try parseFlags(words.dropFirst(), path: path, line: block.start.line)
+            steps.append(Step(index: steps.count + 1, line: block.start.line, code: block.code, flags: flags))
+        }
+
+        let heading = Markdown.headings(in: markdown).first { $0.level == 1 }
+        let title = frontMatter?.title ?? heading?.text ?? slug
         var chapter = Chapter(path: path, slug: slug, number: number, title: title, summary: frontMatter?.summary,
-                              timeout: frontMatter?.timeout ?? 60, blocks: blocks,
+                              timeout: frontMatter?.timeout ?? 60, markdown: markdown, steps: steps,
                               dependsOn: frontMatter?.dependsOn.map(\.slug) ?? [])
+        chapter.titleLine = frontMatter?.title != nil ? frontMatter?.titleLine : heading?.line
         chapter.limits = frontMatter?.limits ?? ChapterLimits()
         return (chapter, frontMatter?.dependsOn ?? [])
+    }
+
+    /// Whether a fence's language word was probably meant as `swift`: any capitalisation, or `swift` glued to
+    /// other characters (`swift,hidden`, `{swift}`, `.swift`), but not another language (`swiftui`).
+    static func looksLikeStep(_ language: String) -> Bool {
+        let word = language.lowercased().drop(while: { "{.".contains($0) })
+        guard word.hasPrefix("swift") else { return false }
+        let rest = word.dropFirst(5)
+        return rest.isEmpty || !(rest.first!.isLetter || rest.first!.isNumber)
     }
 
     /// The flags after `swift` in an info string, e.g. `hidden hide-output`.

@@ -142,6 +142,8 @@ struct ChapterFrontMatter {
     static let artifactsSizeRange: ClosedRange<Int64> = 1_000_000...10_000_000_000
 
     var title: String?
+    /// The line of the `title` entry.
+    var titleLine: Int?
     var summary: String?
     var timeout: Double?
     var limits = ChapterLimits()
@@ -151,7 +153,9 @@ struct ChapterFrontMatter {
     init(yaml: String, path: String, firstLine: Int) throws {
         for entry in try YAMLMapping(yaml: yaml, path: path, firstLine: firstLine).entries {
             switch entry.key {
-            case "title": title = try YAMLMapping.text(entry, path: path, maxLength: 200)
+            case "title":
+                title = try YAMLMapping.text(entry, path: path, maxLength: 200)
+                titleLine = entry.line
             case "summary": summary = try YAMLMapping.text(entry, path: path, maxLength: 500, oneLine: false)
             case "timeout":
                 timeout = try YAMLMapping.number(

@@ -1,10 +1,11 @@
 import BookModel
 /// Why rendering or publishing the site failed; each description is a full sentence naming the values.
 public enum SiteError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// `{{ key }}` in prose names a key the chapter does not publish.
-    case unknownKey(file: String, line: Int, key: String, written: String, available: [String])
-    /// `{{` without a matching `}}` on the same line, or `{{ }}` with no key.
-    case malformedPlaceholder(file: String, line: Int, text: String)
+    /// A problem at a place in a chapter: an unknown `{{ key }}`, a link to a chapter, section or file that
+    /// does not exist, nesting too deep to show.
+    case located(Diagnostic)
+    /// Several problems, all found in one pass, in book order.
+    case several([SiteError])
     /// Two chapters share a slug, so they would write the same page.
     case duplicateSlug(String, files: [String])
     /// A slug that would collide with the site's own files or leave the site folder.
@@ -18,12 +19,10 @@ public enum SiteError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unknownKey(file, line, key, written, available):
-            let list = available.isEmpty ? "this chapter publishes no values" :
-                "this chapter publishes: \(available.joined(separator: ", "))"
-            return "\(file):\(line): unknown key '\(key)' in \(written); \(list)."
-        case let .malformedPlaceholder(file, line, text):
-            return "\(file):\(line): malformed placeholder '\(text)'; write {{ key }}, or \\{{ for literal braces."
+        case let .located(diagnostic):
+            return diagnostic.place + ": " + diagnostic.message
+        case let .several(errors):
+            return errors.map(\.description).joined(separator: "\n")
         case let .duplicateSlug(slug, files):
             return "Chapters \(files.joined(separator: " and ")) have the same slug '\(slug)'; rename one of them."
         case let .invalidSlug(file, slug):

@@ -6,6 +6,10 @@ import BookModel
 public struct SiteFiles: Sendable, Equatable {
     private var storage: [String: [UInt8]] = [:]
 
+    /// Files of the content folder the pages link to or show (images, data), relative to it, sorted; the
+    /// site holds each at the same relative path once the caller has copied it in (see `SiteBuilder`).
+    public var contentFiles: [String] = []
+
     public init() {}
 
     /// The relative paths, sorted.

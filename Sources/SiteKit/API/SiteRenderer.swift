@@ -20,16 +20,57 @@ public struct SiteRenderer: Sendable {
 
     /// Renders every page, the assets, the search index and the chapters' artifacts.
     /// Chapters appear in the given order (callers sort them by number).
-    public func render(_ chapters: [ExecutedChapter]) throws(SiteError) -> SiteFiles {
+    ///
+    /// `assets` are the files beside the chapters (paths relative to the content folder, as
+    /// `Book.assets`); pages may link to them and to other chapters (`03-data.md#anchor`). The files the
+    /// pages use are listed in `SiteFiles.contentFiles` for the caller to copy in.
+    ///
+    /// - Throws: `SiteError.located` (or `.several`, every problem at once) for an unknown `{{ key }}`, a
+    ///   link to a chapter, section or file that does not exist; other `SiteError`s for bad slugs or artifacts.
+    public func render(_ chapters: [ExecutedChapter], assets: [String] = []) throws(SiteError) -> SiteFiles {
         try checkSlugs(chapters)
-        let layout = Layout(book: book, chapters: chapters.map(\.chapter))
+        var problems: [Diagnostic] = []
+        // Titles and summaries may quote values: every place that shows them shows the values.
+        let values = chapters.map(ChapterPage.publishedValues)
+        var resolved = chapters
+        for (index, executed) in chapters.enumerated() {
+            let chapter = executed.chapter
+            let title = Placeholders.substitutePlain(chapter.title, values: values[index])
+            resolved[index].chapter.title = title.text
+            for key in title.unknown {
+                problems.append(Diagnostic(file: chapter.path, line: chapter.titleLine ?? 1,
+                                           message: "unknown key '\(key)' in the chapter title; "
+                                           + (values[index].isEmpty ? "this chapter publishes no values."
+                                              : "this chapter publishes: \(values[index].keys.sorted().joined(separator: ", ")).")))
+            }
+            if let summary = chapter.summary {
+                let substituted = Placeholders.substitutePlain(summary, values: values[index])
+                resolved[index].chapter.summary = substituted.text
+                for key in substituted.unknown {
+                    problems.append(Diagnostic(file: chapter.path, line: 1,
+                                               message: "unknown key '\(key)' in the summary of the front matter; "
+                                               + (values[index].isEmpty ? "this chapter publishes no values."
+                                                  : "this chapter publishes: \(values[index].keys.sorted().joined(separator: ", ")).")))
+                }
+            }
+        }
+        let layout = Layout(book: book, chapters: resolved.map(\.chapter))
+        let context = ChapterPage.SiteContext(
+            values: values,
+            chapterFiles: Dictionary(chapters.map { ($0.chapter.slug + ".md", $0.chapter.slug) }, uniquingKeysWith: { a, _ in a }),
+            assets: Set(assets))
         var files = SiteFiles()
         var search: [SearchIndex.Chapter] = []
-        for (position, executed) in chapters.enumerated() {
-            let page = try ChapterPage(layout: layout, position: position, executed: executed).render()
+        var anchorReferences: [(page: String, ProseRenderer.AnchorReference)] = []
+        var contentFiles: Set<String> = []
+        for (position, executed) in resolved.enumerated() {
+            let page = try ChapterPage(layout: layout, position: position, executed: executed).render(context: context)
             files.set("\(executed.chapter.slug).html", text: page.html)
             for artifact in page.artifacts { files[artifact.path] = artifact.bytes }
             search.append(page.search)
+            problems += page.problems
+            contentFiles.formUnion(page.assetReferences)
+            anchorReferences += page.anchorReferences.map { (executed.chapter.slug, $0) }
         }
         files.set("index.html", text: IndexPage(layout: layout).render())
         for asset in Assets.files { files[asset.path] = asset.bytes }
@@ -37,6 +78,33 @@ public struct SiteRenderer: Sendable {
         let json = index.json()
         files.set("search-index.json", text: json + "\n")
         files.set("search-index.js", text: index.script(json: json))
+
+        // Links to sections, checked against the ids each page really has.
+        var idsByPage: [String: Set<String>] = [:]
+        for (page, reference) in anchorReferences {
+            let target = reference.slug.isEmpty ? page : reference.slug
+            if idsByPage[target] == nil {
+                idsByPage[target] = Set(LinkChecker.attributeValues("id", in: files.text(target + ".html") ?? ""))
+            }
+            guard idsByPage[target]?.contains(reference.anchor) != true else { continue }
+            let headings = search.first { $0.slug == target }?.headings.map { "#" + $0.id } ?? []
+            let list = headings.isEmpty ? "it has no sections" :
+                "its sections are " + (headings.count <= 12 ? headings.joined(separator: ", ")
+                                       : headings.prefix(12).joined(separator: ", ") + ", …")
+            var place = reference.place
+            place.message = "the link '\(reference.written)' points to '#\(reference.anchor)', which "
+                + (reference.slug.isEmpty ? "this page" : "\(target).md") + " does not have (\(list)); fix the anchor or the heading."
+            problems.append(place)
+        }
+        for path in contentFiles.sorted() where files[path] != nil || path == "files" || path.hasPrefix("files/") {
+            problems.append(Diagnostic(file: "Content/\(path)", line: 1,
+                                       message: "this file would take the place of a file the site makes itself; rename it or move it into a folder."))
+        }
+        var seen: Set<Diagnostic> = []
+        problems = problems.filter { seen.insert($0).inserted }
+        if problems.count == 1 { throw .located(problems[0]) }
+        if problems.count > 1 { throw .several(problems.map(SiteError.located)) }
+        files.contentFiles = contentFiles.sorted()
         return files
     }
 

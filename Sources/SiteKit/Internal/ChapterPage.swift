@@ -12,42 +12,45 @@ struct ChapterPage {
         var html: String
         var search: SearchIndex.Chapter
         var artifacts: [(path: String, bytes: [UInt8])]
+        var assetReferences: Set<String>
+        var anchorReferences: [ProseRenderer.AnchorReference]
+        var problems: [Diagnostic]
+    }
+
+    /// What every page needs to know about the book.
+    struct SiteContext {
+        /// Published values per chapter position.
+        var values: [[String: String]]
+        /// "03-data.md" → "03-data".
+        var chapterFiles: [String: String]
+        var assets: Set<String>
     }
 
     private var chapter: Chapter { executed.chapter }
 
-    func render() throws(SiteError) -> Output {
+    func render(context: SiteContext) throws(SiteError) -> Output {
         let artifacts = try checkedArtifacts()
-        let values = publishedValues()
-        var reserved = Layout.reservedIDs
-        var headings: [TOCEntry] = []
-        var sections = SectionCollector(title: chapter.title)
-        var body = ""
         var chartCounter = 0
         var referencedFiles: Set<String> = []
         let results = Dictionary(executed.result.steps.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
-
-        for block in chapter.blocks {
-            switch block {
-            case let .prose(markdown, line):
-                let substituted = try Placeholders.substitute(markdown, values: values, file: chapter.path, line: line)
-                let rendered = Markdown.render(substituted, reservedIDs: reserved)
-                reserved.formUnion(rendered.headings.map(\.id))
-                headings += rendered.headings.map { TOCEntry(level: $0.level, text: $0.text, id: $0.id) }
-                sections.add(html: rendered.html, headings: rendered.headings)
-                body += CodeBlocks.decorate(Callouts.apply(rendered.html))
-            case let .step(step):
-                body += stepHTML(step, result: results[step.index], chartCounter: &chartCounter,
-                                 artifacts: artifacts, referenced: &referencedFiles)
-            }
+        let stepsByLine = Dictionary(chapter.steps.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
+        var prose = ProseRenderer(file: chapter.path, markdown: chapter.markdown, values: context.values[position],
+                                  chapterFiles: context.chapterFiles, assets: context.assets,
+                                  reservedIDs: Layout.reservedIDs)
+        prose.stepHTML = { line in
+            guard let step = stepsByLine[line] else { return nil }
+            return stepHTML(step, result: results[step.index], chartCounter: &chartCounter,
+                            artifacts: artifacts, referenced: &referencedFiles)
         }
+        let rendered = prose.render(title: chapter.title)
+        let headings = rendered.headings.map { TOCEntry(level: $0.level, text: $0.text, id: $0.id) }
 
         var main = "<article class=\"chapter-body\">\n"
         main += "<p class=\"eyebrow\">Chapter \(chapter.number)</p>\n"
         if !headings.contains(where: { $0.level == 1 }) {
             main += "<h1>\(HTML.escape(chapter.title))</h1>\n"
         }
-        main += body
+        main += rendered.html
         let unreferenced = artifacts.filter { !referencedFiles.contains($0.name) }
         if !unreferenced.isEmpty {
             main += "<section class=\"downloads\" id=\"downloads\">\n<p class=\"downloads-title\">Files from this chapter</p>\n<ul>\n"
@@ -61,13 +64,15 @@ struct ChapterPage {
         let html = layout.page(title: "\(chapter.title) · \(layout.book.title)", description: chapter.summary,
                                current: position, main: main, toc: Layout.toc(headings))
         let search = SearchIndex.Chapter(number: chapter.number, slug: chapter.slug, title: chapter.title,
-                                         headings: headings, sections: sections.finish())
+                                         headings: headings, sections: rendered.sections)
         return Output(html: html, search: search,
-                      artifacts: artifacts.map { ("files/\(chapter.slug)/\($0.name)", $0.contents) })
+                      artifacts: artifacts.map { ("files/\(chapter.slug)/\($0.name)", $0.contents) },
+                      assetReferences: rendered.assetReferences, anchorReferences: rendered.anchorReferences,
+                      problems: rendered.problems)
     }
 
-    /// The chapter's published values, from the result and any `value` records.
-    private func publishedValues() -> [String: String] {
+    /// A chapter's published values, from the result and any `value` records.
+    static func publishedValues(_ executed: ExecutedChapter) -> [String: String] {
         var values = executed.result.values
         for step in executed.result.steps {
             for case let .record(.value(key, text)) in step.outputs where values[key] == nil {
@@ -233,44 +238,3 @@ extension String {
     }
 }
 
-/// Splits rendered prose into sections at headings, as plain text, for the search index.
-struct SectionCollector {
-    private var sections: [SearchIndex.Section]
-
-    init(title: String) {
-        sections = [SearchIndex.Section(id: "", heading: title, text: "")]
-    }
-
-    mutating func add(html: String, headings: [Markdown.Heading]) {
-        var rest = html[...]
-        for heading in headings {
-            let marker = "<a class=\"anchor\" id=\"\(heading.id)\""
-            guard let markerRange = rest.byteRange(of: marker) else { continue }
-            let headingStart = rest.lastByteRange(of: "<h", before: markerRange.lowerBound)?.lowerBound ?? markerRange.lowerBound
-            append(String(rest[..<headingStart]))
-            let after = rest[markerRange.upperBound...]
-            if let close = after.byteRange(of: "</h"), let end = after[close.upperBound...].firstIndex(of: ">") {
-                rest = after[after.index(after: end)...]
-            } else {
-                rest = after
-            }
-            if sections.count == 1, sections[0].text.isEmpty, heading.level == 1 {
-                sections[0] = SearchIndex.Section(id: heading.id, heading: heading.text, text: "")
-            } else {
-                sections.append(SearchIndex.Section(id: heading.id, heading: heading.text, text: ""))
-            }
-        }
-        append(String(rest))
-    }
-
-    private mutating func append(_ html: String) {
-        let text = HTML.plainText(html)
-        guard !text.isEmpty else { return }
-        let last = sections.count - 1
-        sections[last].text += sections[last].text.isEmpty ? text : " " + text
-    }
-
-    func finish() -> [SearchIndex.Section] {
-        sections.enumerated().filter { $0.offset == 0 || !$0.element.text.isEmpty || !$0.element.heading.isEmpty }.map(\.element)
-    }
-}

@@ -12,7 +12,11 @@ struct IndexPage {
         if let author = book.author { main += "<p class=\"author\">\(HTML.escape(author))</p>\n" }
         main += "</header>\n"
         if let introduction = book.introduction {
-            main += CodeBlocks.decorate(Callouts.apply(Markdown.render(introduction, reservedIDs: Layout.reservedIDs).html))
+            let prose = ProseRenderer(file: "Content/README.md", markdown: introduction, values: [:],
+                                      chapterFiles: Dictionary(layout.chapters.map { ($0.slug + ".md", $0.slug) },
+                                                               uniquingKeysWith: { first, _ in first }),
+                                      assets: [], reservedIDs: Layout.reservedIDs)
+            main += prose.render(title: book.title).html
         }
         main += "<h2 class=\"contents-title\">Chapters</h2>\n<ol class=\"contents\">\n"
         for chapter in layout.chapters {

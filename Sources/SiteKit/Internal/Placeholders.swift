@@ -1,153 +1,231 @@
 import BookModel
-/// Replaces `{{ key }}` in chapter prose with the chapter's published values.
-///
-/// Inline code spans and fenced code blocks are left alone (so a book can explain the syntax), and
-/// `\{{` stays literal (Markdown renders `\{` as `{`). A value is inserted as Markdown-escaped text,
-/// so it renders exactly as written and can never add markup.
+
+/// Finds `{{ key }}` placeholders in a piece of text (a text node, a title, raw HTML). Which text is looked
+/// at is decided by the caller walking the document, so code is never touched.
 enum Placeholders {
-    /// `markdown` with every placeholder replaced; `line` is the 1-based line of its first line in `file`.
-    static func substitute(_ markdown: String, values: [String: String], file: String, line firstLine: Int)
-        throws(SiteError) -> String
-    {
-        guard markdown.containsBytes("{{") else { return markdown }
-        var output: [String] = []
-        var fence: (character: Character, length: Int)?
-        var lineNumber = firstLine
-        var pendingCodeSpan: Int?  // backtick run length of an open inline code span
-        for rawLine in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            defer { lineNumber += 1 }
-            let line = String(rawLine)
-            if let marker = fenceMarker(line) {
-                if let open = fence {
-                    if marker.character == open.character, marker.length >= open.length, marker.isBare {
-                        fence = nil
-                    }
-                } else if pendingCodeSpan == nil {
-                    fence = (marker.character, marker.length)
-                }
-                output.append(line)
-                continue
-            }
-            if fence != nil || line.trimmingLeadingSpaces().isEmpty {
-                if fence == nil { pendingCodeSpan = nil }  // code spans do not cross blank lines
-                output.append(line)
-                continue
-            }
-            output.append(try substituteLine(line, values: values, file: file, line: lineNumber,
-                                         codeSpan: &pendingCodeSpan))
-        }
-        return output.joined(separator: "\n")
+    enum Piece: Equatable {
+        case text(String)
+        /// `key` trimmed; `written` exactly as in the text, e.g. "{{ acc }}".
+        case placeholder(key: String, written: String)
+        /// `{{` without `}}`, or `{{ }}` with no usable key.
+        case malformed(String)
     }
 
-    private static func substituteLine(_ line: String, values: [String: String], file: String, line lineNumber: Int,
-                                       codeSpan: inout Int?) throws(SiteError) -> String
-    {
-        let characters = Array(line)
-        var result = ""
+    /// The pieces of `text` in order. With `escapes`, `\{{` is a literal `{{` (the backslash dropped), as
+    /// Markdown's escape does in prose.
+    static func scan(_ text: String, escapes: Bool = false) -> [Piece] {
+        guard text.utf8.contains(0x7B) else { return [.text(text)] }
+        let bytes = Array(text.utf8)
+        var pieces: [Piece] = []
+        var pending: [UInt8] = []
         var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            if character == "`" {
-                var run = 0
-                while index + run < characters.count, characters[index + run] == "`" { run += 1 }
-                if let open = codeSpan {
-                    if open == run { codeSpan = nil }
-                } else {
-                    codeSpan = run  // may close on a later line of the same paragraph
-                }
-                result += String(characters[index..<(index + run)])
-                index += run
+        while index < bytes.count {
+            if escapes, bytes[index] == 0x5C, index + 2 < bytes.count, bytes[index + 1] == 0x7B, bytes[index + 2] == 0x7B {
+                pending += [0x7B, 0x7B]
+                index += 3
                 continue
             }
-            if codeSpan != nil {
-                result.append(character)
+            guard bytes[index] == 0x7B, index + 1 < bytes.count, bytes[index + 1] == 0x7B else {
+                pending.append(bytes[index])
                 index += 1
                 continue
             }
-            if character == "\\", index + 1 < characters.count, characters[index + 1] == "{" {
-                result += "\\{"
-                index += 2
-                while index < characters.count, characters[index] == "{" {
-                    result.append("{")
-                    index += 1
-                }
+            if !pending.isEmpty { pieces.append(.text(String(decoding: pending, as: UTF8.self))); pending = [] }
+            var close = index + 2
+            var found: Int?
+            while close + 1 < bytes.count {
+                if bytes[close] == 0x7D, bytes[close + 1] == 0x7D { found = close; break }
+                if bytes[close] == 0x7B, bytes[close + 1] == 0x7B { break }
+                close += 1
+            }
+            guard let end = found else {
+                let stop = close + 1 < bytes.count ? close : bytes.count
+                pieces.append(.malformed(String(decoding: bytes[index..<stop], as: UTF8.self)))
+                index = stop
                 continue
             }
-            if character == "{", index + 1 < characters.count, characters[index + 1] == "{" {
-                guard let close = findClose(characters, from: index + 2) else {
-                    throw .malformedPlaceholder(file: file, line: lineNumber, text: String(characters[index...]))
-                }
-                let written = String(characters[index..<(close + 2)])
-                let key = String(characters[(index + 2)..<close]).trimmingCharacters()
-                guard !key.isEmpty, key.allSatisfy(isKeyCharacter) else {
-                    throw .malformedPlaceholder(file: file, line: lineNumber, text: written)
-                }
-                guard let value = values[key] else {
-                    throw .unknownKey(file: file, line: lineNumber, key: key, written: written,
-                                      available: values.keys.sorted())
-                }
-                result += markdownEscaped(value)
-                index = close + 2
-                continue
-            }
-            result.append(character)
-            index += 1
-        }
-        return result
-    }
-
-    private static func isKeyCharacter(_ character: Character) -> Bool {
-        character.isLetter || character.isNumber || character == "_" || character == "-" || character == "."
-    }
-
-    private static func findClose(_ characters: [Character], from start: Int) -> Int? {
-        var index = start
-        while index + 1 < characters.count {
-            if characters[index] == "}", characters[index + 1] == "}" { return index }
-            if characters[index] == "{", characters[index + 1] == "{" { return nil }
-            index += 1
-        }
-        return nil
-    }
-
-    /// A fence line: up to three spaces, then three or more backticks or tildes.
-    private static func fenceMarker(_ line: String) -> (character: Character, length: Int, isBare: Bool)? {
-        let trimmed = line.trimmingLeadingSpaces()
-        guard line.count - trimmed.count <= 3, let first = trimmed.first, first == "`" || first == "~" else {
-            return nil
-        }
-        let length = trimmed.prefix(while: { $0 == first }).count
-        guard length >= 3 else { return nil }
-        let rest = trimmed.dropFirst(length)
-        if first == "`", rest.contains("`") { return nil }
-        return (first, length, rest.allSatisfy { $0 == " " || $0 == "\t" })
-    }
-
-    private static let asciiPunctuation = Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".unicodeScalars)
-
-    /// Backslash-escapes ASCII punctuation so Markdown shows `value` literally; newlines become spaces.
-    static func markdownEscaped(_ value: String) -> String {
-        var result = ""
-        for scalar in value.unicodeScalars {
-            if scalar == "\n" || scalar == "\r" {
-                result += " "
-            } else if asciiPunctuation.contains(scalar) {
-                result += "\\"
-                result.unicodeScalars.append(scalar)
+            let written = String(decoding: bytes[index..<(end + 2)], as: UTF8.self)
+            let key = String(decoding: bytes[(index + 2)..<end], as: UTF8.self)
+                .trimmingCharacters(in: " \t")
+            if key.isEmpty || !key.allSatisfy(isKeyCharacter) {
+                pieces.append(.malformed(written))
             } else {
-                result.unicodeScalars.append(scalar)
+                pieces.append(.placeholder(key: key, written: written))
+            }
+            index = end + 2
+        }
+        if !pending.isEmpty { pieces.append(.text(String(decoding: pending, as: UTF8.self))) }
+        return pieces
+    }
+
+    /// A plain string (a title, a summary) with its placeholders replaced; unknown keys are returned.
+    static func substitutePlain(_ text: String, values: [String: String]) -> (text: String, unknown: [String]) {
+        var result = ""
+        var unknown: [String] = []
+        for piece in scan(text) {
+            switch piece {
+            case let .text(text), let .malformed(text): result += text
+            case let .placeholder(key, written):
+                if let value = values[key] {
+                    result += value.split(whereSeparator: \.isNewline).joined(separator: " ")
+                } else {
+                    unknown.append(key)
+                    result += written
+                }
             }
         }
-        return result
+        return (result, unknown)
+    }
+
+    static func isKeyCharacter(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber || character == "_" || character == "-" || character == "."
     }
 }
 
 extension String {
-    fileprivate func trimmingLeadingSpaces() -> Substring {
-        self.drop(while: { $0 == " " || $0 == "\t" })
+    func trimmingCharacters(in set: String) -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !set.unicodeScalars.contains($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !set.unicodeScalars.contains($0) })!
+        return String(scalars[first...last])
+    }
+}
+
+/// URL pieces for links written in chapters.
+enum URLText {
+    /// Percent-encodes everything but unreserved characters and `/`, so a value placed in a link can never
+    /// add a scheme (`javascript:`), a query, a fragment or a second host; a leading `//` is encoded too.
+    static func percentEncoded(_ value: String) -> String {
+        var result = ""
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"), UInt8(ascii: "/"):
+                if byte == UInt8(ascii: "/"), result.isEmpty || result == "%2F" {
+                    result += "%2F"
+                } else {
+                    result.unicodeScalars.append(Unicode.Scalar(byte))
+                }
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                result += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return result
     }
 
-    fileprivate func trimmingCharacters() -> String {
-        String(self.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    /// Decodes `%XX` escapes (invalid ones are kept as written).
+    static func percentDecoded(_ text: String) -> String {
+        guard text.utf8.contains(0x25) else { return text }
+        var bytes: [UInt8] = []
+        let source = Array(text.utf8)
+        var index = 0
+        while index < source.count {
+            if source[index] == 0x25, index + 2 < source.count,
+               let value = UInt8(String(decoding: source[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                index += 3
+            } else {
+                bytes.append(source[index])
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether `url` starts with a scheme (`https:`, `mailto:`, `javascript:`).
+    static func hasScheme(_ url: String) -> Bool {
+        guard let first = url.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII else { return false }
+        for scalar in url.unicodeScalars.dropFirst() {
+            if scalar == ":" { return true }
+            guard scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+-.".unicodeScalars.contains(scalar)
+            else { return false }
+        }
+        return false
+    }
+
+    /// "a/b.md#sec" → ("a/b.md", "sec"); no `#` → (url, nil).
+    static func splitFragment(_ url: String) -> (Substring, String?) {
+        guard let hash = url.firstIndex(of: "#") else { return (url[...], nil) }
+        return (url[..<hash], String(url[url.index(after: hash)...]))
+    }
+
+    /// `./images/../a.png` → `a.png`; nil when the path climbs out of its root.
+    static func normalized(_ path: String) -> String? {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                guard !parts.isEmpty else { return nil }
+                parts.removeLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "/")
+    }
+}
+
+/// Where in raw HTML a value lands, judged from the HTML before it.
+enum HTMLContext: Equatable {
+    case text
+    case attribute
+    case url
+    /// An event handler or style attribute: no value may go there.
+    case forbidden(String)
+
+    static let urlAttributes: Set<String> = [
+        "href", "src", "action", "formaction", "poster", "cite", "data", "background", "srcset", "xlink:href",
+        "ping", "manifest", "longdesc", "codebase", "usemap", "lowsrc", "dynsrc", "icon",
+    ]
+
+    /// The context at the end of `prefix` (the HTML written so far).
+    static func of(_ prefix: String) -> HTMLContext {
+        let bytes = Array(prefix.utf8)
+        guard let open = bytes.lastIndex(of: UInt8(ascii: "<")),
+              bytes.lastIndex(of: UInt8(ascii: ">")).map({ $0 < open }) ?? true else { return .text }
+        if bytes[(open + 1)...].starts(with: "!--".utf8) { return .text }
+        // Inside a tag: find the attribute whose value we are in.
+        enum State { case tagName, beforeName, name, afterName, beforeValue, quoted(UInt8), unquoted }
+        var state = State.tagName
+        var attribute: [UInt8] = []
+        for byte in bytes[(open + 1)...] {
+            let space = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C
+            switch state {
+            case .tagName: if space || byte == UInt8(ascii: "/") { state = .beforeName }
+            case .beforeName:
+                if !space, byte != UInt8(ascii: "/") { attribute = [byte]; state = .name }
+            case .name:
+                if byte == UInt8(ascii: "=") { state = .beforeValue } else if space { state = .afterName } else { attribute.append(byte) }
+            case .afterName:
+                if byte == UInt8(ascii: "=") { state = .beforeValue } else if !space { attribute = [byte]; state = .name }
+            case .beforeValue:
+                if byte == 0x22 || byte == 0x27 { state = .quoted(byte) } else if !space { state = .unquoted }
+            case let .quoted(quote): if byte == quote { state = .beforeName }
+            case .unquoted: if space { state = .beforeName }
+            }
+        }
+        switch state {
+        case .beforeValue, .quoted, .unquoted:
+            let name = String(decoding: attribute, as: UTF8.self).lowercased()
+            if name.hasPrefix("on") || name == "style" { return .forbidden(name) }
+            return urlAttributes.contains(name) ? .url : .attribute
+        default:
+            return .forbidden("a tag's attribute names")
+        }
+    }
+
+    /// Escapes for any attribute value, quoted or not: every character but letters and digits as an entity.
+    static func escapeAttribute(_ value: String) -> String {
+        var result = ""
+        for scalar in value.unicodeScalars {
+            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar.value >= 0x80 {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += "&#\(scalar.value);"
+            }
+        }
+        return result
     }
 }

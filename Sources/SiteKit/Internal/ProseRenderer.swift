@@ -1,0 +1,438 @@
+import BookModel
+import Markdown
+
+/// Renders a chapter's Markdown as one document: placeholders replaced in text only, links to chapters and
+/// files resolved, callouts, heading anchors, code blocks and the steps' HTML placed where the steps stand.
+///
+/// Everything works on cmark's tree, never on generated HTML: a value goes into a text node (cmark escapes
+/// it), a link destination (percent-encoded, so it can never add a scheme) or raw HTML (entity-escaped);
+/// it can never become markup.
+struct ProseRenderer {
+    /// "Content/03-data.md": where problems are reported.
+    let file: String
+    let markdown: String
+    let values: [String: String]
+    /// Chapter file names ("03-data.md") by slug-less lookup: file name → slug.
+    let chapterFiles: [String: String]
+    /// Files beside the chapters, relative to the content folder.
+    let assets: Set<String>
+    /// Ids the page already uses (headings never take them).
+    let reservedIDs: Set<String>
+    /// The HTML of a step, by the line of its opening fence.
+    var stepHTML: (Int) -> String? = { _ in nil }
+
+    /// A link to a section of a chapter page, checked once every page is rendered.
+    struct AnchorReference: Sendable {
+        var place: Diagnostic
+        var slug: String
+        var anchor: String
+        var written: String
+    }
+
+    struct Output {
+        var html: String
+        var headings: [Markdown.Heading]
+        /// Plain text per section, for search: (heading id, heading text, text); the first has id "".
+        var sections: [SearchIndex.Section]
+        /// Asset paths (relative to the content folder) the document links to or shows.
+        var assetReferences: Set<String>
+        var anchorReferences: [AnchorReference]
+        var problems: [Diagnostic]
+    }
+
+    /// The deepest nesting of block quotes and lists a chapter may have (the browser's own limits are near).
+    static let maxDepth = 100
+
+    func render(title: String) -> Output {
+        let lines = SourceLines(markdown)
+        var problems: [Diagnostic] = []
+        var assetReferences: Set<String> = []
+        var anchorReferences: [AnchorReference] = []
+        func problem(_ position: Markdown.Position, _ message: String) {
+            problems.append(Diagnostic(file: file, line: max(position.line, 1),
+                                       column: position.column > 0 ? position.column : nil, message: message))
+        }
+
+        return Markdown.withDocument(markdown) { document in
+            let nodes = document.nodes()
+            // Depth first: the rest walks parents, which must stay cheap.
+            if let deep = document.nodeNestedDeeperThan(Self.maxDepth) {
+                problem(deep.start, "block quotes and lists are nested more than \(Self.maxDepth) levels deep here; "
+                        + "a page cannot show that, so nest less.")
+                return Output(html: "", headings: [], sections: [], assetReferences: [], anchorReferences: [],
+                              problems: problems)
+            }
+
+            // 1. Values and links, in text only.
+            for node in nodes {
+                switch node.kind {
+                case .text:
+                    guard let literal = node.literal, literal.utf8.contains(0x7B) else { continue }
+                    node.literal = substitute(in: literal, at: node, lines: lines, report: problem)
+                case .htmlBlock, .htmlInline:
+                    guard let literal = node.literal else { continue }
+                    if literal.utf8.contains(0x7B) {
+                        node.literal = substituteHTML(in: literal, at: node.start, report: problem)
+                    }
+                    for reference in Self.htmlReferences(in: node.literal ?? "") {
+                        _ = resolve(reference, at: node.start, isImage: false, assets: &assetReferences,
+                                    anchors: &anchorReferences, report: problem)
+                    }
+                case .link, .image:
+                    if let title = node.title, title.utf8.contains(0x7B) {
+                        node.title = substitute(in: title, at: node, lines: nil, report: problem)
+                    }
+                    guard var url = node.url else { continue }
+                    if url.utf8.contains(0x7B) {
+                        url = substituteURL(in: url, at: node.start, report: problem)
+                        node.url = url
+                    }
+                    if let resolved = resolve(url, at: node.start, isImage: node.kind == .image,
+                                              assets: &assetReferences, anchors: &anchorReferences, report: problem) {
+                        node.url = resolved
+                    }
+                default:
+                    continue
+                }
+            }
+
+            // 2. Callouts: a block quote whose first line is `[!NOTE]` (GitHub's alerts).
+            for node in nodes where node.kind == .blockQuote {
+                guard let paragraph = node.firstChild, paragraph.kind == .paragraph, let marker = paragraph.firstChild,
+                      marker.kind == .text, let kind = Self.calloutKind(marker.literal ?? ""),
+                      marker.next == nil || marker.next?.kind == .softBreak || marker.next?.kind == .lineBreak
+                else { continue }
+                marker.next?.remove()
+                marker.remove()
+                if paragraph.firstChild == nil { paragraph.remove() }
+                let name = kind.prefix(1).uppercased() + kind.dropFirst()
+                node.replaceContainer(before: "<div class=\"callout \(kind)\" role=\"note\">\n<p class=\"callout-title\">\(name)</p>",
+                                      after: "</div>")
+            }
+
+            // 3. Headings: anchors with unique ids, and the search sections they start.
+            let current = document.nodes()
+            var used = reservedIDs
+            var headings: [Markdown.Heading] = []
+            var sections = [SearchIndex.Section(id: "", heading: title, text: "")]
+            var inHeading: Markdown.Node?
+            for node in current {
+                if let heading = inHeading, !Self.isInside(node, heading) { inHeading = nil }
+                switch node.kind {
+                case .heading:
+                    let text = node.plainText
+                    let id = Markdown.uniqueID(Markdown.slug(text), used: &used)
+                    headings.append(Markdown.Heading(level: node.headingLevel, text: text, id: id))
+                    if sections.count == 1, sections[0].text.isEmpty, node.headingLevel == 1 {
+                        sections[0] = SearchIndex.Section(id: id, heading: text, text: "")
+                    } else {
+                        sections.append(SearchIndex.Section(id: id, heading: text, text: ""))
+                    }
+                    inHeading = node
+                case .text, .code:
+                    guard inHeading == nil else { continue }
+                    Self.append(node.literal ?? "", to: &sections)
+                case .codeBlock:
+                    if node.fenceInfo.map(Self.isStep) != true { Self.append(node.literal ?? "", to: &sections) }
+                default:
+                    continue
+                }
+            }
+            for (node, heading) in zip(current.filter { $0.kind == .heading }, headings) {
+                node.prependHTMLInline(Markdown.anchor(id: heading.id))
+            }
+
+            // 4. Steps, code blocks and tables become their HTML.
+            for node in current {
+                switch node.kind {
+                case .codeBlock:
+                    let info = node.fenceInfo
+                    if let info, Self.isStep(info) {
+                        node.replace(withHTMLBlock: stepHTML(node.start.line) ?? "")
+                        continue
+                    }
+                    let language = info?.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
+                    var code = node.literal ?? ""
+                    if code.hasSuffix("\n") { code.removeLast() }
+                    let highlighted = language == "swift" ? SwiftHighlighter.highlight(code) : HTML.escape(code)
+                    node.replace(withHTMLBlock: CodeBlocks.block(highlighted: highlighted,
+                                                                 language: language.isEmpty ? "text" : language))
+                case .table:
+                    node.wrap(before: "<div class=\"table-wrap prose-table\">", after: "</div>")
+                default:
+                    continue
+                }
+            }
+            let finished = sections.enumerated().filter {
+                $0.offset == 0 || !$0.element.text.isEmpty || !$0.element.heading.isEmpty
+            }.map(\.element)
+            return Output(html: document.html(), headings: headings, sections: finished,
+                          assetReferences: assetReferences, anchorReferences: anchorReferences, problems: problems)
+        }
+    }
+
+    // MARK: - Placeholders
+
+    /// A text with its placeholders replaced by values (as text: the renderer escapes it). A `{{` written
+    /// with an escape (`\{{`) or an entity is text, not a placeholder: only what the source spells as
+    /// `{{ key }}` is replaced.
+    private func substitute(in literal: String, at node: Markdown.Node, lines: SourceLines?,
+                            report: (Markdown.Position, String) -> Void) -> String {
+        var result = ""
+        var searchFrom = node.start
+        for piece in Placeholders.scan(literal) {
+            switch piece {
+            case let .text(text):
+                result += text
+            case let .placeholder(key, written):
+                var position = node.start
+                if let lines {
+                    guard let found = lines.find(written, from: searchFrom, to: node.end) else {
+                        result += written  // written with escapes: literal text
+                        continue
+                    }
+                    if found.column > 1, lines.byte(before: found) == UInt8(ascii: "\\") {
+                        result += written
+                        searchFrom = Markdown.Position(line: found.line, column: found.column + 1)
+                        continue
+                    }
+                    position = found
+                    searchFrom = Markdown.Position(line: found.line, column: found.column + written.utf8.count)
+                }
+                guard let value = values[key] else {
+                    report(position, unknownKey(key, written))
+                    result += written
+                    continue
+                }
+                result += value.replacingNewlines()
+            case let .malformed(text):
+                report(node.start, "the placeholder '\(text)' is not closed or names no key; write {{ key }}, "
+                       + "or \\{{ for literal braces.")
+                result += text
+            }
+        }
+        return result
+    }
+
+    /// A link destination with values percent-encoded: a value cannot add a scheme, a host or a fragment.
+    private func substituteURL(in url: String, at position: Markdown.Position,
+                               report: (Markdown.Position, String) -> Void) -> String {
+        var result = ""
+        for piece in Placeholders.scan(url) {
+            switch piece {
+            case let .text(text): result += text
+            case let .placeholder(key, written):
+                guard let value = values[key] else {
+                    report(position, unknownKey(key, written))
+                    continue
+                }
+                result += URLText.percentEncoded(value)
+            case let .malformed(text):
+                report(position, "the placeholder '\(text)' in a link is not closed or names no key; write {{ key }}.")
+                result += text
+            }
+        }
+        return result
+    }
+
+    /// Raw HTML with values entity-escaped (in a URL attribute percent-encoded; never in a script or style).
+    private func substituteHTML(in html: String, at position: Markdown.Position,
+                                report: (Markdown.Position, String) -> Void) -> String {
+        var result = ""
+        for piece in Placeholders.scan(html, escapes: true) {
+            switch piece {
+            case let .text(text): result += text
+            case let .placeholder(key, written):
+                guard let value = values[key] else {
+                    report(position, unknownKey(key, written))
+                    continue
+                }
+                switch HTMLContext.of(result) {
+                case .text: result += HTML.escape(value.replacingNewlines())
+                case .attribute: result += HTMLContext.escapeAttribute(value.replacingNewlines())
+                case .url: result += HTML.escape(URLText.percentEncoded(value))
+                case let .forbidden(attribute):
+                    report(position, "\(written) stands in the attribute '\(attribute)', where a value could run as "
+                           + "script; put it in text or an ordinary attribute instead.")
+                }
+            case let .malformed(text):
+                report(position, "the placeholder '\(text)' is not closed or names no key; write {{ key }}, "
+                       + "or \\{{ for literal braces.")
+                result += text
+            }
+        }
+        return result
+    }
+
+    private func unknownKey(_ key: String, _ written: String) -> String {
+        let list = values.isEmpty ? "this chapter publishes no values" :
+            "this chapter publishes: \(values.keys.sorted().joined(separator: ", "))"
+        return "unknown key '\(key)' in \(written); \(list)."
+    }
+
+    // MARK: - Links
+
+    /// Resolves a link or image destination: `NN-slug.md[#anchor]` becomes the chapter's page, a file
+    /// beside the chapters is published; a missing chapter, anchor or file is reported. Returns the new
+    /// destination, or nil to keep it.
+    private func resolve(_ url: String, at position: Markdown.Position, isImage: Bool, assets found: inout Set<String>,
+                         anchors: inout [AnchorReference], report: (Markdown.Position, String) -> Void) -> String? {
+        guard !url.isEmpty, !URLText.hasScheme(url), !url.hasPrefix("/"), !url.hasPrefix("?") else { return nil }
+        let (pathPart, fragment) = URLText.splitFragment(url)
+        let what = isImage ? "the image" : "the link"
+        if pathPart.isEmpty {
+            if let fragment, !fragment.isEmpty {
+                anchors.append(AnchorReference(place: place(position), slug: "", anchor: URLText.percentDecoded(fragment),
+                                               written: url))
+            }
+            return nil
+        }
+        let path = URLText.percentDecoded(String(pathPart.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]))
+        guard let normalized = URLText.normalized(path) else {
+            report(position, "\(what) '\(url)' leaves the content folder; only files inside it can be published, "
+                   + "so move the file in and link to it there.")
+            return nil
+        }
+        let fileName = normalized.split(separator: "/").last.map(String.init) ?? normalized
+        if normalized.hasSuffix(".md") || normalized.hasSuffix(".html") {
+            let key = normalized.hasSuffix(".html") ? String(normalized.dropLast(5)) + ".md" : normalized
+            if let slug = chapterFiles[key], !normalized.contains("/") {
+                if let fragment, !fragment.isEmpty {
+                    anchors.append(AnchorReference(place: place(position), slug: slug,
+                                                   anchor: URLText.percentDecoded(fragment), written: url))
+                }
+                return slug + ".html" + (fragment.map { "#" + $0 } ?? "")
+            }
+            if normalized.hasSuffix(".md") || assets.contains(normalized) == false {
+                if !assets.contains(normalized) {
+                    let chapters = chapterFiles.keys.sorted()
+                    let list = chapters.count <= 12 ? chapters.joined(separator: ", ") :
+                        chapters.prefix(12).joined(separator: ", ") + ", …"
+                    report(position, "\(what) '\(url)' points to '\(fileName)', which is not a chapter of this book "
+                           + "(its chapters are \(list)); fix the name or remove the link.")
+                    return nil
+                }
+            }
+        }
+        guard assets.contains(normalized) else {
+            report(position, "\(what) '\(url)' points to '\(normalized)', which is not in the content folder; "
+                   + "add the file there or fix the path.")
+            return nil
+        }
+        found.insert(normalized)
+        return nil
+    }
+
+    private func place(_ position: Markdown.Position) -> Diagnostic {
+        Diagnostic(file: file, line: max(position.line, 1), column: position.column > 0 ? position.column : nil,
+                   message: "")
+    }
+
+    /// `href` and `src` values of raw HTML (`<img src="images/x.png">`), to publish and check what they name.
+    static func htmlReferences(in html: String) -> [String] {
+        guard html.utf8.contains(0x3D) else { return [] }
+        var result: [String] = []
+        let bytes = Array(html.utf8)
+        var index = 0
+        while index < bytes.count {
+            // A name ending in "src" or "href", then "=", then a quoted value.
+            guard bytes[index] == UInt8(ascii: "=") else { index += 1; continue }
+            var nameEnd = index
+            while nameEnd > 0, bytes[nameEnd - 1] == 0x20 { nameEnd -= 1 }
+            var nameStart = nameEnd
+            while nameStart > 0, Self.isNameByte(bytes[nameStart - 1]) { nameStart -= 1 }
+            let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self).lowercased()
+            var valueStart = index + 1
+            while valueStart < bytes.count, bytes[valueStart] == 0x20 { valueStart += 1 }
+            guard name == "src" || name == "href", valueStart < bytes.count,
+                  bytes[valueStart] == 0x22 || bytes[valueStart] == 0x27,
+                  let close = bytes[(valueStart + 1)...].firstIndex(of: bytes[valueStart]) else { index += 1; continue }
+            result.append(HTML.unescape(String(decoding: bytes[(valueStart + 1)..<close], as: UTF8.self)))
+            index = close + 1
+        }
+        return result
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D
+    }
+
+    // MARK: - Helpers
+
+    static func isStep(_ info: String) -> Bool {
+        info.split(whereSeparator: \.isWhitespace).first == "swift"
+    }
+
+    static let calloutKinds = ["note", "tip", "important", "warning", "caution"]
+
+    static func calloutKind(_ text: String) -> String? {
+        guard text.hasPrefix("[!"), text.hasSuffix("]") else { return nil }
+        let kind = text.dropFirst(2).dropLast().lowercased()
+        return calloutKinds.contains(kind) ? kind : nil
+    }
+
+    private static func isInside(_ node: Markdown.Node, _ ancestor: Markdown.Node) -> Bool {
+        var current = node.parent
+        while let parent = current {
+            if parent == ancestor { return true }
+            if parent.kind != .emphasis && parent.kind != .strong && parent.kind != .link && parent.kind != .image
+                && parent.kind != .strikethrough && parent.kind != .heading { return false }
+            current = parent.parent
+        }
+        return false
+    }
+
+    private static func append(_ text: String, to sections: inout [SearchIndex.Section]) {
+        let words = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard !words.isEmpty else { return }
+        let last = sections.count - 1
+        sections[last].text += sections[last].text.isEmpty ? words : " " + words
+    }
+}
+
+/// The source as bytes with line starts, to find where a placeholder was written.
+struct SourceLines {
+    let bytes: [UInt8]
+    let starts: [Int]
+
+    init(_ text: String) {
+        bytes = Array(text.utf8)
+        var starts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+        self.starts = starts
+    }
+
+    private func offset(_ position: Markdown.Position) -> Int? {
+        guard position.line >= 1, position.line <= starts.count, position.column >= 1 else { return nil }
+        return min(starts[position.line - 1] + position.column - 1, bytes.count)
+    }
+
+    /// Where `needle` first occurs from `start` up to the end of line `end.line` (nil when it does not).
+    func find(_ needle: String, from start: Markdown.Position, to end: Markdown.Position) -> Markdown.Position? {
+        let needle = Array(needle.utf8)
+        guard let from = offset(start), !needle.isEmpty else { return nil }
+        let lastLine = max(end.line, start.line)
+        let limit = lastLine < starts.count ? starts[lastLine] : bytes.count
+        var index = from
+        while index + needle.count <= limit {
+            if bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle) {
+                let line = (starts.lastIndex { $0 <= index } ?? 0)
+                return Markdown.Position(line: line + 1, column: index - starts[line] + 1)
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    func byte(before position: Markdown.Position) -> UInt8? {
+        guard let offset = offset(position), offset > 0 else { return nil }
+        return bytes[offset - 1]
+    }
+}
+
+extension String {
+    fileprivate func replacingNewlines() -> String {
+        guard utf8.contains(0x0A) || utf8.contains(0x0D) else { return self }
+        return String(map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
+    }
+}
