@@ -24,6 +24,9 @@ public struct Step: Codable, Sendable, Equatable {
     public var line: Int
     public var code: String
     public var flags: StepFlags
+    /// Columns before the code on each line of the file (a step in a list item or a block quote is
+    /// indented, and its code is given without that indentation); added to compiler columns.
+    public var indent = 0
     public init(index: Int, line: Int, code: String, flags: StepFlags) {
         self.index = index; self.line = line; self.code = code; self.flags = flags
     }

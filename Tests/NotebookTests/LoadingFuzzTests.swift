@@ -49,7 +49,7 @@ import Testing
         do {
             let book = try notebook.loadBook()
             for chapter in book.chapters {
-                for case let .step(step) in chapter.blocks { #expect(step.line >= 1) }
+                for step in chapter.steps { #expect(step.line >= 1) }
             }
         } catch is NotebookError {
             // A clear error is a fine answer to a broken chapter.

@@ -43,14 +43,62 @@ import Testing
         #expect(book.chapters[1].title == "The model")
     }
 
-    @Test func proseRunsKeepTheirFirstLine() throws {
-        let book = try load(["Content/01-a.md": "# A\n\nIntro.\n\n```swift\nlet a = 1\n```\n\nMiddle.\n\n```bash\nls\n```\n\n```swift\nprint(a)\n```\n"])
-        let blocks = book.chapters[0].blocks
-        #expect(blocks.count == 4)
-        #expect(blocks[0] == .prose(markdown: "# A\n\nIntro.", line: 1))
-        #expect(blocks[2] == .prose(markdown: "Middle.\n\n```bash\nls\n```", line: 9))
-        guard case let .step(step) = blocks[3] else { Issue.record("The last block is not a step."); return }
-        #expect(step.index == 2 && step.line == 15 && step.code == "print(a)\n")
+    @Test func theChapterIsOneDocumentWithFileLines() throws {
+        let text = "---\ntitle: A\n---\n# A\n\n```swift\nlet a = 1\n```\n\n```bash\nls\n```\n\n```swift\nprint(a)\n```\n"
+        let chapter = try load(["Content/01-a.md": text]).chapters[0]
+        #expect(chapter.markdown == "\n\n\n" + text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3).joined(separator: "\n"))
+        #expect(chapter.steps.map(\.line) == [6, 14])
+        #expect(chapter.steps.map(\.code) == ["let a = 1\n", "print(a)\n"])
+    }
+
+    @Test func stepsAreFoundInListsQuotesAndHTMLBlocks() throws {
+        let text = """
+            1. Load:
+
+               ```swift
+               print("loaded", 3)
+               ```
+
+            > ```swift
+            > print("quoted")
+            > ```
+
+            <details>
+
+            ```swift hidden
+            print("folded")
+            ```
+
+            </details>
+            """
+        let chapter = try load(["Content/01-a.md": text]).chapters[0]
+        #expect(chapter.steps.map(\.line) == [3, 7, 13])
+        #expect(chapter.steps.map(\.indent) == [3, 2, 0])
+        #expect(chapter.steps.map(\.code) == ["print(\"loaded\", 3)\n", "print(\"quoted\")\n", "print(\"folded\")\n"])
+        #expect(chapter.steps[2].flags == StepFlags(hidden: true))
+    }
+
+    @Test func aByteOrderMarkAndAnEmptyFrontMatterAreFine() throws {
+        let bom = try load(["Content/01-a.md": "\u{FEFF}---\r\ntitle: Saved with a BOM\r\nsummary: An editor added it.\r\n---\r\n# Body heading\r\n"])
+        #expect(bom.chapters[0].title == "Saved with a BOM")
+        #expect(bom.chapters[0].summary == "An editor added it.")
+        #expect(!bom.chapters[0].markdown.contains("title:"))
+        let empty = try load(["Content/01-a.md": "---\n---\n# Heading\n"])
+        #expect(empty.chapters[0].title == "Heading")
+        #expect(empty.chapters[0].titleLine == 3)
+    }
+
+    @Test(arguments: [("```Swift", 1), ("```swift,hidden", 1), ("```{swift}", 1), ("- ```SWIFT", 3)])
+    func fencesThatLookLikeStepsAreErrors(fence: String, column: Int) throws {
+        do {
+            _ = try load(["Content/01-a.md": "# A\n\n\(fence)\nlet x = 1\n```\n"])
+            Issue.record("\(fence) was accepted")
+        } catch let error as NotebookError {
+            let info = fence.replacingOccurrences(of: "- ", with: "").dropFirst(3)
+            #expect(error.description == "Content/01-a.md:3:\(column): the code block '```\(info)' looks like a step but is not one: a step starts with '```swift' in lower case, then optional flags separated by spaces (hidden, norun, hide-output, expect-error), e.g. '```swift hidden'. Write it that way to run it, or name another language to only show it.")
+        }
+        // Other languages are only shown.
+        #expect(try load(["Content/01-a.md": "```swiftui\nText()\n```\n```python\nx = 1\n```\n"]).chapters[0].steps.isEmpty)
     }
 
     @Test func windowsLineEndingsKeepLineNumbers() throws {
@@ -141,8 +189,11 @@ import Testing
             == "Content/book.yml:2: unknown key 'authr' in book.yml; expected one of title, subtitle, description, author.")
     }
 
-    @Test func stepsInsideListsStayProse() throws {
-        let book = try load(["Content/01-a.md": "- item\n\n  ```swift\n  let nested = 1\n  ```\n"])
-        #expect(book.chapters[0].steps.isEmpty)
+    @Test func aFolderOfImagesIsFineAndAFolderNamedLikeAChapterIsNot() throws {
+        let book = try load(["Content/01-a.md": "# A\n", "Content/images/loop.png": "png", "Content/data/rows.csv": "a\n",
+                             "Content/notes.txt": "n"])
+        #expect(book.assets == ["data/rows.csv", "images/loop.png", "notes.txt"])
+        #expect(try loadError(["Content/01-a.md": "# A\n", "Content/02-b.md/x.png": "png"])
+            == "Content/02-b.md: it is a folder, named like a chapter file; a chapter is a Markdown file, so rename the folder (e.g. to 'b') or replace it with a file.")
     }
 }

@@ -4,9 +4,9 @@ import Testing
 
 /// GitHub alerts become callouts; other blockquotes stay.
 @Suite struct CalloutTests {
-    func render(_ markdown: String) -> String { Callouts.apply(Markdown.render(markdown).html) }
+    func render(_ markdown: String) -> String { ProseRenderer.preview(markdown).html }
 
-    @Test(arguments: Callouts.kinds) func everyKind(_ kind: String) {
+    @Test(arguments: ProseRenderer.calloutKinds) func everyKind(_ kind: String) {
         let html = render("> [!\(kind.uppercased())]\n> Body text.\n")
         let title = kind.prefix(1).uppercased() + kind.dropFirst()
         #expect(html == "<div class=\"callout \(kind)\" role=\"note\">\n<p class=\"callout-title\">\(title)</p>\n<p>Body text.</p>\n</div>\n")

@@ -20,9 +20,9 @@ import Testing
         rows: [["retrain on a recent window of 200 rows", "0.851 (±0.020)", "2"], ["retrain on everything labelled", "0.862", "5"]])
 
     @Test func proseTablesAreMarkedAsProse() {
-        let html = CodeBlocks.decorate(Markdown.render(Self.proseTable).html)
-        #expect(html.contains("<div class=\"table-wrap prose-table\"><table>"), "\(html)")
-        #expect(html.contains("</table></div>"))
+        let html = ProseRenderer.preview(Self.proseTable).html
+        #expect(html.contains("<div class=\"table-wrap prose-table\">\n<table>"), "\(html)")
+        #expect(html.contains("</table>\n</div>"))
     }
 
     @Test func outputTablesMarkLongTextColumnsForWrapping() {
@@ -49,7 +49,7 @@ import Testing
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <style>\(Assets.css)</style></head>
             <body><main class="content"><article>
-            \(CodeBlocks.decorate(Markdown.render(Self.proseTable).html))
+            \(ProseRenderer.preview(Self.proseTable).html)
             \(Tables.html(Self.outputTable))
             </article></main>
             <pre id="result"></pre>

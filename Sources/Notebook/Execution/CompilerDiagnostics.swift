@@ -16,8 +16,9 @@ enum CompilerDiagnostics {
             var diagnostic: Diagnostic
             if parts.count >= 3, let lineNumber = Int(parts[parts.count - 2]), let column = Int(parts[parts.count - 1]) {
                 let file = parts.dropLast(2).joined(separator: ":")
+                let indent = chapter.steps.last { $0.line < lineNumber }?.indent ?? 0
                 diagnostic = file == chapter.path
-                    ? Diagnostic(file: file, line: lineNumber, column: column, message: message)
+                    ? Diagnostic(file: file, line: lineNumber, column: column + indent, message: message)
                     : Diagnostic(file: chapter.path, line: chapterLine,
                                  message: "in the code generated around the steps: \(message)")
             } else {

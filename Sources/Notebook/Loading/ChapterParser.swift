@@ -50,7 +50,9 @@ enum ChapterParser {
                 continue
             }
             let flags = try parseFlags(words.dropFirst(), path: path, line: block.start.line)
-            steps.append(Step(index: steps.count + 1, line: block.start.line, code: block.code, flags: flags))
+            var step = Step(index: steps.count + 1, line: block.start.line, code: block.code, flags: flags)
+            step.indent = block.start.column - 1
+            steps.append(step)
         }
 
         let heading = Markdown.headings(in: markdown).first { $0.level == 1 }

@@ -102,6 +102,7 @@ public struct SiteRenderer: Sendable {
         }
         var seen: Set<Diagnostic> = []
         problems = problems.filter { seen.insert($0).inserted }
+            .sorted { ($0.file, $0.line, $0.column ?? 0) < ($1.file, $1.line, $1.column ?? 0) }
         if problems.count == 1 { throw .located(problems[0]) }
         if problems.count > 1 { throw .several(problems.map(SiteError.located)) }
         files.contentFiles = contentFiles.sorted()

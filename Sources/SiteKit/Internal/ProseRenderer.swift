@@ -75,7 +75,7 @@ struct ProseRenderer {
                         node.literal = substituteHTML(in: literal, at: node.start, report: problem)
                     }
                     for reference in Self.htmlReferences(in: node.literal ?? "") {
-                        _ = resolve(reference, at: node.start, isImage: false, assets: &assetReferences,
+                        _ = resolve(reference, at: node.start, isImage: nil, assets: &assetReferences,
                                     anchors: &anchorReferences, report: problem)
                     }
                 case .link, .image:
@@ -147,8 +147,8 @@ struct ProseRenderer {
                 switch node.kind {
                 case .codeBlock:
                     let info = node.fenceInfo
-                    if let info, Self.isStep(info) {
-                        node.replace(withHTMLBlock: stepHTML(node.start.line) ?? "")
+                    if let info, Self.isStep(info), let html = stepHTML(node.start.line) {
+                        node.replace(withHTMLBlock: html)
                         continue
                     }
                     let language = info?.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
@@ -169,6 +169,12 @@ struct ProseRenderer {
             return Output(html: document.html(), headings: headings, sections: finished,
                           assetReferences: assetReferences, anchorReferences: anchorReferences, problems: problems)
         }
+    }
+
+    /// The HTML of Markdown with no steps and no values (an introduction, a test).
+    static func preview(_ markdown: String, values: [String: String] = [:], file: String = "Content/README.md") -> Output {
+        ProseRenderer(file: file, markdown: markdown, values: values, chapterFiles: [:], assets: [], reservedIDs: [])
+            .render(title: "")
     }
 
     // MARK: - Placeholders
@@ -198,6 +204,10 @@ struct ProseRenderer {
                     }
                     position = found
                     searchFrom = Markdown.Position(line: found.line, column: found.column + written.utf8.count)
+                }
+                if result.hasSuffix("]("), written.contains(" ") {
+                    report(position, "\(written) was meant as a link destination, but a destination cannot hold "
+                           + "spaces, so Markdown did not read a link here; write ({{\(key)}}) or (<\(written)>).")
                 }
                 guard let value = values[key] else {
                     report(position, unknownKey(key, written))
@@ -252,8 +262,11 @@ struct ProseRenderer {
                 case .attribute: result += HTMLContext.escapeAttribute(value.replacingNewlines())
                 case .url: result += HTML.escape(URLText.percentEncoded(value))
                 case let .forbidden(attribute):
-                    report(position, "\(written) stands in the attribute '\(attribute)', where a value could run as "
-                           + "script; put it in text or an ordinary attribute instead.")
+                    report(position, attribute.hasPrefix("a tag")
+                           ? "\(written) stands inside an HTML tag where an attribute name belongs; a value may only "
+                             + "be an attribute's value or text."
+                           : "\(written) stands in the attribute '\(attribute)', where a value could run as script; "
+                             + "put it in text or an ordinary attribute instead.")
                 }
             case let .malformed(text):
                 report(position, "the placeholder '\(text)' is not closed or names no key; write {{ key }}, "
@@ -275,11 +288,11 @@ struct ProseRenderer {
     /// Resolves a link or image destination: `NN-slug.md[#anchor]` becomes the chapter's page, a file
     /// beside the chapters is published; a missing chapter, anchor or file is reported. Returns the new
     /// destination, or nil to keep it.
-    private func resolve(_ url: String, at position: Markdown.Position, isImage: Bool, assets found: inout Set<String>,
+    private func resolve(_ url: String, at position: Markdown.Position, isImage: Bool?, assets found: inout Set<String>,
                          anchors: inout [AnchorReference], report: (Markdown.Position, String) -> Void) -> String? {
         guard !url.isEmpty, !URLText.hasScheme(url), !url.hasPrefix("/"), !url.hasPrefix("?") else { return nil }
         let (pathPart, fragment) = URLText.splitFragment(url)
-        let what = isImage ? "the image" : "the link"
+        let what = isImage.map { $0 ? "the image" : "the link" } ?? "the HTML reference"
         if pathPart.isEmpty {
             if let fragment, !fragment.isEmpty {
                 anchors.append(AnchorReference(place: place(position), slug: "", anchor: URLText.percentDecoded(fragment),
