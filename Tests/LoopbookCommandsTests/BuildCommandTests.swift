@@ -66,7 +66,7 @@ struct BuildCommandTests {
         try project.edit("01-basics.md") { $0.replacingOccurrences(of: "{{ total }}", with: "{{ totl }}") }
         let result = await execute(BuildCommand.self, ["--root", project.root.path])
         #expect(result.code == 1)
-        #expect(result.stderr.contains("error: Content/01-basics.md:16: unknown key 'totl'"), "\(result.stderr)")
+        #expect(result.stderr.contains("error: Content/01-basics.md:16:15: unknown key 'totl'"), "\(result.stderr)")
     }
 
     @Test func missingContentFolderIsAClearError() async throws {

@@ -124,7 +124,7 @@ struct FaultTests {
 
     @Test func unknownPlaceholderKey() async throws {
         try await expectFault(in: "01-basics.md", replacing: "{{ total }}", with: "{{ totl }}",
-                              errors: ["error: Content/01-basics.md:16: unknown key 'totl' in {{ totl }}; this chapter publishes: total."])
+                              errors: ["error: Content/01-basics.md:16:15: unknown key 'totl' in {{ totl }}; this chapter publishes: total."])
     }
 
     @Test func chapterThatIsNotUTF8() async throws {
