@@ -22,4 +22,14 @@ import Testing
             "a.html: the link 'c.html#z' points to the anchor '#z', which 'c.html' does not have.",
         ])
     }
+
+    /// Images and other embedded files count as links: a missing picture is a problem, a present one is not.
+    @Test func reportsMissingImages() {
+        var files = SiteFiles()
+        files.set("a.html", text: ##"<img src="images/loop.png" alt=""><img src="data/diagram.png" alt=""><img src="https://example.com/x.png" alt="">"##)
+        files.set("images/loop.png", text: "png")
+        #expect(LinkChecker.problems(in: files).map(\.description) == [
+            "a.html: the link 'data/diagram.png' points to 'data/diagram.png', which the site does not have.",
+        ])
+    }
 }

@@ -1,6 +1,7 @@
 import BookModel
-/// Finds broken internal links in a rendered site: a link to a page that does not exist, or to an
-/// anchor (`page.html#id`, `#id`) that no element on the target page has. External links are skipped.
+/// Finds broken internal links in a rendered site: a link (`href`) or an image or other embedded file
+/// (`src`) naming a file the site does not have, or an anchor (`page.html#id`, `#id`) that no element on
+/// the target page has. External links are skipped.
 public enum LinkChecker {
     /// One broken link, described in a full sentence.
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
@@ -19,7 +20,8 @@ public enum LinkChecker {
         for page in pages { idsByPage[page] = Set(attributeValues("id", in: files.text(page) ?? "")) }
         var problems: [Problem] = []
         for page in pages {
-            for link in attributeValues("href", in: files.text(page) ?? "") {
+            let html = files.text(page) ?? ""
+            for link in attributeValues("href", in: html) + attributeValues("src", in: html) {
                 guard isInternal(link) else { continue }
                 let unescaped = HTML.unescape(link)
                 let parts = unescaped.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)

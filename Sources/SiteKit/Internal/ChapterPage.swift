@@ -55,7 +55,7 @@ struct ChapterPage {
         if !unreferenced.isEmpty {
             main += "<section class=\"downloads\" id=\"downloads\">\n<p class=\"downloads-title\">Files from this chapter</p>\n<ul>\n"
             for artifact in unreferenced {
-                main += "<li>" + downloadLink(artifact) + "</li>\n"
+                main += Node.element("li", [], [downloadLink(artifact)]).html + "\n"
             }
             main += "</ul>\n</section>\n"
         }
@@ -98,45 +98,49 @@ struct ChapterPage {
 
     private func stepHTML(_ step: Step, result: StepResult?, chartCounter: inout Int, artifacts: [Artifact],
                           referenced: inout Set<String>) -> String {
-        var html = "<div class=\"step\" id=\"step-\(step.index)\">\n"
+        var children: [Node] = [.newline]
         if !step.flags.hidden {
-            var badges = ""
-            if step.flags.norun { badges += "<span class=\"badge norun\">not run</span>" }
-            if step.flags.expectError { badges += "<span class=\"badge expect\">expected to fail</span>" }
+            var badges: [Node] = []
+            if step.flags.norun { badges.append(.element("span", ["class": "badge norun"], [.text("not run")])) }
+            if step.flags.expectError { badges.append(.element("span", ["class": "badge expect"], [.text("expected to fail")])) }
             let code = step.code.hasSuffix("\n") ? String(step.code.dropLast()) : step.code
-            html += CodeBlocks.block(highlighted: SwiftHighlighter.highlight(code), badges: badges)
+            children.append(CodeBlocks.node(highlighted: SwiftHighlighter.highlight(code), badges: badges))
         }
-        guard let result else { return html + "</div>\n" }
-        if !step.flags.hideOutput {
-            html += outputsHTML(result.outputs, chartCounter: &chartCounter, artifacts: artifacts, referenced: &referenced)
+        if let result {
+            if !step.flags.hideOutput {
+                children.append(outputsNode(result.outputs, chartCounter: &chartCounter, artifacts: artifacts,
+                                            referenced: &referenced))
+            }
+            if let failure = result.failure {
+                children.append(failureNode(failure, expected: step.flags.expectError))
+            }
         }
-        if let failure = result.failure {
-            html += failureHTML(failure, expected: step.flags.expectError)
-        }
-        return html + "</div>\n"
+        return Node.element("div", ["class": "step", "id": "step-\(step.index)"], children).html + "\n"
     }
 
-    private func outputsHTML(_ outputs: [StepOutput], chartCounter: inout Int, artifacts: [Artifact],
-                             referenced: inout Set<String>) -> String {
-        var html = ""
+    private func outputsNode(_ outputs: [StepOutput], chartCounter: inout Int, artifacts: [Artifact],
+                             referenced: inout Set<String>) -> Node {
+        var nodes: [Node] = []
         var text: (stream: String, content: String)?
         var metrics: [MetricSpec] = []
         func flush() {
             if let pending = text {
                 let content = pending.content.hasSuffix("\n") ? String(pending.content.dropLast()) : pending.content
-                let label = pending.stream == "stderr" ? " aria-label=\"Standard error\"" : ""
-                html += "<pre class=\"output \(pending.stream)\"\(label)>\(TerminalText.html(content))</pre>\n"
+                let attributes = pending.stream == "stderr"
+                    ? [("class", "output stderr"), ("aria-label", "Standard error")] : [("class", "output stdout")]
+                // TerminalText escapes the text itself and adds only its own spans for colours.
+                nodes += [.element("pre", attributes, [.raw(TerminalText.html(content))]), .newline]
                 text = nil
             }
             if !metrics.isEmpty {
-                html += "<div class=\"metrics\">\n"
+                var figures: [Node] = [.newline]
                 for metric in metrics {
-                    html += "<figure class=\"metric\"><figcaption>\(HTML.escape(metric.name))</figcaption>"
-                        + "<p class=\"metric-value\">\(HTML.escape(metric.text))</p>"
-                    if let detail = metric.detail { html += "<p class=\"metric-detail\">\(HTML.escape(detail))</p>" }
-                    html += "</figure>\n"
+                    var parts: [Node] = [.element("figcaption", [], [.text(metric.name)]),
+                                         .element("p", ["class": "metric-value"], [.text(metric.text)])]
+                    if let detail = metric.detail { parts.append(.element("p", ["class": "metric-detail"], [.text(detail)])) }
+                    figures += [.element("figure", ["class": "metric"], parts), .newline]
                 }
-                html += "</div>\n"
+                nodes += [.element("div", ["class": "metrics"], figures), .newline]
                 metrics = []
             }
         }
@@ -153,35 +157,40 @@ struct ChapterPage {
                 flush()
                 switch record {
                 case let .table(table):
-                    html += Tables.html(table)
+                    nodes.append(.raw(Tables.html(table)))
                 case let .chart(chart):
                     chartCounter += 1
-                    html += ChartRenderer(spec: chart, id: "chart-\(chartCounter)").figure()
+                    nodes.append(.raw(ChartRenderer(spec: chart, id: "chart-\(chartCounter)").figure()))
                 case let .file(file):
                     referenced.insert(file.path)
-                    html += "<p class=\"download\">"
+                    var parts: [Node] = []
                     if let artifact = artifacts.first(where: { $0.name == file.path }) {
-                        html += downloadLink(artifact)
+                        parts.append(downloadLink(artifact))
                     } else {
-                        html += "<span class=\"missing\">\(HTML.escape(file.path)) (not found among the chapter's files)</span>"
+                        parts.append(.element("span", ["class": "missing"],
+                                              [.text("\(file.path) (not found among the chapter's files)")]))
                     }
-                    if let description = file.description { html += " <span>\(HTML.escape(description))</span>" }
-                    html += "</p>\n"
+                    if let description = file.description {
+                        parts += [.text(" "), .element("span", [], [.text(description)])]
+                    }
+                    nodes += [.element("p", ["class": "download"], parts), .newline]
                 case .value, .metric:
                     break
                 }
             case let .truncated(droppedBytes):
                 flush()
-                html += "<p class=\"output-note\">Output truncated: \(droppedBytes) more bytes were not kept.</p>\n"
+                nodes += [.element("p", ["class": "output-note"],
+                                   [.text("Output truncated: \(droppedBytes) more bytes were not kept.")]), .newline]
             }
         }
         flush()
-        return html.isEmpty ? "" : "<div class=\"outputs\">\n" + html + "</div>\n"
+        return nodes.isEmpty ? .group([]) : .group([.element("div", ["class": "outputs"], [.newline] + nodes), .newline])
     }
 
-    private func downloadLink(_ artifact: Artifact) -> String {
+    private func downloadLink(_ artifact: Artifact) -> Node {
         let href = "files/" + percentEncoded(chapter.slug) + "/" + artifact.name.split(separator: "/").map { percentEncoded(String($0)) }.joined(separator: "/")
-        return "<a href=\"\(HTML.escape(href))\" download=\"\">\(HTML.escape(artifact.name))</a> <span class=\"size\">(\(Self.size(artifact.contents.count)))</span>"
+        return .group([.element("a", ["href": href, "download": ""], [.text(artifact.name)]), .text(" "),
+                       .element("span", ["class": "size"], [.text("(\(Self.size(artifact.contents.count)))")])])
     }
 
     static func size(_ bytes: Int) -> String {
@@ -203,13 +212,14 @@ struct ChapterPage {
         return result
     }
 
-    private func failureHTML(_ failure: StepFailure, expected: Bool) -> String {
+    private func failureNode(_ failure: StepFailure, expected: Bool) -> Node {
         var location = "\(failure.file):\(failure.line)"
         if let column = failure.column { location += ":\(column)" }
         let title = expected ? "Expected error" : "Error"
-        return "<div class=\"error-box\(expected ? " expected" : "")\" role=\"\(expected ? "note" : "alert")\">"
-            + "<p class=\"error-title\">\(title) <code>\(HTML.escape(location))</code></p>"
-            + "<pre>\(TerminalText.html(failure.message))</pre></div>\n"
+        return .group([.element("div", ["class": expected ? "error-box expected" : "error-box", "role": expected ? "note" : "alert"], [
+            .element("p", ["class": "error-title"], [.text(title + " "), .element("code", [], [.text(location)])]),
+            .element("pre", [], [.raw(TerminalText.html(failure.message))]),
+        ]), .newline])
     }
 
     // MARK: - Navigation
