@@ -54,7 +54,8 @@ let package = Package(
 
         .executableTarget(name: "learning-bench", dependencies: ["Learning"], path: "Benchmarks/LearningBench"),
         .executableTarget(name: "notebook-bench", dependencies: ["BookModel", "Notebook"], path: "Benchmarks/NotebookBench"),
-        .executableTarget(name: "markdown-bench", dependencies: ["Markdown", "CCmarkGFM"], path: "Benchmarks/MarkdownBench"),
+        .executableTarget(name: "markdown-bench", dependencies: ["Markdown", "CCmarkGFM", "SiteKit", "BookModel"],
+                          path: "Benchmarks/MarkdownBench"),
         .executableTarget(name: "book-bench", path: "Benchmarks/BookBench"),
 
         // One copy of what the test targets share: SplitMix64, the raw HTTP client, temporary folders, onThread,

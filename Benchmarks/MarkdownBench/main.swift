@@ -16,6 +16,8 @@
 import CCmarkGFM
 import Foundation
 import Markdown
+import SiteKit
+import BookModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,7 +67,7 @@ struct Options {
 }
 
 /// The cmark-gfm command-line flags equal to Loopbook's options.
-let cmarkArguments = ["--unsafe", "--smart", "--github-pre-lang",
+let cmarkArguments = ["--unsafe", "--smart", "--github-pre-lang", "--footnotes",
                       "-e", "table", "-e", "strikethrough", "-e", "autolink", "-e", "tasklist", "-e", "tagfilter"]
 
 /// A ~`size`-byte document from the chapters in `content`, the same bytes on every run.
@@ -97,7 +99,7 @@ func makeDocument(content: String, size: Int) throws -> String {
 
 /// Renders like the cmark-gfm command: the same library's C API, no Swift layer.
 func renderWithC(_ source: String) -> Int {
-    let options = CMARK_OPT_UNSAFE | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_SMART
+    let options = CMARK_OPT_UNSAFE | CMARK_OPT_GITHUB_PRE_LANG | CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES
     guard let parser = cmark_parser_new(options) else { return 0 }
     defer { cmark_parser_free(parser) }
     for name in ["table", "strikethrough", "autolink", "tasklist", "tagfilter"] {
@@ -211,6 +213,11 @@ do {
     let swiftLoop = loop(options.repeats) { _ = Markdown.render(document) }
     let cLoop = loop(options.repeats) { _ = renderWithC(document) }
     let blocksLoop = loop(options.repeats) { _ = Markdown.blocks(in: document) }
+    // The whole chapter pipeline: one document with its values, links, callouts, code blocks and the page.
+    let chapter = ExecutedChapter(
+        chapter: Chapter(path: "Content/01-bench.md", slug: "01-bench", number: 1, title: "Bench", markdown: document, steps: []),
+        result: ChapterResult(steps: []), status: .cached)
+    let pageLoop = loop(options.repeats) { _ = try? SiteRenderer(book: BookInfo(title: "Bench")).render([chapter]) }
     let me = CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0]
         : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
     var ourProcesses: [Sample] = [], theirProcesses: [Sample] = []
@@ -230,6 +237,7 @@ do {
     print(label("  Loopbook Markdown.render") + describe(swiftLoop.map(\.cpu), bytes: bytes))
     print(label("  cmark-gfm C API (as the command does)") + describe(cLoop.map(\.cpu), bytes: bytes))
     print(label("  Loopbook Markdown.blocks (parse only)") + describe(blocksLoop.map(\.cpu), bytes: bytes))
+    print(label("  Loopbook chapter page (SiteRenderer)") + describe(pageLoop.map(\.cpu), bytes: bytes))
     print(label("per process, wall") )
     print(label("  markdown-bench --render-file") + describe(ourProcesses.map(\.wall), bytes: bytes))
     print(label("  cmark-gfm command") + describe(theirProcesses.map(\.wall), bytes: bytes))
@@ -243,6 +251,7 @@ do {
     }
     print("Loopbook's speed relative to cmark-gfm (cmark-gfm time / Loopbook time; target ≥ 0.80):")
     print(label("  in-process, processor time") + speed(swiftLoop, cLoop, \.cpu))
+    print(label("  chapter page, processor time") + speed(pageLoop, cLoop, \.cpu))
     print(label("  per process, wall time") + speed(ourProcesses, theirProcesses, \.wall))
     print(label("  per process, processor time") + speed(ourProcesses, theirProcesses, \.cpu))
 } catch {

@@ -57,6 +57,20 @@ import Testing
         #expect(report.summary("04-feedback") == "failed (ran because no cache entry)")
     }
 
+    /// A step in a list item or a block quote runs, and its errors point at the file's own column.
+    @Test func stepsInListsAndQuotesRunAndPointAtTheirColumns() async throws {
+        let project = try TestProject([
+            "Content/01-list.md": "1. Load:\n\n   ```swift\n   let numbers = [3, 1, 2]\n   print(\"loaded\", numbers.count)\n   ```\n\n> ```swift\n> print(numbers.sorted())\n> ```\n",
+            "Content/02-quote.md": "> Quoted:\n>\n> ```swift\n> print(modle)\n> ```\n",
+        ])
+        defer { project.remove() }
+        let report = try await project.run { $0.keepGoing = true }
+        let list = try report.chapter("01-list")
+        #expect(list.text(ofStep: 1) == "loaded 3\n")
+        #expect(list.text(ofStep: 2) == "[1, 2, 3]\n")
+        #expect(report.diagnostics.map(\.description) == ["error: Content/02-quote.md:4:9: cannot find 'modle' in scope"])
+    }
+
     @Test func trapNamesStepLineAndOutputSoFar() async throws {
         let project = try TestProject(["Content/01-a.md": "```swift\nprint(\"one\")\n```\n\n```swift\nprint(\"two\")\nlet xs = [1]\nprint(xs[2])\n```\n",
                                        "Content/02-b.md": "```swift\nprint(\"start\")\nfatalError(\"the model is \\(1 + 1) bad\")\n```\n",

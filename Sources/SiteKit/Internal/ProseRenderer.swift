@@ -193,8 +193,11 @@ struct ProseRenderer {
             case let .placeholder(key, written):
                 var position = node.start
                 if let lines {
-                    guard let found = lines.find(written, from: searchFrom, to: node.end) else {
-                        result += written  // written with escapes: literal text
+                    // cmark's inline positions can be a little off; the node's lines are searched if need be.
+                    guard let found = lines.find(written, from: searchFrom, to: node.end)
+                            ?? lines.find(written, from: Markdown.Position(line: searchFrom.line, column: 1), to: node.end)
+                    else {
+                        result += written  // not in the source as written (escapes or entities): literal text
                         continue
                     }
                     if found.column > 1, lines.byte(before: found) == UInt8(ascii: "\\") {
