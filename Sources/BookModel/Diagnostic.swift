@@ -30,7 +30,9 @@ public struct Diagnostic: Sendable, Equatable, Hashable, CustomStringConvertible
     /// The description followed by the step's output so far, indented, when there is any.
     public var descriptionWithOutput: String {
         guard let output, !output.isEmpty else { return description }
-        let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map { "    | \($0)" }
+        // A final newline ends the last line; it does not start an empty one.
+        let text = output.hasSuffix("\n") ? output.dropLast() : output[...]
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { "    | \($0)" }
         return description + "\n    output so far:\n" + lines.joined(separator: "\n")
     }
 }

@@ -177,3 +177,11 @@ import Testing
         #expect(try report.chapter("01-hang").status == .failed)
     }
 }
+
+/// The output under an error is shown line by line; the newline that ends the last line adds no empty line.
+@Test func outputSoFarHasNoEmptyLastLine() {
+    let diagnostic = Diagnostic(file: "Content/01-a.md", line: 3, message: "step 1 failed", output: "one\ntwo\n")
+    #expect(diagnostic.descriptionWithOutput == "error: Content/01-a.md:3: step 1 failed\n    output so far:\n    | one\n    | two")
+    let partial = Diagnostic(file: "Content/01-a.md", line: 3, message: "step 1 failed", output: "one\ntwo ")
+    #expect(partial.descriptionWithOutput.hasSuffix("    | one\n    | two "))
+}

@@ -54,6 +54,21 @@ import Testing
         #expect(!files.paths.contains { (files.text($0) ?? "").contains("{{ acc }}") })
     }
 
+    @Test func frontMatterTitleAndSummaryQuoteValuesToo() throws {
+        var chapter = Self.chapter("Text.\n", title: "Depth {{ depth }} wins", values: ["depth": "7", "acc": "0.9"])
+        chapter.chapter.summary = "The best depth scores {{ acc }}."
+        let files = try Self.render([chapter])
+        let page = try #require(files.text("01-results.html"))
+        #expect(page.contains("<title>Depth 7 wins · Course</title>"))
+        #expect(page.contains("<meta name=\"description\" content=\"The best depth scores 0.9.\">"))
+        #expect(try #require(files.text("index.html")).contains("<span class=\"summary\">The best depth scores 0.9.</span>"))
+        chapter.chapter.title = "Depth {{ dept }} wins"
+        chapter.chapter.titleLine = 2
+        #expect(Self.problems([chapter]) == [
+            "Content/01-results.md:2: unknown key 'dept' in the chapter title; this chapter publishes: acc, depth.",
+        ])
+    }
+
     @Test func aLoneBacktickDoesNotHideLaterValues() throws {
         let chapter = Self.chapter("Run `ls then wait.\nThe accuracy was {{ acc }} on this run.\n", values: ["acc": "0.815"])
         #expect(try Self.render([chapter]).text("01-results.html")?.contains("The accuracy was 0.815 on this run.") == true)
@@ -150,7 +165,7 @@ import Testing
     // MARK: Links and files
 
     @Test func chapterLinksBecomePagesAndFilesArePublished() throws {
-        let first = Self.chapter("# One\n\nSee [the split](02-data.md#the-split), [data](data/rows.csv) and ![loop](images/loop.png).\n\n<img src=\"images/raw.png\" alt=\"\">\n")
+        let first = Self.chapter("# One\n\nSee [the split](02-data.md#the-split), [data](data/rows.csv) and ![loop](images/loop.png).\n\n<img src=\"images/raw.png\" alt=\"\">\n\nBack to [the contents](index.html) or [the style](./assets/style.css).\n")
         let second = Self.chapter("# Data\n\n## The split\n", slug: "02-data", number: 2, title: "Data")
         let files = try Self.render([first, second], assets: ["data/rows.csv", "images/loop.png", "images/raw.png", "images/unused.png"])
         let page = try #require(files.text("01-results.html"))

@@ -63,6 +63,7 @@ public struct SiteRenderer: Sendable {
         var search: [SearchIndex.Chapter] = []
         var anchorReferences: [(page: String, ProseRenderer.AnchorReference)] = []
         var contentFiles: Set<String> = []
+        var siteReferences: [(problem: Diagnostic, path: String)] = []
         for (position, executed) in resolved.enumerated() {
             let page = try ChapterPage(layout: layout, position: position, executed: executed).render(context: context)
             files.set("\(executed.chapter.slug).html", text: page.html)
@@ -71,6 +72,7 @@ public struct SiteRenderer: Sendable {
             problems += page.problems
             contentFiles.formUnion(page.assetReferences)
             anchorReferences += page.anchorReferences.map { (executed.chapter.slug, $0) }
+            siteReferences += page.siteReferences
         }
         files.set("index.html", text: IndexPage(layout: layout).render())
         for asset in Assets.files { files[asset.path] = asset.bytes }
@@ -78,6 +80,9 @@ public struct SiteRenderer: Sendable {
         let json = index.json()
         files.set("search-index.json", text: json + "\n")
         files.set("search-index.js", text: index.script(json: json))
+
+        // Links to files the site makes itself (index.html, downloads under files/).
+        problems += siteReferences.filter { files[$0.path] == nil }.map(\.problem)
 
         // Links to sections, checked against the ids each page really has.
         var idsByPage: [String: Set<String>] = [:]

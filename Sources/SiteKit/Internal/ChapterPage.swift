@@ -14,6 +14,7 @@ struct ChapterPage {
         var artifacts: [(path: String, bytes: [UInt8])]
         var assetReferences: Set<String>
         var anchorReferences: [ProseRenderer.AnchorReference]
+        var siteReferences: [(problem: Diagnostic, path: String)]
         var problems: [Diagnostic]
     }
 
@@ -68,7 +69,7 @@ struct ChapterPage {
         return Output(html: html, search: search,
                       artifacts: artifacts.map { ("files/\(chapter.slug)/\($0.name)", $0.contents) },
                       assetReferences: rendered.assetReferences, anchorReferences: rendered.anchorReferences,
-                      problems: rendered.problems)
+                      siteReferences: rendered.siteReferences, problems: rendered.problems)
     }
 
     /// A chapter's published values, from the result and any `value` records.

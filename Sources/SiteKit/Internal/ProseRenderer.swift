@@ -37,6 +37,8 @@ struct ProseRenderer {
         /// Asset paths (relative to the content folder) the document links to or shows.
         var assetReferences: Set<String>
         var anchorReferences: [AnchorReference]
+        /// Paths that are not in the content folder, with the problem to report unless the site has them.
+        var siteReferences: [(problem: Diagnostic, path: String)] = []
         var problems: [Diagnostic]
     }
 
@@ -48,6 +50,7 @@ struct ProseRenderer {
         var problems: [Diagnostic] = []
         var assetReferences: Set<String> = []
         var anchorReferences: [AnchorReference] = []
+        var siteReferences: [(Diagnostic, String)] = []
         func problem(_ position: Markdown.Position, _ message: String) {
             problems.append(Diagnostic(file: file, line: max(position.line, 1),
                                        column: position.column > 0 ? position.column : nil, message: message))
@@ -76,7 +79,7 @@ struct ProseRenderer {
                     }
                     for reference in Self.htmlReferences(in: node.literal ?? "") {
                         _ = resolve(reference, at: node.start, isImage: nil, assets: &assetReferences,
-                                    anchors: &anchorReferences, report: problem)
+                                    anchors: &anchorReferences, siteReferences: &siteReferences, report: problem)
                     }
                 case .link, .image:
                     if let title = node.title, title.utf8.contains(0x7B) {
@@ -88,7 +91,8 @@ struct ProseRenderer {
                         node.url = url
                     }
                     if let resolved = resolve(url, at: node.start, isImage: node.kind == .image,
-                                              assets: &assetReferences, anchors: &anchorReferences, report: problem) {
+                                              assets: &assetReferences, anchors: &anchorReferences,
+                                              siteReferences: &siteReferences, report: problem) {
                         node.url = resolved
                     }
                 default:
@@ -167,7 +171,8 @@ struct ProseRenderer {
                 $0.offset == 0 || !$0.element.text.isEmpty || !$0.element.heading.isEmpty
             }.map(\.element)
             return Output(html: document.html(), headings: headings, sections: finished,
-                          assetReferences: assetReferences, anchorReferences: anchorReferences, problems: problems)
+                          assetReferences: assetReferences, anchorReferences: anchorReferences,
+                          siteReferences: siteReferences.map { (problem: $0.0, path: $0.1) }, problems: problems)
         }
     }
 
@@ -292,7 +297,8 @@ struct ProseRenderer {
     /// beside the chapters is published; a missing chapter, anchor or file is reported. Returns the new
     /// destination, or nil to keep it.
     private func resolve(_ url: String, at position: Markdown.Position, isImage: Bool?, assets found: inout Set<String>,
-                         anchors: inout [AnchorReference], report: (Markdown.Position, String) -> Void) -> String? {
+                         anchors: inout [AnchorReference], siteReferences: inout [(Diagnostic, String)],
+                         report: (Markdown.Position, String) -> Void) -> String? {
         guard !url.isEmpty, !URLText.hasScheme(url), !url.hasPrefix("/"), !url.hasPrefix("?") else { return nil }
         let (pathPart, fragment) = URLText.splitFragment(url)
         let what = isImage.map { $0 ? "the image" : "the link" } ?? "the HTML reference"
@@ -319,8 +325,8 @@ struct ProseRenderer {
                 }
                 return slug + ".html" + (fragment.map { "#" + $0 } ?? "")
             }
-            if normalized.hasSuffix(".md") || assets.contains(normalized) == false {
-                if !assets.contains(normalized) {
+            if normalized.hasSuffix(".md"), !assets.contains(normalized) {
+                do {
                     let chapters = chapterFiles.keys.sorted()
                     let list = chapters.count <= 12 ? chapters.joined(separator: ", ") :
                         chapters.prefix(12).joined(separator: ", ") + ", …"
@@ -330,12 +336,16 @@ struct ProseRenderer {
                 }
             }
         }
-        guard assets.contains(normalized) else {
-            report(position, "\(what) '\(url)' points to '\(normalized)', which is not in the content folder; "
-                   + "add the file there or fix the path.")
-            return nil
+        if assets.contains(normalized) {
+            found.insert(normalized)
+        } else {
+            // Maybe a file the site makes itself (index.html, a chapter's download under files/): checked
+            // once every page is rendered.
+            var place = place(position)
+            place.message = "\(what) '\(url)' points to '\(normalized)', which is not in the content folder; "
+                + "add the file there or fix the path."
+            siteReferences.append((place, normalized))
         }
-        found.insert(normalized)
         return nil
     }
 
