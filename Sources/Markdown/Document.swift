@@ -36,11 +36,12 @@ extension Markdown {
     /// Parses `source` (GFM with footnotes) and calls `body` with the document; the document and every node
     /// are valid only inside `body`. Documents are parsed one at a time: cmark-gfm's inline extensions share
     /// global state.
-    public static func withDocument<T, Failure: Error>(_ source: String, _ body: (Document) throws(Failure) -> T)
-        throws(Failure) -> T
+    public static func withDocument<T, Failure: Error>(_ source: String, consolidatingText: Bool = true,
+                                                       _ body: (Document) throws(Failure) -> T) throws(Failure) -> T
     {
         try withParsed(source) { (root: OpaquePointer, parser: OpaquePointer) throws(Failure) -> T in
-            cmark_consolidate_text_nodes(root)
+            // Adjacent text nodes (cmark splits text at `[`, `!`, `_`, ...) become one, so `{{ a_b }}` is one text.
+            if consolidatingText { cmark_consolidate_text_nodes(root) }
             return try body(Document(root: Node(root), parser: parser))
         }
     }
@@ -53,6 +54,33 @@ extension Markdown {
         /// Every node, in document order (a node before its children), found without recursion.
         public func nodes() -> [Node] {
             root.descendants()
+        }
+
+        /// The headings at any depth, in document order, found by walking blocks only (never into
+        /// paragraphs' inline content) and without recursion.
+        public func headings() -> [Node] {
+            var result: [Node] = []
+            var stack: [OpaquePointer] = []
+            var next = cmark_node_first_child(root.pointer)
+            while true {
+                guard let node = next else {
+                    guard let parent = stack.popLast() else { break }
+                    next = cmark_node_next(parent)
+                    continue
+                }
+                let type = cmark_node_get_type(node)
+                if type == CMARK_NODE_HEADING {
+                    result.append(Node(node))
+                } else if type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_LIST || type == CMARK_NODE_ITEM
+                            || type == CMARK_NODE_CUSTOM_BLOCK || type == CMARK_NODE_FOOTNOTE_DEFINITION,
+                          let child = cmark_node_first_child(node) {
+                    stack.append(node)
+                    next = child
+                    continue
+                }
+                next = cmark_node_next(node)
+            }
+            return result
         }
 
         /// The first block quote or list that sits inside more than `limit` others, if any (found in one pass).

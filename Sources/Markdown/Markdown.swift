@@ -87,10 +87,10 @@ public enum Markdown {
     /// Renders `source` to HTML. Headings get stable anchor ids (`id` from their text, made unique with
     /// `-1`, `-2`, ... in document order; `usedIDs` lets a caller reserve ids already on the page).
     public static func render(_ source: String, reservedIDs: Set<String> = []) -> Rendered {
-        withDocument(source) { document in
+        withDocument(source, consolidatingText: false) { document in
             var headings: [Heading] = []
             var used = reservedIDs
-            for node in document.nodes() where node.kind == .heading {
+            for node in document.headings() {
                 let text = node.plainText
                 let id = uniqueID(slug(text), used: &used)
                 headings.append(Heading(level: node.headingLevel, text: text, id: id))

@@ -408,11 +408,23 @@ struct ProseRenderer {
         return false
     }
 
+    /// Appends `text` to the last section, its runs of white space as single spaces.
     private static func append(_ text: String, to sections: inout [SearchIndex.Section]) {
-        let words = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        var words: [UInt8] = []
+        words.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C || byte == 0x0B {
+                pendingSpace = !words.isEmpty
+            } else {
+                if pendingSpace { words.append(0x20); pendingSpace = false }
+                words.append(byte)
+            }
+        }
         guard !words.isEmpty else { return }
         let last = sections.count - 1
-        sections[last].text += sections[last].text.isEmpty ? words : " " + words
+        if !sections[last].text.isEmpty { sections[last].text += " " }
+        sections[last].text += String(decoding: words, as: UTF8.self)
     }
 }
 
@@ -442,7 +454,12 @@ struct SourceLines {
         var index = from
         while index + needle.count <= limit {
             if bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle) {
-                let line = (starts.lastIndex { $0 <= index } ?? 0)
+                var low = 0, high = starts.count - 1  // the last line starting at or before `index`
+                while low < high {
+                    let middle = (low + high + 1) / 2
+                    if starts[middle] <= index { low = middle } else { high = middle - 1 }
+                }
+                let line = low
                 return Markdown.Position(line: line + 1, column: index - starts[line] + 1)
             }
             index += 1
