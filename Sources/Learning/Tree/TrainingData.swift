@@ -18,7 +18,9 @@ func validateMatrix(_ x: [[Double]], expectedFeatures: Int? = nil, what: String 
             if let expected = expectedFeatures { throw LearningError.featureCountMismatch(expected: expected, got: row.count) }
             throw LearningError.raggedRows(row: r, count: row.count, expected: width)
         }
-        for (c, value) in row.enumerated() where !value.isFinite {
+        // The trees work on float32 values, as scikit-learn does (`check_array(X, dtype=np.float32)`):
+        // a value beyond float32's range is infinite there, and rejected as scikit-learn rejects it.
+        for (c, value) in row.enumerated() where !value.isFinite || !Float(value).isFinite {
             throw LearningError.nonFiniteValue(row: r, column: c, value: value)
         }
     }
@@ -30,8 +32,8 @@ func validateMatrix(_ x: [[Double]], expectedFeatures: Int? = nil, what: String 
 struct TrainingData: Sendable {
     let sampleCount: Int
     let featureCount: Int
-    /// Feature `f` of row `i` is `columns[f * sampleCount + i]`.
-    let columns: [Double]
+    /// Feature `f` of row `i` is `columns[f * sampleCount + i]`, cast to float32 as scikit-learn casts X.
+    let columns: [Float]
     /// The distinct labels, ascending (`np.unique(y)`).
     let classes: [Int]
     /// `classes[encoded[i]] == y[i]`.
@@ -45,9 +47,9 @@ struct TrainingData: Sendable {
             throw LearningError.labelCountMismatch(labels: y.count, samples: x.count)
         }
         let n = x.count
-        var columns = [Double](repeating: 0, count: n * width)
+        var columns = [Float](repeating: 0, count: n * width)
         for (i, row) in x.enumerated() {
-            for f in 0..<width { columns[f * n + i] = row[f] }
+            for f in 0..<width { columns[f * n + i] = Float(row[f]) }
         }
         let classes = Array(Set(y)).sorted()
         var index: [Int: Int32] = [:]
@@ -64,7 +66,7 @@ struct TrainingData: Sendable {
                 for f in 0..<width {
                     let segment = order.baseAddress! + f * n
                     for i in 0..<n {
-                        keys[i] = columns[f * n + i]
+                        keys[i] = Double(columns[f * n + i])
                         segment[i] = Int32(i)
                     }
                     sortKeys(keys.baseAddress!, segment, n)
