@@ -207,3 +207,107 @@ enum Parity {
         #expect(zip(tree.featureImportances, reference.importances).allSatisfy { abs($0 - $1) <= 1e-12 })
     }
 }
+
+/// scikit-learn's warnings and small cases, from `parity/behaviours.json`.
+struct Behaviours: Decodable {
+    struct Warning: Decodable, Equatable { let category: String, message: String }
+    struct OOB: Decodable { let trees: Int, seed: Int, score: Double, warnings: [Warning] }
+    struct PRF: Decodable {
+        let yTrue: [Int], yPred: [Int], labels: [Int]?, zeroDivision: String
+        let precision: [Double?], recall: [Double?], f1: [Double?], support: [Int], warnings: [Warning]
+    }
+    struct Confusion: Decodable { let yTrue: [Int], yPred: [Int], labels: [Int], counts: [[Int]]?, error: String? }
+    let oob: [OOB], prf: [PRF], confusion: [Confusion]
+    let nearEqualNodeCount: Int, midpointThreshold: Double, midpointPredict: [Int]
+
+    static func load() throws -> Behaviours {
+        try JSONDecoder().decode(Behaviours.self, from: Data(contentsOf: Parity.url("parity/behaviours.json")))
+    }
+}
+
+extension LearningWarning {
+    var asFixture: Behaviours.Warning { .init(category: category.rawValue, message: message) }
+}
+
+@Suite struct BehaviourParityTests {
+    /// The OOB score counts rows no tree left out as the first class and warns, as scikit-learn does.
+    @Test func oobScoreAndWarningEqualScikitLearn() throws {
+        let data = try Parity.data("iris")
+        for reference in try Behaviours.load().oob {
+            var forest = RandomForestClassifier(nEstimators: reference.trees, oobScore: true, randomState: reference.seed)
+            let (_, warnings) = try LearningWarnings.collecting { try forest.fit(data.features, data.labels) }
+            #expect(forest.oobScore == reference.score, "\(reference.trees) trees, seed \(reference.seed)")
+            #expect(warnings.map(\.asFixture) == reference.warnings)
+            #expect(forest.fitWarnings.map(\.asFixture) == reference.warnings)
+        }
+    }
+
+    /// `zeroDivision` gives scikit-learn's values and, for `.warn`, its warnings word for word.
+    @Test func zeroDivisionEqualsScikitLearn() throws {
+        for reference in try Behaviours.load().prf {
+            let zeroDivision: ZeroDivision = switch reference.zeroDivision {
+            case "warn": .warn
+            case "0": .zero
+            case "1": .one
+            default: .nan
+            }
+            let (scores, warnings) = try LearningWarnings.collecting {
+                try precisionRecallFScoreSupport(reference.yTrue, reference.yPred, labels: reference.labels,
+                                                 zeroDivision: zeroDivision)
+            }
+            let describe = "\(reference.yTrue) \(reference.yPred) \(String(describing: reference.labels)) \(reference.zeroDivision)"
+            func same(_ mine: [Double], _ theirs: [Double?]) -> Bool {
+                mine.count == theirs.count && zip(mine, theirs).allSatisfy { $1 == nil ? $0.isNaN : $0 == $1 }
+            }
+            #expect(same(scores.precision, reference.precision), "\(describe)")
+            #expect(same(scores.recall, reference.recall), "\(describe)")
+            #expect(same(scores.f1, reference.f1), "\(describe)")
+            #expect(scores.support == reference.support)
+            #expect(warnings.map(\.asFixture) == reference.warnings, "\(describe)")
+            #expect(scores.warnings == warnings)
+        }
+    }
+
+    /// `confusionMatrix(labels:)` accepts labels absent from yTrue while one is present, and throws when
+    /// none is, as scikit-learn does.
+    @Test func confusionMatrixLabelsAsScikitLearn() throws {
+        for reference in try Behaviours.load().confusion {
+            if let counts = reference.counts {
+                #expect(try confusionMatrix(reference.yTrue, reference.yPred, labels: reference.labels).counts == counts)
+            } else {
+                #expect(reference.error == "At least one label specified must be in y_true")
+                #expect(throws: LearningError.invalidParameter(
+                    "At least one label specified must be in y_true: none of labels \(reference.labels) occurs in yTrue.")) {
+                    try confusionMatrix(reference.yTrue, reference.yPred, labels: reference.labels)
+                }
+            }
+        }
+    }
+
+    /// Values within 1e-7 are one value (float32 and FEATURE_THRESHOLD); thresholds are midpoints of
+    /// float32 values in float64, and predictions compare float32 inputs with them.
+    @Test func float32AndFeatureThreshold() throws {
+        let reference = try Behaviours.load()
+        var near = DecisionTreeClassifier(randomState: 0)
+        try near.fit([[0], [1e-9]], [0, 1])
+        #expect(near.nodeCount == reference.nearEqualNodeCount)
+        #expect(near.nodeCount == 1)
+        var mid = DecisionTreeClassifier(randomState: 0)
+        try mid.fit([[0.1], [0.2]], [0, 1])
+        #expect(mid.nodes[0].threshold == reference.midpointThreshold)
+        #expect(mid.nodes[0].threshold == 0.15000000223517418)
+        #expect(try mid.predict([[0.1499999999], [0.15], [0.15000000223517418], [0.1500000023]]) == reference.midpointPredict)
+        #expect(throws: LearningError.self) { try mid.fit([[1e39], [0]], [0, 1]) }
+    }
+
+    /// The splitter's generator is scikit-learn's `our_rand_r` (a 32-bit xorshift).
+    @Test func ourRandRIsScikitLearns() {
+        var state: UInt32 = 0
+        #expect(ourRandR(&state) == 270_369)  // seed 0 becomes 1: 1 ^ 1<<13 = 8193; ^ >>17 = 8193; ^ <<5 = 270369
+        var other: UInt32 = 12345
+        let first = ourRandR(&other)
+        var x: UInt32 = 12345
+        x ^= x << 13; x ^= x >> 17; x ^= x << 5
+        #expect(first == x & 0x7FFF_FFFF)
+    }
+}

@@ -160,6 +160,52 @@ def tutorial():
             "proba": first.predict_proba(xte).tolist(), "importances": first.feature_importances_.tolist()}
 
 
+def behaviours():
+    """Warnings and small cases: OOB rows never left out, zero_division, confusion_matrix labels, float32."""
+    import warnings
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    def caught(fn):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            result = fn()
+        return result, [{"category": x.category.__name__, "message": str(x.message)} for x in w]
+
+    x, y = load("iris")
+    oob = []
+    for trees in (2, 4, 30):
+        for seed in (0, 1):
+            forest, w = caught(lambda: RandomForestClassifier(n_estimators=trees, oob_score=True,
+                                                              random_state=seed).fit(x, y))
+            oob.append({"trees": trees, "seed": seed, "score": float(forest.oob_score_), "warnings": w})
+    prf = []
+    for y_true, y_pred, labels in [([0, 0, 1, 1, 2, 2], [0, 0, 1, 1, 1, 1], None),
+                                   ([0, 1, 1, 0], [1, 1, 1, 1], None),
+                                   ([0, 1, 1, 0], [0, 1, 1, 0], [0, 1, 5]),
+                                   ([1, 1], [1, 1], [1, 2])]:
+        for zd in ["warn", 0, 1, "nan"]:
+            (p, r, f, s), w = caught(lambda: precision_recall_fscore_support(
+                y_true, y_pred, labels=labels, zero_division=np.nan if zd == "nan" else zd))
+            prf.append({"yTrue": y_true, "yPred": y_pred, "labels": labels, "zeroDivision": str(zd),
+                        "precision": [None if np.isnan(v) else float(v) for v in p],
+                        "recall": [None if np.isnan(v) else float(v) for v in r],
+                        "f1": [None if np.isnan(v) else float(v) for v in f],
+                        "support": s.tolist(), "warnings": w})
+    confusion = []
+    for y_true, y_pred, labels in [([0, 1, 2], [0, 2, 2], [2, 7]), ([0, 1, 2], [0, 2, 2], [7, 8])]:
+        try:
+            confusion.append({"yTrue": y_true, "yPred": y_pred, "labels": labels,
+                              "counts": confusion_matrix(y_true, y_pred, labels=labels).tolist(), "error": None})
+        except ValueError as e:
+            confusion.append({"yTrue": y_true, "yPred": y_pred, "labels": labels, "counts": None, "error": str(e)})
+    near = DecisionTreeClassifier(random_state=0).fit([[0.0], [1e-9]], [0, 1])
+    mid = DecisionTreeClassifier(random_state=0).fit([[0.1], [0.2]], [0, 1])
+    return {"oob": oob, "prf": prf, "confusion": confusion,
+            "nearEqualNodeCount": int(near.tree_.node_count),
+            "midpointThreshold": float(mid.tree_.threshold[0]),
+            "midpointPredict": mid.predict([[0.1499999999], [0.15], [0.15000000223517418], [0.1500000023]]).tolist()}
+
+
 def dump(name, payload):
     with open(os.path.join(OUT, name), "w") as f:
         json.dump(payload, f, separators=(",", ":"))
@@ -177,6 +223,7 @@ def main():
         dump("forest_%s.json" % name, {"cases": [forest_case(name, x, y, s, s == 0) for s in range(5)]})
         dump("trees_%s.json" % name, {"cases": [tree_case(name, x, y, p, s) for s in (0, 1) for p in TREE_VARIANTS]})
     dump("tutorial.json", tutorial())
+    dump("behaviours.json", behaviours())
 
 
 if __name__ == "__main__":
