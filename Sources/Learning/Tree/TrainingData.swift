@@ -38,8 +38,12 @@ struct TrainingData: Sendable {
     let classes: [Int]
     /// `classes[encoded[i]] == y[i]`.
     let encoded: [Int32]
-    /// For each feature `f`, the rows sorted by that feature: `presorted[f * sampleCount ..< (f + 1) * sampleCount]`.
-    let presorted: [Int32]
+    /// For each feature `f`, the rows sorted by that feature with their values:
+    /// `presorted[f * sampleCount ..< (f + 1) * sampleCount]`.
+    let presorted: [Entry]
+    /// `1 / w` for every whole weight `w` in `0...sampleCount` (index 0 unused), for the split search's
+    /// cheap bound (see `TreeBuilder`).
+    let reciprocals: [Double]
 
     init(_ x: [[Double]], _ y: [Int]) throws {
         let width = try validateMatrix(x)
@@ -59,20 +63,22 @@ struct TrainingData: Sendable {
         self.columns = columns
         self.classes = classes
         self.encoded = y.map { index[$0] ?? 0 }
-        var presorted = [Int32](repeating: 0, count: n * width)
+        var presorted = [Entry](repeating: Entry(value: 0, sample: 0), count: n * width)
+        var order = [Int32](repeating: 0, count: n)
         var keys = [Double](repeating: 0, count: n)
-        presorted.withUnsafeMutableBufferPointer { order in
+        order.withUnsafeMutableBufferPointer { order in
             keys.withUnsafeMutableBufferPointer { keys in
                 for f in 0..<width {
-                    let segment = order.baseAddress! + f * n
                     for i in 0..<n {
                         keys[i] = Double(columns[f * n + i])
-                        segment[i] = Int32(i)
+                        order[i] = Int32(i)
                     }
-                    sortKeys(keys.baseAddress!, segment, n)
+                    sortKeys(keys.baseAddress!, order.baseAddress!, n)
+                    for i in 0..<n { presorted[f * n + i] = Entry(value: Float(keys[i]), sample: order[i]) }
                 }
             }
         }
         self.presorted = presorted
+        self.reciprocals = (0...n).map { $0 == 0 ? 0 : 1.0 / Double($0) }
     }
 }

@@ -56,7 +56,7 @@ struct TreeBuilder: Sendable {
         let isGini = criterion == .gini
         let weightedSamples = Double(totalWeight)
 
-        let order = UnsafeMutablePointer<Entry>.allocate(capacity: featureCount * m)
+        let order = UnsafeMutablePointer<Entry>.allocate(capacity: featureCount * m + 1)  // +1: the copy below writes one past
         let scratch = UnsafeMutablePointer<Entry>.allocate(capacity: m)
         let goesLeft = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
         let skip = UnsafeMutablePointer<Bool>.allocate(capacity: featureCount)
@@ -92,23 +92,22 @@ struct TreeBuilder: Sendable {
         let threshold32 = Self.featureThreshold
         var first = true
 
-        data.columns.withUnsafeBufferPointer { columnBuffer in
+        // The bound below needs every weight to be a whole number up to the table's end.
+        let reciprocalsFit = totalWeight < data.reciprocals.count
         data.presorted.withUnsafeBufferPointer { presorted in
+        data.reciprocals.withUnsafeBufferPointer { reciprocalBuffer in
         data.encoded.withUnsafeBufferPointer { labelBuffer in
         weightOf.withUnsafeBufferPointer { weightBuffer in
-            let columns = columnBuffer.baseAddress!, label = labelBuffer.baseAddress!
+            let label = labelBuffer.baseAddress!, rcp = reciprocalBuffer.baseAddress!
             let weight = weightBuffer.baseAddress!
             // Every feature's ordering of the tree's rows, from the shared presort.
             for f in 0..<featureCount {
                 let source = presorted.baseAddress! + f * n, target = order + f * m
-                let column = columns + f * n
                 var j = 0
                 for q in 0..<n {
-                    let s = source[q]
-                    if weight[Int(s)] > 0 {
-                        target[j] = Entry(value: column[Int(s)], sample: s)
-                        j += 1
-                    }
+                    let entry = source[q]
+                    target[j] = entry
+                    j += weight[Int(entry.sample)] > 0 ? 1 : 0
                 }
             }
 
@@ -150,6 +149,8 @@ struct TreeBuilder: Sendable {
                 var bestProxy = -Double.infinity
                 var bestFeature = -1, bestLeftCount = count
                 var bestThreshold = 0.0
+                var cutoff = -Double.infinity
+                let tolerance = wNode * 1e-12
                 var fI = featureCount
                 var visited = 0, foundConstants = 0, drawnConstants = 0
                 let knownConstants = task.constants
@@ -198,6 +199,13 @@ struct TreeBuilder: Sendable {
                             let low = here
                             here = there
                             if leftCount < minLeaf || there <= low + threshold32 { continue }
+                            // A cheap bound first: the proxy is −W + sq_r/w_r + sq_l/w_l in exact
+                            // arithmetic, and both it and this estimate are within 1e-14·W of it, so
+                            // a position below `cutoff` cannot beat the best (no division needed).
+                            if reciprocalsFit
+                                && Double(rightSquares) * rcp[rightW] + Double(leftSquares) * rcp[leftW] < cutoff {
+                                continue
+                            }
                             // Gini.children_impurity, then Criterion.proxy_impurity_improvement.
                             let wl = Double(leftW), wr = Double(rightW)
                             let giniLeft = 1.0 - Double(leftSquares) / (wl * wl)
@@ -205,6 +213,7 @@ struct TreeBuilder: Sendable {
                             let proxy = -wr * giniRight - wl * giniLeft
                             if proxy > bestProxy {
                                 bestProxy = proxy
+                                cutoff = proxy + wNode - tolerance
                                 bestFeature = feature
                                 bestLeftCount = leftCount
                                 bestThreshold = Double(low) / 2.0 + Double(there) / 2.0
@@ -276,8 +285,14 @@ struct TreeBuilder: Sendable {
 
                 // The chosen feature's ordering is already split at `bestLeftCount`; mark the sides and
                 // partition every other ordering stably, so each stays sorted within each child.
-                // Features constant here are never read below this node: leave them.
+                // Features constant here are never read below this node: leave them. When both
+                // children will be leaves, no ordering is read below: skip the partition.
+                func certainLeaf(_ size: Int, _ childImpurity: Double) -> Bool {
+                    task.depth + 1 >= maxDepth || size < minSplit || size < 2 * minLeaf || childImpurity <= Self.epsilon
+                }
+                let partitions = !(certainLeaf(bestLeftCount, impurityLeft) && certainLeaf(count - bestLeftCount, impurityRight))
                 for i in 0..<totalConstants { skip[constantFeatures[i]] = true }
+                if partitions {
                 for p in start..<split { goesLeft[Int(chosen[p].sample)] = 1 }
                 for p in split..<end { goesLeft[Int(chosen[p].sample)] = 0 }
                 for f in 0..<featureCount where f != bestFeature && !skip[f] {
@@ -292,6 +307,7 @@ struct TreeBuilder: Sendable {
                         r += 1 - left
                     }
                     (segment + l).update(from: scratch, count: r)
+                }
                 }
                 for i in 0..<totalConstants { skip[constantFeatures[i]] = false }
                 nodes[nodeIndex].feature = bestFeature
