@@ -227,28 +227,16 @@ public struct RandomForestClassifier: Sendable, Equatable {
                 for f in 0..<width { block[i * width + f] = Float(row[f]) }
             }
             var sums = [Double](repeating: 0, count: rows * k)
-            let lanes = 16
-            var leaves = [Int32](repeating: 0, count: lanes)
             block.withUnsafeBufferPointer { block in
                 sums.withUnsafeMutableBufferPointer { sums in
-                    leaves.withUnsafeMutableBufferPointer { leaves in
-                        let base = block.baseAddress!, leaf = leaves.baseAddress!
-                        // Tree by tree, in order, as scikit-learn accumulates: the sums are the same bits.
-                        for tree in trees {
-                            tree.walk.withUnsafeBufferPointer { walk in
-                                tree.nodeProbabilities.withUnsafeBufferPointer { probabilities in
-                                    var first = 0
-                                    while first < rows {
-                                        let count = min(lanes, rows - first)
-                                        DecisionTree.leafIndices(walk: walk.baseAddress!, depth: tree.walkDepth,
-                                                                 rows: base + first * width, stride: width,
-                                                                 lanes: count, into: leaf)
-                                        for j in 0..<count {
-                                            let p = Int(leaf[j]) * k, row = (first + j) * k
-                                            for c in 0..<k { sums[row + c] += probabilities[p + c] }
-                                        }
-                                        first += count
-                                    }
+                    let base = block.baseAddress!
+                    // Tree by tree, in order, as scikit-learn accumulates: the sums are the same bits.
+                    for tree in trees {
+                        tree.walk.withUnsafeBufferPointer { walk in
+                            tree.nodeProbabilities.withUnsafeBufferPointer { probabilities in
+                                for i in 0..<rows {
+                                    let p = DecisionTree.leafIndex(walk: walk.baseAddress!, row: base + i * width) * k
+                                    for c in 0..<k { sums[i * k + c] += probabilities[p + c] }
                                 }
                             }
                         }

@@ -76,8 +76,6 @@ public struct DecisionTree: Sendable, Equatable {
     let counts: [Double]
     /// The nodes in the compact form prediction walks.
     let walk: [WalkNode]
-    /// The depth of the deepest leaf: a walk of this many steps reaches every row's leaf.
-    let walkDepth: Int
     /// Class probabilities per node (counts normalised), `classes.count` per node.
     let nodeProbabilities: [Double]
 
@@ -86,8 +84,7 @@ public struct DecisionTree: Sendable, Equatable {
     /// scikit-learn compares a float32 value with a float64 threshold (`X32[i, f] <= threshold`);
     /// `threshold` here is the largest float32 not above the node's threshold, so for every float32
     /// `x`, `x <= threshold` exactly when `Double(x) <= node.threshold`. A leaf points to itself: feature
-    /// 0, threshold −∞ (no finite value goes left) and `right` its own index, so a walk can take a fixed
-    /// number of steps (the tree's depth) without testing for leaves.
+    /// 0, threshold −∞ (no finite value goes left) and `right` its own index.
     struct WalkNode: Sendable, Equatable {
         var threshold: Float
         var feature: Int32
@@ -110,7 +107,6 @@ public struct DecisionTree: Sendable, Equatable {
             node.isLeaf ? WalkNode(threshold: -.infinity, feature: 0, right: Int32(i))
                 : WalkNode(threshold: node.threshold, feature: Int32(node.feature), right: Int32(node.right))
         }
-        self.walkDepth = nodes.reduce(0) { max($0, $1.depth) }
         let k = classes.count
         var probabilities = counts
         for (i, node) in nodes.enumerated() where node.weightedSampleCount > 0 {
@@ -208,22 +204,6 @@ public struct DecisionTree: Sendable, Equatable {
             let node = walk[i]
             if Int(node.right) == i { return i }
             i = row[Int(node.feature)] <= node.threshold ? i + 1 : Int(node.right)
-        }
-    }
-
-    /// The leaves of `lanes` rows (row `j` at `rows + j * stride`) walked in lockstep, `walkDepth` steps
-    /// each, written to `leaves`. The walks are independent, so the processor overlaps their loads.
-    @inline(__always)
-    static func leafIndices(walk: UnsafePointer<WalkNode>, depth: Int, rows: UnsafePointer<Float>, stride: Int,
-                            lanes: Int, into leaves: UnsafeMutablePointer<Int32>) {
-        for j in 0..<lanes { leaves[j] = 0 }
-        for _ in 0..<depth {
-            for j in 0..<lanes {
-                let i = leaves[j]
-                let node = walk[Int(i)]
-                let goesLeft = rows[j * stride + Int(node.feature)] <= node.threshold
-                leaves[j] = goesLeft ? i &+ 1 : node.right
-            }
         }
     }
 

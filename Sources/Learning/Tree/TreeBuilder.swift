@@ -297,14 +297,16 @@ struct TreeBuilder: Sendable {
                 for p in split..<end { goesLeft[Int(chosen[p].sample)] = 0 }
                 for f in 0..<featureCount where f != bestFeature && !skip[f] {
                     let segment = order + f * m
+                    // One store per entry: left entries move down in place (never past the reader),
+                    // right ones go to scratch and are copied back after.
                     var l = start, r = 0
                     for p in start..<end {
                         let entry = segment[p]
                         let left = Int(goesLeft[Int(entry.sample)])
-                        segment[l] = entry
-                        scratch[r] = entry
-                        l += left
-                        r += 1 - left
+                        let target = left != 0 ? segment + l : scratch + r
+                        target.pointee = entry
+                        l &+= left
+                        r &+= 1 &- left
                     }
                     (segment + l).update(from: scratch, count: r)
                 }
