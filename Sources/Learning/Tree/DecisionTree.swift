@@ -3,7 +3,9 @@ import Foundation
 /// A fitted CART classification tree: a flat array of nodes, node 0 the root (scikit-learn's `Tree`).
 ///
 /// Produce one with `DecisionTree.fit(_:_:parameters:using:)`, or through `DecisionTreeClassifier` and
-/// `RandomForestClassifier`. A sample goes left at a split node when `x[feature] <= threshold`.
+/// `RandomForestClassifier`. A sample goes left at a split node when `Float(x[feature]) <= threshold`
+/// (values are cast to float32 first, as scikit-learn casts X; thresholds are float64 midpoints of two
+/// float32 training values).
 public struct DecisionTree: Sendable, Equatable {
     /// The settings that shape a tree (scikit-learn's constructor arguments).
     public struct Parameters: Sendable, Equatable, Hashable, Codable {
@@ -45,7 +47,7 @@ public struct DecisionTree: Sendable, Equatable {
     public struct Node: Sendable, Equatable, Codable {
         /// The feature index tested here, or -1 for a leaf.
         public var feature: Int
-        /// Samples with `x[feature] <= threshold` go to `left`.
+        /// Samples with `Float(x[feature]) <= threshold` go to `left` (0 for a leaf).
         public var threshold: Double
         /// The index of the left child, or -1 for a leaf.
         public var left: Int
