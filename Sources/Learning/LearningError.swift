@@ -12,7 +12,8 @@ public enum LearningError: Error, Equatable, Sendable, CustomStringConvertible {
     case featureCountMismatch(expected: Int, got: Int)
     /// A row has a different length from the first row.
     case raggedRows(row: Int, count: Int, expected: Int)
-    /// A feature value is NaN or infinite; trees need finite numbers.
+    /// A feature value is NaN, infinite, or beyond float32's range (±3.4e38); trees work on float32
+    /// values, as scikit-learn's do.
     case nonFiniteValue(row: Int, column: Int, value: Double)
 
     public var description: String {
@@ -27,7 +28,9 @@ public enum LearningError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .raggedRows(row, count, expected):
             "Row \(row) has \(count) values, but row 0 has \(expected); every row needs the same number of features."
         case let .nonFiniteValue(row, column, value):
-            "Row \(row), column \(column) holds \(value); the models need finite numbers (no NaN or infinity)."
+            value.isFinite
+                ? "Row \(row), column \(column) holds \(value), beyond float32's range (±3.4e38); the trees work on float32 values, as scikit-learn's do."
+                : "Row \(row), column \(column) holds \(value); the models need finite numbers (no NaN or infinity)."
         }
     }
 }

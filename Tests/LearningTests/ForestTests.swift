@@ -62,9 +62,16 @@ import Testing
         var direct = RandomForestClassifier(nEstimators: 9, randomState: 11)
         try direct.fit(data.x, data.y)
         #expect(direct.estimators == forest.estimators)
-        // Refitting without more trees keeps the forest; fewer trees is an error.
-        try forest.fit(data.x, data.y)
-        #expect(forest.estimators.count == 9)
+        // Refitting without more trees changes nothing, even on other data, and warns as scikit-learn
+        // does; fewer trees is an error.
+        let before = forest
+        let other = try Datasets.noisyLinear(samples: 300, randomState: 3)
+        let (_, warnings) = try LearningWarnings.collecting { try forest.fit(other.x, other.y) }
+        #expect(forest.estimators == before.estimators)
+        #expect(forest.trainingSampleCount == 400)
+        #expect(warnings == [LearningWarning(.userWarning,
+            "Warm-start fitting without increasing n_estimators does not fit new trees.")])
+        #expect(forest.fitWarnings == warnings)
         forest.nEstimators = 3
         #expect(throws: LearningError.self) { try forest.fit(data.x, data.y) }
         // Without warm start a refit replaces every tree.

@@ -7,12 +7,15 @@ import Foundation
 /// try forest.fit(xTrain, yTrain)
 /// let accuracy = try accuracyScore(yTest, forest.predict(xTest))
 /// ```
-/// Each tree gets its own seed, drawn in order from a master `NumPyRandom(seed: randomState)` with
-/// `randomSeed()` as scikit-learn draws `random_state.randint(MAX_INT)`. From its seed a tree draws its
-/// bootstrap sample (`randint(0, n)` n times, counted as row weights) and then, from the same
-/// generator, the features tried at each node. Trees are independent, so they train in parallel and
-/// the forest is identical for every `nJobs`. The prediction is the argmax of the mean of the trees'
-/// class probabilities, as in scikit-learn.
+/// The trees are scikit-learn's bit for bit (same nodes, features, thresholds and values, so the same
+/// `predict_proba`), seeded as `sklearn/ensemble/_forest.py` seeds them: each tree's seed is drawn in
+/// order from a master `NumPyRandom(seed: randomState)` with `randomSeed()` (scikit-learn's
+/// `random_state.randint(MAX_INT)`); the bootstrap sample is `randint(0, n)` n times from a fresh
+/// `NumPyRandom(seed: treeSeed)` (`_generate_sample_indices`), counted as row weights; and the features
+/// tried at each node come from scikit-learn's splitter generator, seeded with the first
+/// `randint(0, 2³¹ − 1)` of another fresh `NumPyRandom(seed: treeSeed)`. X is cast to float32, as in
+/// scikit-learn. Trees are independent, so they train in parallel and the forest is identical for
+/// every `nJobs`. The prediction is the argmax of the mean of the trees' class probabilities.
 public struct RandomForestClassifier: Sendable, Equatable {
     /// How many trees to grow (≥ 1).
     public var nEstimators: Int
@@ -44,6 +47,8 @@ public struct RandomForestClassifier: Sendable, Equatable {
     public private(set) var featureCount = 0
     /// The number of training rows in the last fit (0 before fit).
     public private(set) var trainingSampleCount = 0
+    /// The warnings the last `fit` gave (also sent to `LearningWarnings.handler`, or standard error).
+    public private(set) var fitWarnings: [LearningWarning] = []
 
     public init(nEstimators: Int = 100, criterion: Criterion = .gini, maxDepth: Int? = nil, minSamplesSplit: Int = 2,
                 minSamplesLeaf: Int = 1, maxFeatures: MaxFeatures = .sqrt, bootstrap: Bool = true, oobScore: Bool = false,
@@ -63,11 +68,15 @@ public struct RandomForestClassifier: Sendable, Equatable {
 
     // MARK: Fitting
 
-    /// Grows the forest on rows `x` with labels `y`.
+    /// Grows the forest on rows `x` (n rows × d features) with labels `y` (n labels), as scikit-learn's
+    /// `RandomForestClassifier.fit`.
     ///
     /// Without `warmStart` every fit starts afresh. With `warmStart`, trees already grown are kept and
     /// `nEstimators − estimators.count` new trees are grown on the data given now; their seeds continue
-    /// the master sequence, so growing 50 then 100 trees gives the same forest as 100 at once.
+    /// the master sequence, so growing 50 then 100 trees gives the same forest as 100 at once. A warm
+    /// start with no new trees to grow changes nothing and warns, as scikit-learn does. Throws
+    /// `LearningError` for invalid parameters or data, and for a warm start with other features, other
+    /// classes or fewer trees than already grown.
     public mutating func fit(_ x: [[Double]], _ y: [Int]) throws {
         guard nEstimators >= 1 else {
             throw LearningError.invalidParameter("nEstimators (\(nEstimators)) must be at least 1.")
@@ -93,11 +102,19 @@ public struct RandomForestClassifier: Sendable, Equatable {
                 throw LearningError.invalidParameter(
                     "nEstimators (\(nEstimators)) must be at least the number of trees already grown (\(estimators.count)) for a warm start.")
             }
+            if nEstimators == estimators.count {
+                let warning = LearningWarning(.userWarning,
+                    "Warm-start fitting without increasing n_estimators does not fit new trees.")
+                fitWarnings = [warning]
+                warn(warning)
+                return
+            }
         } else {
             estimators = []
             treeSeeds = []
             seedUsed = nil
         }
+        fitWarnings = []
         let masterSeed: UInt32
         if let randomState {
             guard randomState >= 0, randomState <= Int(UInt32.max) else {
@@ -115,9 +132,10 @@ public struct RandomForestClassifier: Sendable, Equatable {
         let builder = TreeBuilder(data: data, parameters: parameters, maxFeatures: maxFeatures)
         let bootstrap = self.bootstrap
         let newTrees = parallelMap(count: newSeeds.count, workers: workers) { i in
-            var rng = NumPyRandom(seed: newSeeds[i])
-            let weights = bootstrap ? Self.bootstrapCounts(sampleCount: data.sampleCount, using: &rng) : nil
-            return builder.build(weights: weights, using: &rng)
+            var sampler = NumPyRandom(seed: newSeeds[i])
+            let weights = bootstrap ? Self.bootstrapCounts(sampleCount: data.sampleCount, using: &sampler) : nil
+            var splitter = NumPyRandom(seed: newSeeds[i])
+            return builder.build(weights: weights, randRState: UInt32(splitter.randint(0, TreeBuilder.randRMax)))
         }
         estimators += newTrees
         treeSeeds += newSeeds
@@ -125,7 +143,7 @@ public struct RandomForestClassifier: Sendable, Equatable {
         featureCount = data.featureCount
         trainingSampleCount = data.sampleCount
         seedUsed = masterSeed
-        oobScore = computesOOBScore ? computeOOBScore(x: x, data: data) : nil
+        oobScore = computesOOBScore ? computeOOBScore(data: data) : nil
     }
 
     /// Row weights of a bootstrap sample: how often each of `n` rows is drawn in `n` draws of `randint(0, n)`
@@ -136,25 +154,37 @@ public struct RandomForestClassifier: Sendable, Equatable {
         return counts
     }
 
-    private func computeOOBScore(x: [[Double]], data: TrainingData) -> Double? {
-        let n = data.sampleCount, k = classes.count
+    /// scikit-learn's `_compute_oob_predictions` and `oob_score_`: each row's summed probabilities over
+    /// the trees that left it out, divided by their number; a row no tree left out keeps all zeros (so it
+    /// counts as the first class) and the fit warns, as scikit-learn does.
+    private mutating func computeOOBScore(data: TrainingData) -> Double? {
+        let n = data.sampleCount, k = classes.count, width = featureCount
         var sums = [Double](repeating: 0, count: n * k)
-        var seen = [Bool](repeating: false, count: n)
+        var seen = [Int](repeating: 0, count: n)
         for (tree, seed) in zip(estimators, treeSeeds) {
             var rng = NumPyRandom(seed: seed)
             let counts = Self.bootstrapCounts(sampleCount: n, using: &rng)
+            var row = [Float](repeating: 0, count: width)
             for i in 0..<n where counts[i] == 0 {
-                let leaf = tree.leafIndex(for: x[i])
+                for f in 0..<width { row[f] = data.columns[f * n + i] }
+                let leaf = row.withUnsafeBufferPointer { tree.leafIndex(for: $0.baseAddress!) }
                 for c in 0..<k { sums[i * k + c] += tree.nodeProbabilities[leaf * k + c] }
-                seen[i] = true
+                seen[i] += 1
             }
         }
-        var correct = 0, total = 0
-        for i in 0..<n where seen[i] {
-            total += 1
-            if firstArgmax(Array(sums[(i * k)..<(i * k + k)])) == Int(data.encoded[i]) { correct += 1 }
+        if seen.contains(0) {
+            let warning = LearningWarning(.userWarning,
+                "Some inputs do not have OOB scores. This probably means too few trees were used to compute any reliable OOB estimates.")
+            fitWarnings.append(warning)
+            warn(warning)
         }
-        return total > 0 ? Double(correct) / Double(total) : nil
+        var correct = 0
+        for i in 0..<n {
+            let divisor = Double(max(seen[i], 1))
+            let row = (0..<k).map { sums[i * k + $0] / divisor }
+            if firstArgmax(row) == Int(data.encoded[i]) { correct += 1 }
+        }
+        return Double(correct) / Double(n)
     }
 
     // MARK: Prediction
@@ -162,8 +192,8 @@ public struct RandomForestClassifier: Sendable, Equatable {
     /// The mean of the trees' class probabilities for each row, columns in the order of `classes`.
     public func predictProba(_ x: [[Double]]) throws -> [[Double]] {
         let flat = try probabilitySums(x)
-        let k = classes.count, scale = 1 / Double(estimators.count)
-        return (0..<x.count).map { i in (0..<k).map { c in flat[i * k + c] * scale } }
+        let k = classes.count, trees = Double(estimators.count)
+        return (0..<x.count).map { i in (0..<k).map { c in flat[i * k + c] / trees } }
     }
 
     /// The predicted label of each row: the class with the highest mean probability (first on ties).
@@ -191,18 +221,22 @@ public struct RandomForestClassifier: Sendable, Equatable {
         let parts = parallelMap(count: chunks, workers: x.count >= 2 * chunk ? workers : 1) { part -> [Double] in
             let lower = part * chunk, upper = min(x.count, lower + chunk), rows = upper - lower
             // Copy the chunk's rows into one row-major block, then let each tree walk every row.
-            var block = [Double](repeating: 0, count: rows * width)
-            for i in 0..<rows { block.replaceSubrange((i * width)..<((i + 1) * width), with: x[lower + i]) }
+            var block = [Float](repeating: 0, count: rows * width)
+            for i in 0..<rows {
+                let row = x[lower + i]
+                for f in 0..<width { block[i * width + f] = Float(row[f]) }
+            }
             var sums = [Double](repeating: 0, count: rows * k)
             block.withUnsafeBufferPointer { block in
                 sums.withUnsafeMutableBufferPointer { sums in
+                    let base = block.baseAddress!
+                    // Tree by tree, in order, as scikit-learn accumulates: the sums are the same bits.
                     for tree in trees {
                         tree.walk.withUnsafeBufferPointer { walk in
                             tree.nodeProbabilities.withUnsafeBufferPointer { probabilities in
-                                let nodes = walk.baseAddress!, base = block.baseAddress!
                                 for i in 0..<rows {
-                                    let leaf = DecisionTree.leafIndex(walk: nodes, row: base + i * width)
-                                    for c in 0..<k { sums[i * k + c] += probabilities[leaf * k + c] }
+                                    let p = DecisionTree.leafIndex(walk: walk.baseAddress!, row: base + i * width) * k
+                                    for c in 0..<k { sums[i * k + c] += probabilities[p + c] }
                                 }
                             }
                         }
@@ -217,7 +251,8 @@ public struct RandomForestClassifier: Sendable, Equatable {
     // MARK: Statistics
 
     /// Mean of the trees' normalised impurity-decrease importances, normalised again (scikit-learn's
-    /// `feature_importances_`); trees that are a single leaf are left out. Empty before fit.
+    /// `feature_importances_`, the same arithmetic); trees that are a single leaf are left out, and all
+    /// zeros when every tree is. Empty before fit.
     public var featureImportances: [Double] {
         guard isFitted else { return [] }
         var sums = [Double](repeating: 0, count: featureCount)
@@ -227,8 +262,9 @@ public struct RandomForestClassifier: Sendable, Equatable {
             for (f, value) in tree.featureImportances.enumerated() { sums[f] += value }
         }
         guard used > 0 else { return sums }
-        let total = sums.reduce(0, +)
-        return total > 0 ? sums.map { $0 / total } : sums
+        let means = sums.map { $0 / Double(used) }
+        let total = numpySum(means)
+        return means.map { $0 / total }
     }
 
     /// Each tree's depth.

@@ -35,13 +35,21 @@ public struct ConfusionMatrix: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The confusion matrix of predictions (scikit-learn's `confusion_matrix`).
+/// The confusion matrix of predictions (scikit-learn's `confusion_matrix`): a k × k matrix of counts
+/// for k labels.
 ///
 /// `labels` fixes the rows and columns and their order; pairs with a label outside it are not counted.
-/// By default the labels are every label in either array, ascending.
+/// By default the labels are every label in either array, ascending. Throws
+/// `LearningError.invalidParameter` when `labels` is empty, repeats a label, or holds no label of
+/// `yTrue` (scikit-learn's "At least one label specified must be in y_true"); a label absent from
+/// `yTrue` is fine as long as one is present, as in scikit-learn.
 public func confusionMatrix(_ yTrue: [Int], _ yPred: [Int], labels: [Int]? = nil) throws -> ConfusionMatrix {
     try checkPair(yTrue, yPred)
     let labels = try resolveLabels(yTrue, yPred, labels)
+    if !Set(labels).contains(where: Set(yTrue).contains) {
+        throw LearningError.invalidParameter(
+            "At least one label specified must be in y_true: none of labels \(labels) occurs in yTrue.")
+    }
     var index: [Int: Int] = [:]
     for (i, label) in labels.enumerated() { index[label] = i }
     var counts = [[Int]](repeating: [Int](repeating: 0, count: labels.count), count: labels.count)
@@ -51,8 +59,28 @@ public func confusionMatrix(_ yTrue: [Int], _ yPred: [Int], labels: [Int]? = nil
     return ConfusionMatrix(labels: labels, counts: counts)
 }
 
+/// What a precision, recall or F1 with a zero denominator becomes (scikit-learn's `zero_division`).
+public enum ZeroDivision: Sendable, Equatable, Hashable {
+    /// 0, and a warning (`UndefinedMetricWarning`) names the ill-defined score: scikit-learn's default.
+    case warn
+    /// 0, silently (`zero_division=0`).
+    case zero
+    /// 1, silently (`zero_division=1`).
+    case one
+    /// NaN, silently (`zero_division=np.nan`).
+    case nan
+
+    var value: Double {
+        switch self {
+        case .warn, .zero: 0
+        case .one: 1
+        case .nan: .nan
+        }
+    }
+}
+
 /// Per-class precision, recall, F1 and support (scikit-learn's `precision_recall_fscore_support` with
-/// `average=None`). A ratio with a zero denominator is 0, as scikit-learn's `zero_division` default gives.
+/// `average=None`). A ratio with a zero denominator is set by `zeroDivision` (see `ZeroDivision`).
 public struct ClassScores: Sendable, Equatable {
     /// The classes, in order.
     public let labels: [Int]
@@ -64,26 +92,49 @@ public struct ClassScores: Sendable, Equatable {
     public let f1: [Double]
     /// The number of true samples of each class.
     public let support: [Int]
+    /// The warnings computing the scores gave (with `zeroDivision: .warn`), in scikit-learn's words.
+    public var warnings: [LearningWarning] = []
 }
 
-/// Per-class precision, recall, F1 and support for the given labels (default: every label seen, ascending).
-public func precisionRecallFScoreSupport(_ yTrue: [Int], _ yPred: [Int], labels: [Int]? = nil) throws -> ClassScores {
+/// Per-class precision, recall, F1 and support for the given labels (default: every label seen,
+/// ascending), as scikit-learn's `precision_recall_fscore_support(average=None, zero_division=...)`:
+/// precision `tp / predicted`, recall `tp / true`, F1 `2·tp / (true + predicted)`, each k values for k
+/// labels. A zero denominator gives `zeroDivision`'s value; with `.warn` (the default, as in
+/// scikit-learn) it gives 0 and a warning per ill-defined score, sent to `LearningWarnings.handler` (or
+/// standard error) and kept in `warnings`. Throws as `confusionMatrix(_:_:labels:)`.
+public func precisionRecallFScoreSupport(_ yTrue: [Int], _ yPred: [Int], labels: [Int]? = nil,
+                                         zeroDivision: ZeroDivision = .warn) throws -> ClassScores {
     let matrix = try confusionMatrix(yTrue, yPred, labels: labels)
     let k = matrix.labels.count
     var precision: [Double] = [], recall: [Double] = [], f1: [Double] = [], support: [Int] = []
+    var undefined = (precision: false, recall: false, f1: false)
     for i in 0..<k {
         let tp = matrix.counts[i][i]
         // Predictions of class i among every prediction, not just those of listed true labels.
         let predicted = yPred.filter { $0 == matrix.labels[i] }.count
         let actual = yTrue.filter { $0 == matrix.labels[i] }.count
-        let p = predicted > 0 ? Double(tp) / Double(predicted) : 0
-        let r = actual > 0 ? Double(tp) / Double(actual) : 0
-        precision.append(p)
-        recall.append(r)
-        f1.append(p + r > 0 ? 2 * p * r / (p + r) : 0)
+        if predicted == 0 { undefined.precision = true }
+        if actual == 0 { undefined.recall = true }
+        if predicted + actual == 0 { undefined.f1 = true }
+        precision.append(predicted > 0 ? Double(tp) / Double(predicted) : zeroDivision.value)
+        recall.append(actual > 0 ? Double(tp) / Double(actual) : zeroDivision.value)
+        f1.append(predicted + actual > 0 ? 2.0 * Double(tp) / Double(actual + predicted) : zeroDivision.value)
         support.append(actual)
     }
-    return ClassScores(labels: matrix.labels, precision: precision, recall: recall, f1: f1, support: support)
+    var scores = ClassScores(labels: matrix.labels, precision: precision, recall: recall, f1: f1, support: support)
+    if zeroDivision == .warn {
+        // sklearn.metrics._classification._warn_prf with average=None.
+        func message(_ start: String, _ modifier: String) -> String {
+            let place = k == 1 ? "due to" : "in labels with"
+            return "\(start) ill-defined and being set to 0.0 \(place) no \(modifier) samples. "
+                + "Use `zero_division` parameter to control this behavior."
+        }
+        if undefined.precision { scores.warnings.append(.init(.undefinedMetricWarning, message("Precision is", "predicted"))) }
+        if undefined.recall { scores.warnings.append(.init(.undefinedMetricWarning, message("Recall is", "true"))) }
+        if undefined.f1 { scores.warnings.append(.init(.undefinedMetricWarning, message("F-score is", "true nor predicted"))) }
+        scores.warnings.forEach(warn)
+    }
+    return scores
 }
 
 /// scikit-learn's `classification_report`: per-class scores, accuracy, and macro and weighted averages.
@@ -139,13 +190,15 @@ public struct ClassificationReport: Sendable, Equatable, CustomStringConvertible
 /// A text report of per-class precision, recall and F1 with averages (scikit-learn's `classification_report`).
 ///
 /// `targetNames` names the classes in label order (default: the labels as text); `labels` restricts and
-/// orders the classes (default: every label in either array).
+/// orders the classes (default: every label in either array); `zeroDivision` sets ill-defined scores and
+/// warns as in `precisionRecallFScoreSupport`. Throws for a `targetNames` count other than the number of
+/// classes, `digits` outside 0...15, and as `confusionMatrix(_:_:labels:)`.
 public func classificationReport(_ yTrue: [Int], _ yPred: [Int], labels: [Int]? = nil, targetNames: [String]? = nil,
-                                 digits: Int = 2) throws -> ClassificationReport {
+                                 digits: Int = 2, zeroDivision: ZeroDivision = .warn) throws -> ClassificationReport {
     guard digits >= 0, digits <= 15 else {
         throw LearningError.invalidParameter("digits (\(digits)) must be between 0 and 15.")
     }
-    let scores = try precisionRecallFScoreSupport(yTrue, yPred, labels: labels)
+    let scores = try precisionRecallFScoreSupport(yTrue, yPred, labels: labels, zeroDivision: zeroDivision)
     let k = scores.labels.count
     if let targetNames, targetNames.count != k {
         throw LearningError.invalidParameter(

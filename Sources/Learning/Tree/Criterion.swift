@@ -4,10 +4,12 @@ import Foundation
 ///
 /// With `p_k` the (weighted) fraction of class `k` among the node's samples:
 /// - `gini`: `G = 1 − Σ_k p_k²`, the chance that two samples drawn with replacement disagree;
-/// - `entropy`: `H = −Σ_k p_k · log₂ p_k`, in bits (scikit-learn also reports base 2).
+/// - `entropy`: `H = −Σ_k p_k · log₂ p_k`, in bits, with `log₂ x` computed as scikit-learn computes it,
+///   `ln(x) / ln(2.0)` (`sklearn/tree/_utils.pyx`), so the values agree to the last bit.
 ///
-/// A split is chosen to maximise the impurity decrease
-/// `N_t / N · (I(t) − N_l / N_t · I(l) − N_r / N_t · I(r))`, as in scikit-learn.
+/// As in scikit-learn (`sklearn/tree/_criterion.pyx`), split positions are ranked by the proxy
+/// `−w_r · I(r) − w_l · I(l)` (weighted sample counts `w`), and the chosen split's impurity decrease is
+/// `N_t / N · (I(t) − N_r / N_t · I(r) − N_l / N_t · I(l))`.
 public enum Criterion: String, CaseIterable, Sendable, Codable {
     case gini
     case entropy
@@ -25,10 +27,11 @@ public enum Criterion: String, CaseIterable, Sendable, Codable {
             for count in counts { sumSquares += count * count }
             return 1 - sumSquares / (total * total)
         case .entropy:
+            // Entropy.node_impurity: count_k /= weighted_n_node_samples; entropy -= count_k * log(count_k).
             var entropy = 0.0
             for count in counts where count > 0 {
                 let p = count / total
-                entropy -= p * Foundation.log2(p)
+                entropy -= p * (Foundation.log(p) / ln2)
             }
             return entropy
         }
@@ -37,8 +40,11 @@ public enum Criterion: String, CaseIterable, Sendable, Codable {
 
 /// How many features a tree considers when it looks for the best split of a node (`max_features=`).
 ///
-/// Features are drawn without replacement for each node; a feature that turns out to be constant in
-/// the node does not count, as in scikit-learn.
+/// Features are drawn without replacement for each node, as scikit-learn draws them. A feature that turns
+/// out to be constant in the node (all values within 1e-7) *does* count toward the limit, as in
+/// scikit-learn: the search stops after `max_features` draws, constant or not, unless every feature drawn
+/// so far was constant, in which case it goes on until one non-constant feature has been evaluated (or no
+/// feature is left). Features found constant in a node are not drawn for evaluation again below it.
 public enum MaxFeatures: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
     /// `max(1, ⌊√n⌋)` features: the forest default.
     case sqrt

@@ -3,7 +3,9 @@ import Foundation
 /// A fitted CART classification tree: a flat array of nodes, node 0 the root (scikit-learn's `Tree`).
 ///
 /// Produce one with `DecisionTree.fit(_:_:parameters:using:)`, or through `DecisionTreeClassifier` and
-/// `RandomForestClassifier`. A sample goes left at a split node when `x[feature] <= threshold`.
+/// `RandomForestClassifier`. A sample goes left at a split node when `Float(x[feature]) <= threshold`
+/// (values are cast to float32 first, as scikit-learn casts X; thresholds are float64 midpoints of two
+/// float32 training values).
 public struct DecisionTree: Sendable, Equatable {
     /// The settings that shape a tree (scikit-learn's constructor arguments).
     public struct Parameters: Sendable, Equatable, Hashable, Codable {
@@ -45,7 +47,7 @@ public struct DecisionTree: Sendable, Equatable {
     public struct Node: Sendable, Equatable, Codable {
         /// The feature index tested here, or -1 for a leaf.
         public var feature: Int
-        /// Samples with `x[feature] <= threshold` go to `left`.
+        /// Samples with `Float(x[feature]) <= threshold` go to `left` (0 for a leaf).
         public var threshold: Double
         /// The index of the left child, or -1 for a leaf.
         public var left: Int
@@ -79,18 +81,34 @@ public struct DecisionTree: Sendable, Equatable {
     /// Class probabilities per node (counts normalised), `classes.count` per node.
     let nodeProbabilities: [Double]
 
-    /// A split or leaf packed into 16 bytes for prediction; leaves have `feature == -1`.
+    /// A split or leaf packed into 12 bytes for prediction.
+    ///
+    /// scikit-learn compares a float32 value with a float64 threshold (`X32[i, f] <= threshold`);
+    /// `threshold` here is the largest float32 not above the node's threshold, so for every float32
+    /// `x`, `x <= threshold` exactly when `Double(x) <= node.threshold`. A leaf points to itself: feature
+    /// 0, threshold −∞ (no finite value goes left) and `right` its own index.
     struct WalkNode: Sendable, Equatable {
-        var threshold: Double
+        var threshold: Float
         var feature: Int32
         var right: Int32
+
+        init(threshold: Double, feature: Int32, right: Int32) {
+            var t = Float(threshold)
+            if Double(t) > threshold { t = t.nextDown }
+            self.threshold = t
+            self.feature = feature
+            self.right = right
+        }
     }
 
     init(nodes: [Node], counts: [Double], classes: [Int], featureCount: Int, criterion: Criterion) {
         self.nodes = nodes
         self.counts = counts
         // Children follow their parent depth first, left first: the left child is always `i + 1`.
-        self.walk = nodes.map { WalkNode(threshold: $0.threshold, feature: Int32($0.feature), right: Int32($0.right)) }
+        self.walk = nodes.enumerated().map { i, node in
+            node.isLeaf ? WalkNode(threshold: -.infinity, feature: 0, right: Int32(i))
+                : WalkNode(threshold: node.threshold, feature: Int32(node.feature), right: Int32(node.right))
+        }
         let k = classes.count
         var probabilities = counts
         for (i, node) in nodes.enumerated() where node.weightedSampleCount > 0 {
@@ -104,16 +122,21 @@ public struct DecisionTree: Sendable, Equatable {
 
     // MARK: Fitting
 
-    /// Fits a tree on rows `x` with labels `y`, drawing the features tried at each node from `rng`.
+    /// Fits a tree on rows `x` (n rows × d features, cast to float32 as scikit-learn casts them) with
+    /// labels `y` (n labels), as `DecisionTreeClassifier(random_state=rng).fit(x, y)`: the tree draws
+    /// one `randint(0, 2³¹ − 1)` from `rng` to seed scikit-learn's own generator for the features tried
+    /// at each node, so with `NumPyRandom(seed: s)` the tree is scikit-learn's with `random_state=s`.
     ///
-    /// Throws `LearningError` for empty or ragged data, NaN or infinite values, a label count that does
-    /// not match the rows, or invalid parameters. A single class gives a one-leaf tree.
+    /// Throws `LearningError` for empty or ragged data, NaN, infinite or beyond-float32 values, a label
+    /// count that does not match the rows, or invalid parameters. A single class gives a one-leaf tree.
     public static func fit(_ x: [[Double]], _ y: [Int], parameters: Parameters = .init(),
                            using rng: inout NumPyRandom) throws -> DecisionTree {
         try parameters.validate()
         let data = try TrainingData(x, y)
         let maxFeatures = try parameters.maxFeatures.resolve(featureCount: data.featureCount)
-        return TreeBuilder(data: data, parameters: parameters, maxFeatures: maxFeatures).build(weights: nil, using: &rng)
+        let randRState = UInt32(rng.randint(0, TreeBuilder.randRMax))
+        return TreeBuilder(data: data, parameters: parameters, maxFeatures: maxFeatures)
+            .build(weights: nil, randRState: randRState)
     }
 
     // MARK: Shape
@@ -143,19 +166,16 @@ public struct DecisionTree: Sendable, Equatable {
         classes[firstArgmax(classCounts(ofNode: index))]
     }
 
-    /// Mean decrease in impurity per feature, normalised to sum to 1 (all zeros for a lone leaf).
+    /// Mean decrease in impurity per feature, normalised to sum to 1 (all zeros for a lone leaf), computed
+    /// as scikit-learn's `feature_importances_` (`Tree.compute_feature_importances`): per split node
+    /// `w·I − w_l·I_l − w_r·I_r`, divided by the root's weight, then by the sum (numpy's pairwise sum).
     public var featureImportances: [Double] {
-        var importances = [Double](repeating: 0, count: featureCount)
-        for node in nodes where !node.isLeaf {
-            let left = nodes[node.left], right = nodes[node.right]
-            importances[node.feature] += node.weightedSampleCount * node.impurity
-                - left.weightedSampleCount * left.impurity - right.weightedSampleCount * right.impurity
-        }
-        let total = importances.reduce(0, +)
+        let importances = rawImportances
+        let total = numpySum(importances)
         return total > 0 ? importances.map { $0 / total } : importances
     }
 
-    /// Unnormalised importances (impurity decrease weighted by samples), for averaging in a forest.
+    /// Unnormalised importances (impurity decrease weighted by samples, over the root's weight).
     var rawImportances: [Double] {
         var importances = [Double](repeating: 0, count: featureCount)
         guard let root = nodes.first, root.weightedSampleCount > 0 else { return importances }
@@ -169,21 +189,22 @@ public struct DecisionTree: Sendable, Equatable {
 
     // MARK: Prediction
 
-    /// The index of the leaf a row lands in (`apply`). The row must have `featureCount` values.
+    /// The index of the leaf a row lands in (`apply`). The row must have `featureCount` values; they are
+    /// cast to float32 first, as scikit-learn casts X.
     public func leafIndex(for row: [Double]) -> Int {
-        row.withUnsafeBufferPointer { leafIndex(for: $0.baseAddress!) }
+        row.map { Float($0) }.withUnsafeBufferPointer { leafIndex(for: $0.baseAddress!) }
     }
 
-    func leafIndex(for row: UnsafePointer<Double>) -> Int {
+    func leafIndex(for row: UnsafePointer<Float>) -> Int {
         walk.withUnsafeBufferPointer { Self.leafIndex(walk: $0.baseAddress!, row: row) }
     }
 
     @inline(__always)
-    static func leafIndex(walk: UnsafePointer<WalkNode>, row: UnsafePointer<Double>) -> Int {
+    static func leafIndex(walk: UnsafePointer<WalkNode>, row: UnsafePointer<Float>) -> Int {
         var i = 0
         while true {
             let node = walk[i]
-            if node.feature < 0 { return i }
+            if Int(node.right) == i { return i }
             i = row[Int(node.feature)] <= node.threshold ? i + 1 : Int(node.right)
         }
     }
@@ -276,4 +297,32 @@ func firstArgmax(_ values: [Double]) -> Int {
 func formatFixed(_ value: Double, _ decimals: Int) -> String {
     let text = String(format: "%.\(decimals)f", value)
     return text == "-0" || text.hasPrefix("-0.") && Double(text) == 0 ? String(text.dropFirst()) : text
+}
+
+/// `np.sum` of a float64 vector: numpy's pairwise summation (blocks of up to 128 summed with eight
+/// interleaved accumulators), so sums agree with numpy's to the last bit.
+func numpySum(_ values: [Double]) -> Double {
+    values.withUnsafeBufferPointer { pairwiseSum($0.baseAddress!, $0.count) }
+}
+
+private func pairwiseSum(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
+    if n < 8 {
+        var res = -0.0
+        for i in 0..<n { res += a[i] }
+        return res
+    } else if n <= 128 {
+        var r = [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]]
+        var i = 8
+        while i < n - (n % 8) {
+            for j in 0..<8 { r[j] += a[i + j] }
+            i += 8
+        }
+        var res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        while i < n { res += a[i]; i += 1 }
+        return res
+    } else {
+        var n2 = n / 2
+        n2 -= n2 % 8
+        return pairwiseSum(a, n2) + pairwiseSum(a + n2, n - n2)
+    }
 }

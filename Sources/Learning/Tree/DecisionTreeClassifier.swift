@@ -6,12 +6,15 @@
 /// let labels = try tree.predict(rows)
 /// ```
 /// The fitted model is a `DecisionTree` value (`tree.tree`); using the classifier before `fit` throws
-/// `LearningError.notFitted`.
+/// `LearningError.notFitted`. With the same data, parameters and `randomState`, the tree is
+/// scikit-learn's `DecisionTreeClassifier(random_state=randomState)` node for node, bit for bit (X is
+/// cast to float32 as there), so its predictions and probabilities are too.
 public struct DecisionTreeClassifier: Sendable, Equatable {
     /// The tree's settings.
     public var parameters: DecisionTree.Parameters
     /// The seed for the features drawn at each node; `nil` draws a seed from the system generator at
-    /// each fit (scikit-learn's `random_state=None`). With `maxFeatures: .all` the seed only breaks ties.
+    /// each fit (scikit-learn's `random_state=None`). With `maxFeatures: .all` the seed still sets the
+    /// order features are tried in, which decides ties between equally good splits, as in scikit-learn.
     public var randomState: Int?
     /// The fitted tree, or `nil` before `fit`.
     public private(set) var tree: DecisionTree?
