@@ -44,10 +44,11 @@ public struct SourceWatcher: Sendable {
     }
 
     /// Waits until something changed and then stayed unchanged for `debounce`; returns the changed paths.
-    /// Returns nil when the task is cancelled.
+    /// Returns nil when the task is cancelled or `until` holds (it is asked at every poll).
     public func nextChange(after baseline: inout Snapshot, interval: Duration = .milliseconds(150),
-                           debounce: Duration = .milliseconds(200)) async -> [String]? {
-        while !Task.isCancelled {
+                           debounce: Duration = .milliseconds(200),
+                           until stop: @Sendable () -> Bool = { false }) async -> [String]? {
+        while !Task.isCancelled, !stop() {
             do { try await Task.sleep(for: interval) } catch { return nil }
             var current = snapshot()
             guard current != baseline else { continue }
