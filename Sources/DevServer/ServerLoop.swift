@@ -384,7 +384,9 @@ final class ServerLoop: @unchecked Sendable {
             connection.requestStarted = connection.input.isEmpty ? nil : now
             let response = handler.respond(to: head)
             // A request body is never read: close after answering rather than parse it as the next request.
-            let close = !head.keepAlive || head.hasBody || stopping.load(ordering: .relaxed)
+            // Refusals (403, 405) close too; a missing page (404) does not.
+            let refused = response.status >= 400 && response.status != 404
+            let close = !head.keepAlive || head.hasBody || refused || stopping.load(ordering: .relaxed)
             answer(connection, response, close: close, linger: head.hasBody, now: now)
         } catch {
             connection.input.removeAll()
