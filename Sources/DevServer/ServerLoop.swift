@@ -35,6 +35,9 @@ final class ServerLoop: @unchecked Sendable {
     private var lastExhaustionNotice = -1_000.0
     private var lastCapNotice = -1_000.0
     private var eventStreams = 0
+    private var nextExpiry = 0.0
+    /// One buffer for every read (the loop reads one connection at a time).
+    private var readBuffer = [UInt8](repeating: 0, count: 16_384)
 
     /// The write end of the wake-up pipe; written and closed under a lock, so a late wake-up from another
     /// thread never writes into a descriptor number that was reused.
@@ -200,10 +203,11 @@ final class ServerLoop: @unchecked Sendable {
                 if pollfds[0].revents != 0 { drainWake() }
                 if acceptNow {
                     let revents = pollfds[1].revents
-                    if revents & Int16(POLLIN) != 0 {
+                    if revents & Int16(POLLNVAL) != 0 {
+                        listenerFailed("the listening socket was closed")
+                    } else if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                        // accept(2) tells what the trouble is (EINVAL for a socket shut down, say).
                         acceptConnections(now: now)
-                    } else if revents & Int16(POLLERR | POLLNVAL) != 0 {
-                        listenerFailed("the listening socket reported an error")
                     }
                 }
                 for index in pollfds.indices where pollfds[index].revents != 0 {
@@ -211,7 +215,10 @@ final class ServerLoop: @unchecked Sendable {
                     handle(connection, revents: pollfds[index].revents, now: now)
                 }
             }
-            expire(now: now)
+            if now >= nextExpiry {
+                nextExpiry = now + 0.1
+                expire(now: now)
+            }
         }
         shutDown()
     }
@@ -345,8 +352,7 @@ final class ServerLoop: @unchecked Sendable {
     }
 
     private func readRequest(_ connection: Connection, now: Double) {
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        let n = buffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+        let n = readBuffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
         if n == 0 { close(connection); return }
         if n < 0 {
             if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return }
@@ -354,14 +360,13 @@ final class ServerLoop: @unchecked Sendable {
             return
         }
         if connection.input.isEmpty { connection.requestStarted = now }
-        connection.input.append(contentsOf: buffer[0..<n])
+        connection.input.append(contentsOf: readBuffer[0..<n])
         connection.lastActivity = now
         process(connection, now: now)
     }
 
     private func readAndDrop(_ connection: Connection, now: Double) {
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        let n = buffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+        let n = readBuffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
         if n == 0 { close(connection); return }
         if n < 0 {
             if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return }

@@ -60,7 +60,7 @@ public final class ServeSession: Sendable {
     private let building = Atomic<Bool>(false)
     /// What the builds changed themselves: data files with their stamps at the end of the build that
     /// changed them (nil: removed), and every path the last build saw change.
-    private let buildWrites = Mutex<(data: [String: SourceWatcher.FileStamp?], lastBuild: Set<String>)>(([:], []))
+    private let buildWrites = Mutex<(data: [String: SourceWatcher.FileStamp?], lastBuild: [String: SourceWatcher.FileStamp?])>(([:], [:]))
     /// Why the server stopped listening, once it has.
     private let serverFailure = ServerFailure()
 
@@ -153,7 +153,7 @@ public final class ServeSession: Sendable {
         let data = changed.filter { !isSource($0) }
         buildWrites.withLock { record in
             for path in data { record.data[path] = .some(after[path]) }
-            record.lastBuild = Set(changed)
+            record.lastBuild = Dictionary(uniqueKeysWithValues: changed.map { ($0, after[$0]) })
         }
         if !data.isEmpty { events(.changedByBuild(data.map { layout.display(URL(fileURLWithPath: $0)) })) }
     }
@@ -189,9 +189,12 @@ public final class ServeSession: Sendable {
             }
             // Data files changing while a build runs are that build's (it names them when it ends).
             if duringBuild { changed = changed.filter(isSource) }
-            // Sources that change during every build: a loop.
+            // Sources that change during every build: a loop. A change counts when it was noticed while a
+            // build ran, or the file is as the last build left it (an edit made since does not count).
             let lastBuild = buildWrites.withLock { $0.lastBuild }
-            let correlated = duringBuild || (!changed.isEmpty && changed.allSatisfy(lastBuild.contains))
+            let correlated = duringBuild || (!changed.isEmpty && changed.allSatisfy { path in
+                lastBuild[path].map { $0 == current[path] } ?? false
+            })
             if correlated {
                 changed = changed.filter { !looping.contains($0) }
                 let trigger = Set(changed)

@@ -84,9 +84,8 @@ public struct ServeCommand: AsyncParsableCommand {
         defer { trap.cancel() }
         let result = await serving.result
         await session.stop()
-        if let reason = session.serverStoppedListening {
-            // Already said as it happened (the `.server` event); a server that cannot accept is no server.
-            _ = reason
+        if session.serverStoppedListening != nil {
+            // The reason was printed as it happened (the `.server` event); a server that cannot accept is none.
             console.progress("Stopped: the dev server can no longer accept connections.")
             throw ExitCode.failure
         }

@@ -208,6 +208,33 @@ struct ConnectionLimitTests {
     }
 }
 
+/// If the listening socket fails for good, the server says so (serve prints it and exits non-zero).
+@Suite("Hardening: a listener that fails")
+struct ListenerFailureTests {
+    @Test func failedListenerIsReported() async throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let notices = NoticeLog()
+        try await withServer(site, limits: .init(), notices: notices) { _, port in
+            let inodes = Set(serverSocketInodes(port: port))
+            #expect(inodes.count == 1, "expected only the listener: \(inodes)")
+            var listener: Int32 = -1
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+                if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + entry),
+                   target.hasPrefix("socket:["), inodes.contains(String(target.dropFirst(8).dropLast())) {
+                    listener = Int32(entry) ?? -1
+                }
+            }
+            try #require(listener >= 0)
+            // What a failing listener looks like to accept(2): EINVAL from here on.
+            shutdown(listener, Int32(SHUT_RDWR))
+            #expect(try await eventually {
+                notices.all.contains { if case .stoppedListening = $0 { true } else { false } }
+            }, "notices: \(notices.all)")
+        }
+    }
+}
+
 // MARK: a08: close-on-exec
 
 @Suite("Hardening: descriptors (a08)")

@@ -60,6 +60,130 @@ struct HardenedServeTests {
         await session.stop()
     }
 
+    /// a17, the backstop: a chapter that rewrites its own code (a source, not a data file) would rebuild
+    /// forever; after three builds in a row serve says it is a loop and stops following those changes,
+    /// and an edit made while no build runs is still followed.
+    @Test(.timeLimit(.minutes(10)))
+    func chapterRewritingItselfIsReportedAsALoop() async throws {
+        let project = try await Fixtures.builtCopy()
+        defer { project.remove() }
+        let chapter = project.content.appendingPathComponent("03-self.md")
+        try project.folder.write("Content/03-self.md", """
+            # Rewrites itself
+
+            ```swift
+            import Foundation
+            let me = "\(chapter.path)"
+            let text = try String(contentsOfFile: me, encoding: .utf8)
+            try text.replacingOccurrences(of: "// runs:", with: "// runs: x").write(toFile: me, atomically: true, encoding: .utf8)
+            // runs:
+            print("rewrote myself")
+            ```
+
+            """)
+        let captured = CapturedConsole()
+        let session = ServeSession.printing(to: captured.console, project: project)
+        _ = try await session.start()
+        let watching = Task { await session.watch(interval: .milliseconds(50), debounce: .milliseconds(100)) }
+        let loop = "warning: rebuild loop: Content/03-self.md changed during each of the last 3 builds"
+        #expect(try await eventually(patience: .seconds(180)) { captured.stderr.contains(loop) }, "\(captured.stderr)")
+        let rebuilds = captured.stderr.components(separatedBy: "; rebuilding.").count - 1
+        try await Task.sleep(for: .seconds(3))
+        #expect(captured.stderr.components(separatedBy: "; rebuilding.").count - 1 == rebuilds, "\(captured.stderr)")
+        // An edit by hand, no build running: followed.
+        try project.edit("03-self.md") { $0.replacingOccurrences(of: "# Rewrites itself", with: "# Rewrites itself, edited") }
+        #expect(try await eventually(patience: .seconds(120)) {
+            captured.stderr.components(separatedBy: "; rebuilding.").count - 1 > rebuilds
+        }, "\(captured.stderr)")
+        watching.cancel()
+        await watching.value
+        await session.stop()
+    }
+
+    /// a08: a chapter that starts a daemon while serve runs (as a database server would) must not hand it
+    /// the dev server's port: once serve stops, the port can be bound again.
+    @Test(.timeLimit(.minutes(10)))
+    func daemonStartedByAChapterDoesNotKeepThePort() async throws {
+        let project = try await Fixtures.builtCopy()
+        defer { project.remove() }
+        // A sleep with a duration no other test uses, to find it and end it afterwards.
+        let marker = "97.\(Int.random(in: 100_000...999_999))"
+        let daemon = """
+            # Starts a daemon
+
+            ```swift
+            import Glibc
+            print(system("setsid -f sleep \(marker) </dev/null >/dev/null 2>&1"))
+            ```
+
+            """
+        let captured = CapturedConsole()
+        let session = ServeSession.printing(to: captured.console, project: project)
+        _ = try await session.start()
+        let port = try #require(await session.port)
+        let watching = Task { await session.watch(interval: .milliseconds(50), debounce: .milliseconds(100)) }
+        // Written while serving, so the chapter runs while the server listens.
+        try project.folder.write("Content/03-daemon.md", daemon)
+        let started = try await eventually(patience: .seconds(120)) { !Self.processes(arguments: marker).isEmpty }
+        defer { for pid in Self.processes(arguments: marker) { kill(pid, SIGKILL) } }
+        #expect(started, "the chapter's daemon never started: \(captured.stderr)")
+        // The server's sockets: the listener and its connections (other tests in this process have sockets
+        // of their own, which are not the dev server's business).
+        let serverSockets = Self.socketInodes(localPort: port)
+        #expect(!serverSockets.isEmpty)
+        for pid in Self.processes(arguments: marker) {
+            let sockets = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).compactMap {
+                try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/" + $0)
+            }.filter { $0.hasPrefix("socket:[") }.map { String($0.dropFirst(8).dropLast()) }
+            #expect(serverSockets.intersection(sockets).isEmpty, "the daemon holds the server's sockets \(serverSockets.intersection(sockets))")
+        }
+        watching.cancel()
+        await watching.value
+        await session.stop()
+        // The daemon still runs; the port is free all the same.
+        #expect(Self.canListen(port: port), "port \(port) could not be bound again: \(String(cString: strerror(errno)))")
+    }
+
+    /// Whether a socket can listen on 127.0.0.1:`port` (as a new `loopbook serve --port` would).
+    static func canListen(port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return bound == 0 && listen(fd, 1) == 0
+    }
+
+    /// Inodes of the TCP sockets whose local port is `port` (from /proc/net/tcp and tcp6).
+    static func socketInodes(localPort port: UInt16) -> Set<String> {
+        let hex = String(port, radix: 16, uppercase: true)
+        let suffix = ":" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        var inodes = Set<String>()
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: table)).readToEnd() else { continue }
+            for line in String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                if fields.count > 9, fields[1].hasSuffix(suffix) { inodes.insert(String(fields[9])) }
+            }
+        }
+        return inodes
+    }
+
+    /// Process ids whose command line contains `text`.
+    static func processes(arguments text: String) -> [pid_t] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry in
+            guard let pid = pid_t(entry), pid != getpid(),
+                  let line = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
+            return String(decoding: line, as: UTF8.self).replacingOccurrences(of: "\0", with: " ").contains(text) ? pid : nil
+        }
+    }
+
     /// a06: with the open-files limit at 128, 400 connections at once (idle, then closed) leave serve
     /// listening and answering; it used to stop accepting for good, silently.
     @Test(.enabled(if: LoopbookExecutable.url != nil, "needs the loopbook executable beside the test bundle"),
