@@ -143,8 +143,9 @@ public struct ServeCommand: AsyncParsableCommand {
         let named = paths.count == 1 ? paths[0] : paths.prefix(3).joined(separator: ", ")
             + (paths.count > 3 ? " and \(paths.count - 3) more" : "")
         let it = paths.count == 1 ? "it" : "them"
-        return "warning: \(named) changed while the book was building, so a chapter wrote \(it); serve does not "
-            + "rebuild for changes a build makes itself (that would rebuild forever). Save \(it) again to rebuild."
+        return "warning: \(named) changed while the book was building; serve takes that as the build's own doing "
+            + "(a chapter writing into \(paths.count == 1 ? "its folder" : "those folders")) and does not rebuild for it, "
+            + "which would rebuild forever. Save \(it) again to rebuild."
     }
 
     /// The line for a rebuild loop among sources.
