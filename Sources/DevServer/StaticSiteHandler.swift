@@ -70,8 +70,8 @@ struct StaticSiteHandler: Sendable {
             ("X-Content-Type-Options", "nosniff"),
         ]
         if type.hasPrefix("text/html"), injectLiveReload {
-            let html = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
-            let body = Array(LiveReloadScript.inject(into: html, eventsPath: Self.eventsPath).utf8)
+            let html = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            let body = LiveReloadScript.inject(into: html, eventsPath: Self.eventsPath)
             return Response(status: status, headers: headers, body: .bytes(body), headOnly: head)
         }
         var info = stat()
