@@ -60,24 +60,31 @@ struct RequestHead: Sendable, Equatable {
         static func badRequest(_ message: String) -> Refusal { Refusal(status: 400, message: message) }
     }
 
-    /// Where a head ends in `bytes`, scanning only from `scanned` on (the caller keeps `scanned` between
-    /// reads, so a head that arrives in many pieces is still scanned once). Returns the index just past the
-    /// blank line, or nil (and advances `scanned`); throws a refusal once the limits cannot be met.
-    static func end(in bytes: [UInt8], scanned: inout Int, limits: DevServer.Limits) throws(Refusal) -> Int? {
-        var index = max(0, scanned)
+    /// How far a connection's input has been scanned for the end of its head, kept between reads.
+    struct Scan: Sendable {
+        var scanned = 0
+        /// Where the first line ends, once seen.
+        var firstLineEnd: Int?
+    }
+
+    /// Where a head ends in `bytes`, scanning only the bytes that arrived since the last call (`scan` keeps
+    /// its place), so a head that arrives in many pieces is still read once. Returns the index just past
+    /// the blank line, or nil; throws a refusal once the limits cannot be met.
+    static func end(in bytes: [UInt8], scan: inout Scan, limits: DevServer.Limits) throws(Refusal) -> Int? {
+        var index = max(0, scan.scanned)
         let count = bytes.count
         while index < count {
             if bytes[index] == 0x0A {
+                if scan.firstLineEnd == nil { scan.firstLineEnd = index }
                 // "\n\n" or "\r\n\r\n" (a bare LF ends a line too, as RFC 9112 allows recipients to accept).
-                if index >= 1, bytes[index - 1] == 0x0A { scanned = index + 1; return index + 1 }
-                if index >= 2, bytes[index - 1] == 0x0D, bytes[index - 2] == 0x0A { scanned = index + 1; return index + 1 }
+                if index >= 1, bytes[index - 1] == 0x0A { scan.scanned = index + 1; return index + 1 }
+                if index >= 2, bytes[index - 1] == 0x0D, bytes[index - 2] == 0x0A { scan.scanned = index + 1; return index + 1 }
             }
             index += 1
         }
-        scanned = index
+        scan.scanned = index
         // Not complete yet: is it already too long?
-        let firstLineEnd = bytes.prefix(limits.maxRequestLine + 2).firstIndex(of: 0x0A)
-        if firstLineEnd == nil, count > limits.maxRequestLine + 1 {
+        if scan.firstLineEnd == nil, count > limits.maxRequestLine + 1 {
             throw Refusal(status: 414, message: "The request line is longer than \(limits.maxRequestLine) bytes.")
         }
         if count > limits.maxRequestLine + 2 + limits.maxHeaderBytes {

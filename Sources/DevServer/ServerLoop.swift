@@ -64,7 +64,7 @@ final class ServerLoop: @unchecked Sendable {
         let fd: Int32
         var state = State.reading
         var input: [UInt8] = []
-        var scanned = 0
+        var scan = RequestHead.Scan()
         /// When the first byte of the request being read arrived.
         var requestStarted: Double?
         /// The last time a byte moved either way.
@@ -382,10 +382,10 @@ final class ServerLoop: @unchecked Sendable {
     private func process(_ connection: Connection, now: Double) {
         guard connection.state == .reading, !connection.input.isEmpty else { return }
         do throws(RequestHead.Refusal) {
-            guard let end = try RequestHead.end(in: connection.input, scanned: &connection.scanned, limits: limits) else { return }
+            guard let end = try RequestHead.end(in: connection.input, scan: &connection.scan, limits: limits) else { return }
             let head = try RequestHead.parse(connection.input[0..<end], limits: limits)
             connection.input.removeFirst(end)
-            connection.scanned = 0
+            connection.scan = RequestHead.Scan()
             connection.requestStarted = connection.input.isEmpty ? nil : now
             let response = handler.respond(to: head)
             // A request body is never read: close after answering rather than parse it as the next request.

@@ -128,6 +128,35 @@ struct RequestSizeTests {
         }
     }
 
+    /// A request line sent a few bytes at a time is still refused with 414 once it passes 8 KB, and a
+    /// normal one sent the same way is answered.
+    @Test func headSentInTinyPiecesIsReadCorrectly() async throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try await withServer(site, limits: .init()) { _, port in
+            let long = try await onThread { () throws -> Int in
+                let client = try RawClient(port: port)
+                let line = "GET /" + String(repeating: "c", count: 9_000)
+                var index = line.startIndex
+                while index < line.endIndex {
+                    let next = line.index(index, offsetBy: 7, limitedBy: line.endIndex) ?? line.endIndex
+                    client.send(String(line[index..<next]))
+                    index = next
+                }
+                return try RawClient.parse(client.readAll()).status
+            }
+            #expect(long == 414)
+            let normal = try await onThread { () throws -> RawResponse in
+                let client = try RawClient(port: port)
+                for character in "GET /notes.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" {
+                    client.send(String(character))
+                }
+                return try RawClient.parse(client.readAll())
+            }
+            #expect(normal.status == 200 && normal.text == "plain\n")
+        }
+    }
+
     /// Scanning for the end of the head is linear: 2 MB of header lines sent in 1 KB pieces on one connection is
     /// refused once past the limit, in linear time (the server stops reading at 64 KB).
     @Test func headArrivingInSmallPiecesIsScannedOnce() async throws {
