@@ -178,6 +178,7 @@ final class ServerLoop: @unchecked Sendable {
             order.removeAll(keepingCapacity: true)
             pollfds.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))
             order.append(nil)
+            if spare < 0 { spare = open("/dev/null", O_RDONLY | O_CLOEXEC) }
             let acceptNow = listening && now >= acceptPausedUntil
             if acceptNow {
                 pollfds.append(pollfd(fd: listener, events: Int16(POLLIN), revents: 0))
@@ -264,7 +265,7 @@ final class ServerLoop: @unchecked Sendable {
     }
 
     private func admit(_ fd: Int32, now: Double) {
-        if connections.count >= limits.maxConnections, !evictIdlest() {
+        if connections.count >= limits.maxConnections, !evictIdlest(now: now, grace: 0) {
             refuse(fd, status: 503, message: "The dev server has \(limits.maxConnections) connections open, its limit; try again.\n")
             if now - lastCapNotice >= 10 {
                 lastCapNotice = now
@@ -276,10 +277,11 @@ final class ServerLoop: @unchecked Sendable {
     }
 
     /// Closes the connection that has waited longest without a request in progress (or, failing that, the
-    /// one whose request head is slowest); false when every connection is busy answering or streaming.
-    private func evictIdlest() -> Bool {
+    /// one whose request head is slowest); false when every connection is busy answering or streaming, or
+    /// was active within `grace` seconds.
+    private func evictIdlest(now: Double, grace: Double) -> Bool {
         var best: Connection?
-        for connection in connections.values where connection.state == .reading {
+        for connection in connections.values where connection.state == .reading && now - connection.lastActivity >= grace {
             guard let current = best else { best = connection; continue }
             let idle = connection.input.isEmpty, currentIdle = current.input.isEmpty
             if idle != currentIdle {
@@ -297,18 +299,31 @@ final class ServerLoop: @unchecked Sendable {
     /// it is not left waiting in the backlog), take the spare back, and pause accepting for a moment.
     private func outOfDescriptors(now: Double) {
         // Idle connections of our own are the first thing to give up.
-        if evictIdlest() { return }
+        // Not one accepted a moment ago, though: accept(2) fails with EMFILE even with nobody waiting, right
+        // after the last free descriptor went to a client that has not had time to speak.
+        if evictIdlest(now: now, grace: 1) { return }
+        acceptPausedUntil = now + 0.1
+        // accept(2) needs a free descriptor before it looks at the queue: EMFILE may come with nobody
+        // waiting. Only a client actually turned away counts.
+        var refused = false
         if spare >= 0 {
             Glibc.close(spare)
             spare = -1
             let fd = Self.acceptCloseOnExec(listener)
             if fd >= 0 {
-                refuse(fd, status: 503, message: "The dev server has run out of file descriptors; try again.\n")
+                // Answered like any refusal (read what the client sent, then close), so it gets to read the
+                // 503; the spare is taken back once a descriptor is free again (see `run`).
+                let connection = Connection(fd: fd, now: now)
+                connections[fd] = connection
+                answer(connection, Response.plain(503, "The dev server has run out of file descriptors; try again.\n",
+                                                  extra: [("Retry-After", "1")]), close: true, linger: true, now: now)
+                refused = true
+            } else {
+                spare = open("/dev/null", O_RDONLY | O_CLOEXEC)
             }
-            spare = open("/dev/null", O_RDONLY | O_CLOEXEC)
         }
+        guard refused else { return }
         turnedAway += 1
-        acceptPausedUntil = now + 0.1
         if now - lastExhaustionNotice >= 10 {
             lastExhaustionNotice = now
             var limit = rlimit()
@@ -330,6 +345,10 @@ final class ServerLoop: @unchecked Sendable {
         var bytes = response.encodedHead(contentLength: message.utf8.count, close: true)
         bytes += Array(message.utf8)
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
+        // Read what the client already sent: closing with unread bytes would reset the connection and
+        // could destroy the answer before the client reads it.
+        shutdown(fd, Int32(SHUT_WR))
+        for _ in 0..<16 where readBuffer.withUnsafeMutableBytes({ recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }) > 0 {}
         Glibc.close(fd)
     }
 
