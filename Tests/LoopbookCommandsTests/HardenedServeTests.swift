@@ -124,7 +124,7 @@ struct HardenedServeTests {
         let watching = Task { await session.watch(interval: .milliseconds(50), debounce: .milliseconds(100)) }
         // Written while serving, so the chapter runs while the server listens.
         try project.folder.write("Content/03-daemon.md", daemon)
-        let started = try await eventually(patience: .seconds(120)) { !Self.processes(arguments: marker).isEmpty }
+        let started = try await eventually(patience: .seconds(300)) { !Self.processes(arguments: marker).isEmpty }
         defer { for pid in Self.processes(arguments: marker) { kill(pid, SIGKILL) } }
         #expect(started, "the chapter's daemon never started: \(captured.stderr)")
         // The server's sockets: the listener and its connections (other tests in this process have sockets
