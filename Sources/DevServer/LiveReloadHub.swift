@@ -1,26 +1,30 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
 import Synchronization
 
-/// Keeps the open live-reload connections and pushes server-sent events to all of them.
+/// The live-reload messages waiting for the server's event loop, and the error pages that connect are shown.
 ///
-/// Each `GET /__loopbook/events` gets its own event stream. A listener is registered when the server
-/// starts writing its response body and removed when that body ends: the client went away (a write
-/// failed — heartbeats make sure a write happens every `heartbeat` interval), or the hub was closed.
+/// Any thread may call ``reload()`` and ``error(_:)``; each message gets a sequence number and wakes the
+/// loop, which appends it to every open event stream (`GET /__loopbook/events`). A page that connects gets
+/// `retry`, `hello` and the current error, and then only messages newer than those.
 final class LiveReloadHub: Sendable {
     private struct State {
-        var nextID = 0
-        var listeners: [Int: AsyncStream<String>.Continuation] = [:]
+        var sequence = 0
+        var outbox: [(sequence: Int, text: String)] = []
         /// The error of the last failed rebuild, shown to pages that connect while the site is broken.
         var currentError: String?
-        var isClosed = false
+        var wake: (@Sendable () -> Void)?
     }
 
     private let state = Mutex(State())
+    private let listeners = Atomic<Int>(0)
 
-    /// Number of connected listeners.
-    var listenerCount: Int { state.withLock { $0.listeners.count } }
+    /// Number of open event streams (kept by the event loop).
+    var listenerCount: Int { listeners.load(ordering: .relaxed) }
+
+    func setListenerCount(_ count: Int) { listeners.store(count, ordering: .relaxed) }
+
+    /// How the loop is woken when a message is waiting.
+    func setWake(_ wake: (@Sendable () -> Void)?) { state.withLock { $0.wake = wake } }
 
     /// Sends `reload` to every listener and forgets the current error.
     func reload() {
@@ -32,56 +36,33 @@ final class LiveReloadHub: Sendable {
         broadcast(Self.event("error", data: message)) { $0.currentError = message }
     }
 
-    /// Sends an SSE comment line; it keeps proxies quiet and reveals clients that have gone away.
-    func heartbeat() {
-        broadcast(": heartbeat\n\n") { _ in }
-    }
-
-    /// Ends every event stream and refuses new ones.
-    func close() {
-        let continuations = state.withLock { state in
-            state.isClosed = true
-            defer { state.listeners = [:] }
-            return Array(state.listeners.values)
+    /// The opening of a new stream, and the sequence number of the last message it already reflects.
+    func opening() -> (text: String, sequence: Int) {
+        state.withLock { state in
+            var text = "retry: 1000\n" + Self.event("hello", data: "{}")
+            if let error = state.currentError { text += Self.event("error", data: error) }
+            return (text, state.sequence)
         }
-        for continuation in continuations { continuation.finish() }
     }
 
-    /// A response body that streams events to one client until it disconnects.
-    func makeBody() -> HTTPBodySequence {
-        HTTPBodySequence(from: EventBytes(hub: self))
-    }
-
-    fileprivate func subscribe() -> (id: Int, stream: AsyncStream<String>) {
-        let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
-        let (id, opening) = state.withLock { state -> (Int, [String]?) in
-            guard !state.isClosed else { return (-1, nil) }
-            let id = state.nextID
-            state.nextID += 1
-            state.listeners[id] = continuation
-            var opening = ["retry: 1000\n", Self.event("hello", data: "{}")]
-            if let error = state.currentError { opening.append(Self.event("error", data: error)) }
-            return (id, opening)
+    /// The messages sent since the loop last looked.
+    func take() -> [(sequence: Int, text: String)] {
+        state.withLock { state in
+            defer { state.outbox.removeAll() }
+            return state.outbox
         }
-        if let opening {
-            for text in opening { continuation.yield(text) }
-        } else {
-            continuation.finish()
-        }
-        return (id, stream)
-    }
-
-    fileprivate func unsubscribe(_ id: Int) {
-        let continuation = state.withLock { $0.listeners.removeValue(forKey: id) }
-        continuation?.finish()
     }
 
     private func broadcast(_ text: String, update: (inout State) -> Void) {
-        let continuations = state.withLock { state in
+        let wake = state.withLock { state in
             update(&state)
-            return Array(state.listeners.values)
+            state.sequence += 1
+            state.outbox.append((state.sequence, text))
+            // A loop that is not running never takes them; keep only the latest few.
+            if state.outbox.count > 64 { state.outbox.removeFirst(state.outbox.count - 64) }
+            return state.wake
         }
-        for continuation in continuations { continuation.yield(text) }
+        wake?()
     }
 
     /// One SSE event; every line of `data` becomes its own `data:` line.
@@ -89,51 +70,5 @@ final class LiveReloadHub: Sendable {
         let lines = data.split(separator: "\n", omittingEmptySubsequences: false)
             .map { "data: " + $0.replacingOccurrences(of: "\r", with: "") }
         return "event: \(name)\n" + lines.joined(separator: "\n") + "\n\n"
-    }
-}
-
-/// The bytes of one client's event stream. The subscription is made when the server starts iterating
-/// (after the headers were written) and dropped when the iterator is released.
-private struct EventBytes: AsyncBufferedSequence, Sendable {
-    typealias Element = UInt8
-    let hub: LiveReloadHub
-
-    func makeAsyncIterator() -> Iterator {
-        Iterator(subscription: Subscription(hub: hub))
-    }
-
-    final class Subscription: @unchecked Sendable {
-        let hub: LiveReloadHub
-        let id: Int
-        var iterator: AsyncStream<String>.Iterator
-
-        init(hub: LiveReloadHub) {
-            self.hub = hub
-            let (id, stream) = hub.subscribe()
-            self.id = id
-            self.iterator = stream.makeAsyncIterator()
-        }
-
-        deinit { hub.unsubscribe(id) }
-    }
-
-    struct Iterator: AsyncBufferedIteratorProtocol {
-        let subscription: Subscription
-        var pending: [UInt8] = []
-
-        mutating func next() async throws -> UInt8? {
-            guard let buffer = try await nextBuffer(suggested: 1) else { return nil }
-            return buffer.first
-        }
-
-        mutating func nextBuffer(suggested count: Int) async throws -> [UInt8]? {
-            if pending.isEmpty {
-                guard let text = await subscription.iterator.next(isolation: nil) else { return nil }
-                pending = Array(text.utf8)
-            }
-            let size = Swift.max(1, Swift.min(count, pending.count))
-            defer { pending.removeFirst(size) }
-            return Array(pending.prefix(size))
-        }
     }
 }

@@ -51,12 +51,38 @@ enum LiveReloadScript {
     }
 
     /// `html` with the script inserted before the last `</body>`, or appended when there is none.
+    /// The tag for the server's own events path, made once.
+    private static let defaultTagBytes = Array((tag(eventsPath: StaticSiteHandler.eventsPath) + "\n").utf8)
+
     static func inject(into html: String, eventsPath: String) -> String {
-        let tag = tag(eventsPath: eventsPath) + "\n"
-        if let range = html.range(of: "</body>", options: [.caseInsensitive, .backwards]) {
-            var result = html
-            result.insert(contentsOf: tag, at: range.lowerBound)
-            return result
+        String(decoding: inject(into: Array(html.utf8), eventsPath: eventsPath), as: UTF8.self)
+    }
+
+    /// The page's bytes with the tag before the last `</body>` (any case), or at the end when there is
+    /// none. Works on the bytes, in one backward scan: no decoding, no UTF-16 index conversions.
+    static func inject(into html: [UInt8], eventsPath: String) -> [UInt8] {
+        let tag = eventsPath == StaticSiteHandler.eventsPath ? defaultTagBytes : Array((tag(eventsPath: eventsPath) + "\n").utf8)
+        let close = Array("</body>".utf8)
+        var index = html.count - close.count
+        while index >= 0 {
+            if html[index] == 0x3C {
+                var matches = true
+                for offset in 1..<close.count {
+                    let byte = html[index + offset]
+                    // ASCII letters compare case-insensitively.
+                    let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                    if lower != close[offset] { matches = false; break }
+                }
+                if matches {
+                    var result = [UInt8]()
+                    result.reserveCapacity(html.count + tag.count)
+                    result += html[..<index]
+                    result += tag
+                    result += html[index...]
+                    return result
+                }
+            }
+            index -= 1
         }
         return html + tag
     }

@@ -1,4 +1,3 @@
-import FlyingFox
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -10,21 +9,26 @@ import Darwin
 ///
 /// Every path is checked twice: lexically (`RequestPath` refuses `..`, encoded dots and slashes, empty
 /// segments and control characters) and on disk (the real path, with symlinks resolved, must stay inside
-/// the real path of the root). Anything else answers 400, 404 or 405 — never a file outside the root.
-struct StaticSiteHandler: HTTPHandler {
+/// the real path of the root). Anything else answers 400, 403, 404 or 405 — never a file outside the root.
+struct StaticSiteHandler: Sendable {
     static let eventsPath = "/__loopbook/events"
 
     let root: String
-    let hub: LiveReloadHub
+    let host: String
     let injectLiveReload: Bool
 
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let isHead = request.method == .HEAD
-        guard request.method == .GET || isHead else {
-            return Self.plain(.methodNotAllowed, "Only GET and HEAD are allowed.\n", head: false,
-                              extra: [HTTPHeader("Allow"): "GET, HEAD"])
+    /// The answer to one parsed request. Host first (403 for a foreign `Host`, see ``HostCheck``), then the
+    /// method (405 with `Allow: GET, HEAD`), then the path.
+    func respond(to request: RequestHead) -> Response {
+        guard HostCheck.allows(request.field("host") ?? "", boundHost: host) else {
+            return Response.plain(403, "This server answers only requests for localhost, 127.0.0.1 or [::1] "
+                                  + "(or the --host it listens on); the Host header names another site.\n")
         }
-        let rawPath = request.target.path(percentEncoded: true)
+        let isHead = request.method == "HEAD"
+        guard request.method == "GET" || isHead else {
+            return Response.plain(405, "Only GET and HEAD are allowed.\n", extra: [("Allow", "GET, HEAD")])
+        }
+        let rawPath = request.path
         if rawPath == Self.eventsPath {
             return eventStream(head: isHead)
         }
@@ -32,17 +36,17 @@ struct StaticSiteHandler: HTTPHandler {
         do {
             path = try RequestPath(raw: rawPath)
         } catch {
-            return Self.plain(.badRequest, error.description + "\n", head: isHead)
+            return Response.plain(400, error.description + "\n", head: isHead)
         }
         guard var file = Self.resolve(path.segments, under: root) else { return notFound(head: isHead) }
         if file.isDirectory {
             guard path.isDirectory || path.segments.isEmpty else {
-                // Redirect to the folder URL so that relative links in its index.html resolve.
+                // Redirect to the folder URL so that relative links in its index.html resolve. The target is
+                // visible ASCII only (RequestHead refuses anything else), so it is safe in a header.
                 var location = rawPath + "/"
-                let query = request.target.query(percentEncoded: true)
+                let query = request.query
                 if !query.isEmpty { location += "?" + query }
-                let headers: HTTPHeaders = [.location: location, .contentLength: "0"]
-                return HTTPResponse(statusCode: .movedPermanently, headers: headers)
+                return Response(status: 301, headers: [("Location", location)])
             }
             guard let index = Self.resolve(path.segments + ["index.html"], under: root), !index.isDirectory else {
                 return notFound(head: isHead)
@@ -51,34 +55,33 @@ struct StaticSiteHandler: HTTPHandler {
         } else if path.isDirectory {
             return notFound(head: isHead)
         }
-        return try serve(file.path, status: .ok, head: isHead)
+        do {
+            return try serve(file.path, status: 200, head: isHead)
+        } catch {
+            return Response.plain(500, "The file could not be read.\n", head: isHead)
+        }
     }
 
-    private func serve(_ path: String, status: HTTPStatusCode, head: Bool) throws -> HTTPResponse {
+    private func serve(_ path: String, status: Int, head: Bool) throws -> Response {
         let type = ContentType.forFile(named: path)
-        var headers: HTTPHeaders = [
-            .contentType: type,
-            .cacheControl: "no-store",
-            HTTPHeader("X-Content-Type-Options"): "nosniff",
+        let headers: [(String, String)] = [
+            ("Content-Type", type),
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
         ]
         if type.hasPrefix("text/html"), injectLiveReload {
-            let html = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
-            let body = Data(LiveReloadScript.inject(into: html, eventsPath: Self.eventsPath).utf8)
-            headers[.contentLength] = String(body.count)
-            return HTTPResponse(statusCode: status, headers: headers, body: head ? Data() : body)
+            let html = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            let body = LiveReloadScript.inject(into: html, eventsPath: Self.eventsPath)
+            return Response(status: status, headers: headers, body: .bytes(body), headOnly: head)
         }
-        if head {
-            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-            headers[.contentLength] = String(size)
-            return HTTPResponse(statusCode: status, headers: headers, body: Data())
-        }
-        return HTTPResponse(statusCode: status, headers: headers,
-                            body: try HTTPBodySequence(file: URL(fileURLWithPath: path)))
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw CocoaError(.fileReadNoSuchFile) }
+        return Response(status: status, headers: headers, body: .file(path: path, size: Int(info.st_size)), headOnly: head)
     }
 
-    private func notFound(head: Bool) -> HTTPResponse {
+    private func notFound(head: Bool) -> Response {
         if let page = Self.resolve(["404.html"], under: root), !page.isDirectory,
-           let response = try? serve(page.path, status: .notFound, head: head) {
+           let response = try? serve(page.path, status: 404, head: head) {
             return response
         }
         let html = """
@@ -88,28 +91,16 @@ struct StaticSiteHandler: HTTPHandler {
 
             """
         let page = injectLiveReload ? LiveReloadScript.inject(into: html, eventsPath: Self.eventsPath) : html
-        let body = Data(page.utf8)
-        let headers: HTTPHeaders = [.contentType: "text/html; charset=utf-8", .contentLength: String(body.count),
-                                    .cacheControl: "no-store"]
-        return HTTPResponse(statusCode: .notFound, headers: headers, body: head ? Data() : body)
+        return Response(status: 404, headers: [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")],
+                        body: .bytes(Array(page.utf8)), headOnly: head)
     }
 
-    private func eventStream(head: Bool) -> HTTPResponse {
-        let headers: HTTPHeaders = [
-            .contentType: "text/event-stream; charset=utf-8",
-            .cacheControl: "no-store",
-            HTTPHeader("X-Accel-Buffering"): "no",
-        ]
-        if head { return HTTPResponse(statusCode: .ok, headers: headers, body: Data()) }
-        return HTTPResponse(statusCode: .ok, headers: headers, body: hub.makeBody())
-    }
-
-    private static func plain(_ status: HTTPStatusCode, _ text: String, head: Bool,
-                              extra: [HTTPHeader: String] = [:]) -> HTTPResponse {
-        let body = Data(text.utf8)
-        var headers: HTTPHeaders = [.contentType: "text/plain; charset=utf-8", .contentLength: String(body.count)]
-        for (key, value) in extra { headers[key] = value }
-        return HTTPResponse(statusCode: status, headers: headers, body: head ? Data() : body)
+    private func eventStream(head: Bool) -> Response {
+        Response(status: 200, headers: [
+            ("Content-Type", "text/event-stream; charset=utf-8"),
+            ("Cache-Control", "no-store"),
+            ("X-Accel-Buffering", "no"),
+        ], body: head ? .bytes([]) : .events, headOnly: head)
     }
 
     /// The real path of `segments` under `root` when it exists and stays inside `root` after resolving

@@ -11,6 +11,14 @@ import Synchronization
 /// cancels that rebuild (its chapter programs are killed) and starts again, so a fix saved while a
 /// chapter hangs shows up at once. Cancelling the task that runs `watch()` cancels the running rebuild.
 ///
+/// Changes the build makes itself do not start another build. A chapter may write into Content/ (a log,
+/// a downloaded data file): data files — anything in the watched folders but chapters (`.md`), book
+/// settings (`.yml`, `.yaml`) and Swift sources — that change while a build runs are taken as the build's
+/// own; they neither cancel it nor trigger a rebuild afterwards, and `changedByBuild` names them. Should
+/// the same sources nevertheless change during three builds in a row (a chapter that rewrites a chapter),
+/// that is a loop: `rebuildLoop` says so and changes to them made while a build runs are not followed
+/// (an edit made while no build runs still is).
+///
 /// The session never prints: what happens arrives as `Event`s, which `loopbook serve` prints.
 public final class ServeSession: Sendable {
     /// What the session reports.
@@ -25,7 +33,18 @@ public final class ServeSession: Sendable {
         case libraryBuildStarted(command: String)
         /// The library could not be rebuilt; the book was not rebuilt.
         case libraryBuildFailed(BuildIssue)
+        /// Data files (paths as displayed) changed while a build ran; taken as written by the build, they
+        /// trigger no rebuild.
+        case changedByBuild([String])
+        /// The same sources changed during `builds` builds in a row: a rebuild loop. Changes to them made
+        /// while a build runs are no longer followed.
+        case rebuildLoop([String], builds: Int)
+        /// Something the dev server has to tell (descriptors ran out, it stopped listening).
+        case server(DevServer.Notice)
     }
+
+    /// How many builds in a row the same sources may change during before it counts as a loop.
+    public static let loopThreshold = 3
 
     public let layout: ProjectLayout
     let builder: SiteBuilder
@@ -37,13 +56,29 @@ public final class ServeSession: Sendable {
     let watcher: SourceWatcher
     /// The sources as `start()` found them, for the first `watch()`.
     private let initialSnapshot = Mutex<SourceWatcher.Snapshot?>(nil)
+    /// True while a build runs.
+    private let building = Atomic<Bool>(false)
+    /// What the builds changed themselves: data files with their stamps at the end of the build that
+    /// changed them (nil: removed), and every path the last build saw change.
+    private let buildWrites = Mutex<(data: [String: SourceWatcher.FileStamp?], lastBuild: [String: SourceWatcher.FileStamp?])>(([:], [:]))
+    /// Why the server stopped listening, once it has.
+    private let serverFailure = ServerFailure()
+
+    private final class ServerFailure: Sendable {
+        let reason = Mutex<String?>(nil)
+        var hasFailed: Bool { reason.withLock { $0 != nil } }
+    }
 
     public init(layout: ProjectLayout, options: NotebookOptions, host: String, port: UInt16,
                 events: @escaping @Sendable (Event) -> Void) {
         self.layout = layout
         self.events = events
         builder = SiteBuilder(layout: layout, options: options)
-        server = DevServer(root: layout.output, host: host, port: port)
+        let failure = serverFailure
+        server = DevServer(root: layout.output, host: host, port: port) { notice in
+            if case let .stoppedListening(reason) = notice { failure.reason.withLock { $0 = reason } }
+            events(.server(notice))
+        }
         libraryFolders = ["Sources/Learning", "Sources/LoopbookRuntime", "Sources/BookModel"]
             .map { layout.root.appendingPathComponent($0) }
             .filter { FileManager.default.fileExists(atPath: $0.path) }
@@ -59,8 +94,9 @@ public final class ServeSession: Sendable {
     public func start() async throws -> URL {
         if let issue = builder.outputIssue() { throw issue }
         // Sources as they were before the first build: an edit saved while it runs triggers a rebuild.
-        initialSnapshot.withLock { $0 = watcher.snapshot() }
-        let outcome = await rebuild(notify: false)
+        let before = watcher.snapshot()
+        initialSnapshot.withLock { $0 = before }
+        let outcome = await rebuild(notify: false, before: before)
         if outcome.cancelled { throw CancellationError() }
         if !FileManager.default.fileExists(atPath: layout.output.path) {
             // Nothing was ever built: serve an empty folder so pages can show the error and reload later.
@@ -75,6 +111,16 @@ public final class ServeSession: Sendable {
     /// The bound port once started.
     public var port: UInt16? { get async { await server.port } }
 
+    /// Why the server stopped listening, when it has (`watch()` returns then; serve exits with an error).
+    public var serverStoppedListening: String? { serverFailure.reason.withLock { $0 } }
+
+    /// A chapter, book setting or Swift source: an edit the user makes, never taken as the build's own.
+    func isSource(_ path: String) -> Bool {
+        let name = (path as NSString).lastPathComponent.lowercased()
+        if [".md", ".yml", ".yaml", ".swift"].contains(where: { name.hasSuffix($0) }) { return true }
+        return libraryFolders.contains { path.hasPrefix($0.path + "/") }
+    }
+
     /// Builds and publishes; tells open pages to reload, or shows them the errors. A cancelled build
     /// tells them nothing.
     @discardableResult
@@ -82,9 +128,13 @@ public final class ServeSession: Sendable {
         await rebuild(notify: true)
     }
 
-    private func rebuild(notify: Bool) async -> SiteBuilder.Outcome {
+    private func rebuild(notify: Bool, before: SourceWatcher.Snapshot? = nil) async -> SiteBuilder.Outcome {
         let events = self.events
+        let before = before ?? watcher.snapshot()
+        building.store(true, ordering: .sequentiallyConsistent)
         let outcome = await builder.build { events(.progress($0)) }
+        building.store(false, ordering: .sequentiallyConsistent)
+        if !outcome.cancelled { recordBuildWrites(before: before) }
         events(.built(outcome))
         guard notify, !outcome.cancelled else { return outcome }
         if outcome.succeeded {
@@ -95,15 +145,76 @@ public final class ServeSession: Sendable {
         return outcome
     }
 
+    /// Notes what changed between `before` and now (the build's own doing, as far as data files go) and
+    /// names the data files.
+    private func recordBuildWrites(before: SourceWatcher.Snapshot) {
+        let after = watcher.snapshot()
+        let changed = SourceWatcher.changes(from: before, to: after)
+        let data = changed.filter { !isSource($0) }
+        buildWrites.withLock { record in
+            for path in data { record.data[path] = .some(after[path]) }
+            record.lastBuild = Dictionary(uniqueKeysWithValues: changed.map { ($0, after[$0]) })
+        }
+        if !data.isEmpty { events(.changedByBuild(data.map { layout.display(URL(fileURLWithPath: $0)) })) }
+    }
+
     /// Polls Content/ and the library sources until the task is cancelled, rebuilding after each change.
     /// A change during a rebuild cancels it and starts a new one; cancelling the task cancels the rebuild.
+    /// Data files changed by a build, and sources caught in a rebuild loop, are left out (see the type's
+    /// documentation). Returns also when the server stopped listening (``serverStoppedListening``).
     public func watch(interval: Duration = .milliseconds(150), debounce: Duration = .milliseconds(200)) async {
         var baseline = initialSnapshot.withLock { $0.take() } ?? watcher.snapshot()
         // The running rebuild; its value says whether the library still has to be built (a library change
         // whose build failed or was cancelled half-way is still owed by the next rebuild).
         var running: Task<Bool, Never>?
         var libraryPending = false
-        while let changed = await watcher.nextChange(after: &baseline, interval: interval, debounce: debounce) {
+        // Loop detection: the sources that triggered the last rebuilds, how many times in a row, and the
+        // sources found looping (their changes during a build are not followed).
+        var lastTrigger: Set<String> = []
+        var streak = 0
+        var looping: Set<String> = []
+        let failure = serverFailure
+        while let detected = await watcher.nextChange(after: &baseline, interval: interval, debounce: debounce,
+                                                      until: { failure.hasFailed }) {
+            let duringBuild = building.load(ordering: .sequentiallyConsistent)
+            // Data files as a build left them: its own writes, no reason to build again.
+            let current = baseline
+            var changed = buildWrites.withLock { record in
+                detected.filter { path in
+                    guard let stamp = record.data[path] else { return true }
+                    if stamp == current[path] { return false }
+                    record.data[path] = nil
+                    return true
+                }
+            }
+            // Data files changing while a build runs are that build's (it names them when it ends).
+            if duringBuild { changed = changed.filter(isSource) }
+            // Sources that change during every build: a loop. A change counts when it was noticed while a
+            // build ran, or the file is as the last build left it (an edit made since does not count).
+            let lastBuild = buildWrites.withLock { $0.lastBuild }
+            let correlated = duringBuild || (!changed.isEmpty && changed.allSatisfy { path in
+                lastBuild[path].map { $0 == current[path] } ?? false
+            })
+            if correlated {
+                changed = changed.filter { !looping.contains($0) }
+                let trigger = Set(changed)
+                if !trigger.isEmpty {
+                    streak = trigger == lastTrigger ? streak + 1 : 1
+                    lastTrigger = trigger
+                    if streak >= Self.loopThreshold {
+                        looping.formUnion(trigger)
+                        events(.rebuildLoop(trigger.sorted().map { layout.display(URL(fileURLWithPath: $0)) }, builds: streak))
+                        streak = 0
+                        lastTrigger = []
+                        changed = []
+                    }
+                }
+            } else {
+                streak = 0
+                lastTrigger = []
+                looping.subtract(changed)
+            }
+            guard !changed.isEmpty else { continue }
             if let running {
                 running.cancel()
                 libraryPending = await running.value

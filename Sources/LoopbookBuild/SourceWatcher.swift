@@ -38,23 +38,44 @@ public struct SourceWatcher: Sendable {
         return result
     }
 
+    /// Whether every watched folder that exists can be opened now. Out of file descriptors (EMFILE), a
+    /// snapshot would see empty folders, and the watcher would take every file for removed; such a
+    /// poll is skipped instead.
+    public func foldersReadable() -> Bool {
+        for folder in folders {
+            guard let directory = opendir(folder.path) else {
+                if errno == EMFILE || errno == ENFILE || errno == ENOMEM { return false }
+                continue
+            }
+            closedir(directory)
+        }
+        return true
+    }
+
+    /// A snapshot, or nil when the folders cannot be read right now (see ``foldersReadable()``).
+    func readableSnapshot() -> Snapshot? {
+        guard foldersReadable() else { return nil }
+        let result = snapshot()
+        return foldersReadable() ? result : nil
+    }
+
     /// The paths that were added, removed or changed between two snapshots, sorted.
     public static func changes(from old: Snapshot, to new: Snapshot) -> [String] {
         Set(old.keys).union(new.keys).filter { old[$0] != new[$0] }.sorted()
     }
 
     /// Waits until something changed and then stayed unchanged for `debounce`; returns the changed paths.
-    /// Returns nil when the task is cancelled.
+    /// Returns nil when the task is cancelled or `until` holds (it is asked at every poll).
     public func nextChange(after baseline: inout Snapshot, interval: Duration = .milliseconds(150),
-                           debounce: Duration = .milliseconds(200)) async -> [String]? {
-        while !Task.isCancelled {
+                           debounce: Duration = .milliseconds(200),
+                           until stop: @Sendable () -> Bool = { false }) async -> [String]? {
+        while !Task.isCancelled, !stop() {
             do { try await Task.sleep(for: interval) } catch { return nil }
-            var current = snapshot()
-            guard current != baseline else { continue }
+            guard var current = readableSnapshot(), current != baseline else { continue }
             // Settle: editors save in several writes; wait until the files stop changing.
             while true {
                 do { try await Task.sleep(for: debounce) } catch { return nil }
-                let again = snapshot()
+                guard let again = readableSnapshot() else { continue }
                 if again == current { break }
                 current = again
             }

@@ -18,7 +18,11 @@ public struct ServeCommand: AsyncParsableCommand {
             library sources change, 'swift build -c release --product LoopbookKit' runs first.
 
             The server answers only GET and HEAD, never serves files outside the site folder, and listens \
-            on 127.0.0.1 unless --host says otherwise. Press Ctrl-C to stop: the running build's chapter \
+            on 127.0.0.1 unless --host says otherwise. It answers only requests for localhost, a loopback \
+            address or the --host address (403 otherwise, against DNS rebinding), bounds request sizes \
+            (414, 431) and connections (idle ones close after 30 s), keeps accepting when file descriptors \
+            run out, and never lets chapter programs inherit its socket. Data files that a build writes \
+            into the chapters folder do not trigger another build. Press Ctrl-C to stop: the running build's chapter \
             programs are stopped too, and serve exits with status 130 (143 for SIGTERM).
             """)
 
@@ -80,6 +84,11 @@ public struct ServeCommand: AsyncParsableCommand {
         defer { trap.cancel() }
         let result = await serving.result
         await session.stop()
+        if session.serverStoppedListening != nil {
+            // The reason was printed as it happened (the `.server` event); a server that cannot accept is none.
+            console.progress("Stopped: the dev server can no longer accept connections.")
+            throw ExitCode.failure
+        }
         if Interruption.received.load(ordering: .sequentiallyConsistent) != 0 {
             console.progress("Stopped.")
             return
@@ -114,8 +123,37 @@ public struct ServeCommand: AsyncParsableCommand {
                 console.progress("Library sources changed: running '\(command)'.")
             case let .libraryBuildFailed(issue):
                 console.error(issue)
+            case let .changedByBuild(paths):
+                console.progress(changedByBuildLine(paths))
+            case let .rebuildLoop(paths, builds):
+                console.progress(rebuildLoopLine(paths, builds: builds))
+            case let .server(notice):
+                if case .stoppedListening = notice {
+                    console.error(notice.description)
+                } else {
+                    console.progress("warning: " + notice.description)
+                }
             }
         }
+    }
+
+    /// The line for data files a build changed: `warning: Content/data/log.csv changed while the book was
+    /// building; ...`.
+    static func changedByBuildLine(_ paths: [String]) -> String {
+        let named = paths.count == 1 ? paths[0] : paths.prefix(3).joined(separator: ", ")
+            + (paths.count > 3 ? " and \(paths.count - 3) more" : "")
+        let it = paths.count == 1 ? "it" : "them"
+        return "warning: \(named) changed while the book was building; serve takes that as the build's own doing "
+            + "(a chapter writing into \(paths.count == 1 ? "its folder" : "those folders")) and does not rebuild for it, "
+            + "which would rebuild forever. Save \(it) again to rebuild."
+    }
+
+    /// The line for a rebuild loop among sources.
+    static func rebuildLoopLine(_ paths: [String], builds: Int) -> String {
+        let named = paths.prefix(3).joined(separator: ", ") + (paths.count > 3 ? " and \(paths.count - 3) more" : "")
+        return "warning: rebuild loop: \(named) changed during each of the last \(builds) builds, so a chapter seems to "
+            + "rewrite \(paths.count == 1 ? "it" : "them"); serve stops following changes to \(paths.count == 1 ? "it" : "them") "
+            + "made while a build runs. Save while no build runs to rebuild."
     }
 
     /// Runs `xdg-open url`; false when it is not installed or fails to start.
