@@ -15,7 +15,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // The book's value types: chapters, steps, results, output records, diagnostics, the record wire
@@ -41,7 +40,7 @@ let package = Package(
                 // The stylesheet and script, compiled into the binary as `PackageResources.style_css` etc.
                 resources: [.embedInCode("Resources/style.css"), .embedInCode("Resources/site.js")]),
         // Static files + live reload; knows nothing of notebooks.
-        .target(name: "DevServer", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(name: "DevServer"),
         // Builds a book: load → execute → render → publish, with progress events and typed diagnostics;
         // the serve loop (watch, cancel, rebuild, reload). Used by build, check and serve.
         .target(name: "LoopbookBuild", dependencies: ["BookModel", "Notebook", "SiteKit", "DevServer"]),
