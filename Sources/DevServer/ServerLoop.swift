@@ -265,6 +265,22 @@ final class ServerLoop: @unchecked Sendable {
     }
 
     private func admit(_ fd: Int32, now: Double) {
+        // Half the descriptors stay free for the rest of serve (rebuilds spawn compilers and read files; the
+        // runtime needs a few): the limit is read again here, since it may be lowered while serve runs.
+        var limit = rlimit()
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max {
+            let soft = Int(clamping: limit.rlim_cur)
+            if connections.count >= soft / 2, connections.count < limits.maxConnections, !evictIdlest(now: now, grace: 0) {
+                refuse(fd, status: 503, message: "The dev server has run out of file descriptors; try again.\n")
+                turnedAway += 1
+                if now - lastExhaustionNotice >= 10 {
+                    lastExhaustionNotice = now
+                    notice(.outOfDescriptors(turnedAway: turnedAway, limit: soft))
+                    turnedAway = 0
+                }
+                return
+            }
+        }
         if connections.count >= limits.maxConnections, !evictIdlest(now: now, grace: 0) {
             refuse(fd, status: 503, message: "The dev server has \(limits.maxConnections) connections open, its limit; try again.\n")
             if now - lastCapNotice >= 10 {
