@@ -165,12 +165,13 @@ import Testing
     // MARK: Links and files
 
     @Test func chapterLinksBecomePagesAndFilesArePublished() throws {
-        let first = Self.chapter("# One\n\nSee [the split](02-data.md#the-split), [data](data/rows.csv) and ![loop](images/loop.png).\n\n<img src=\"images/raw.png\" alt=\"\">\n\nBack to [the contents](index.html) or [the style](./assets/style.css).\n")
+        let first = Self.chapter("# One\n\nSee [the split](02-data.md#the-split), [data](data/rows.csv) and ![loop](images/loop.png).\n\n<img src=\"images/raw.png\" alt=\"\">\n\nBack to [the contents](index.html) or [the style](./assets/style.css).\n\n<p><a href=\"02-data.md#the-split\">in HTML</a></p>\n")
         let second = Self.chapter("# Data\n\n## The split\n", slug: "02-data", number: 2, title: "Data")
         let files = try Self.render([first, second], assets: ["data/rows.csv", "images/loop.png", "images/raw.png", "images/unused.png"])
         let page = try #require(files.text("01-results.html"))
         #expect(page.contains("<a href=\"02-data.html#the-split\">the split</a>"))
         #expect(page.contains("<img src=\"images/loop.png\" alt=\"loop\""))
+        #expect(page.contains("<a href=\"02-data.html#the-split\">in HTML</a>"), "raw HTML links to chapters become pages too")
         #expect(files.contentFiles == ["data/rows.csv", "images/loop.png", "images/raw.png"])
     }
 

@@ -77,10 +77,16 @@ struct ProseRenderer {
                     if literal.utf8.contains(0x7B) {
                         node.literal = substituteHTML(in: literal, at: node.start, report: problem)
                     }
-                    for reference in Self.htmlReferences(in: node.literal ?? "") {
-                        _ = resolve(reference, at: node.start, isImage: nil, assets: &assetReferences,
-                                    anchors: &anchorReferences, siteReferences: &siteReferences, report: problem)
+                    var html = node.literal ?? ""
+                    for reference in Self.htmlReferences(in: html) {
+                        // A chapter named by its Markdown file (href="04-model.md#split") becomes its page here too.
+                        if let resolved = resolve(reference.value, at: node.start, isImage: nil, assets: &assetReferences,
+                                                  anchors: &anchorReferences, siteReferences: &siteReferences,
+                                                  report: problem) {
+                            html = html.replacingOccurrences(of: reference.written, with: "\"" + HTML.escape(resolved) + "\"")
+                        }
                     }
+                    if html != node.literal { node.literal = html }
                 case .link, .image:
                     if let title = node.title, title.utf8.contains(0x7B) {
                         node.title = substitute(in: title, at: node, lines: nil, report: problem)
@@ -355,9 +361,9 @@ struct ProseRenderer {
     }
 
     /// `href` and `src` values of raw HTML (`<img src="images/x.png">`), to publish and check what they name.
-    static func htmlReferences(in html: String) -> [String] {
+    static func htmlReferences(in html: String) -> [(value: String, written: String)] {
         guard html.utf8.contains(0x3D) else { return [] }
-        var result: [String] = []
+        var result: [(value: String, written: String)] = []
         let bytes = Array(html.utf8)
         var index = 0
         while index < bytes.count {
@@ -373,7 +379,8 @@ struct ProseRenderer {
             guard name == "src" || name == "href", valueStart < bytes.count,
                   bytes[valueStart] == 0x22 || bytes[valueStart] == 0x27,
                   let close = bytes[(valueStart + 1)...].firstIndex(of: bytes[valueStart]) else { index += 1; continue }
-            result.append(HTML.unescape(String(decoding: bytes[(valueStart + 1)..<close], as: UTF8.self)))
+            result.append((HTML.unescape(String(decoding: bytes[(valueStart + 1)..<close], as: UTF8.self)),
+                           String(decoding: bytes[valueStart...close], as: UTF8.self)))
             index = close + 1
         }
         return result
