@@ -25,6 +25,12 @@ public struct ProjectLayout: Sendable, Equatable {
         if path == root.path { return "." }
         return path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : path
     }
+
+    /// A folder as `display` shows it, ending in one `/` ("Site/", "/", "../out/").
+    public func displayFolder(_ url: URL) -> String {
+        let shown = display(url)
+        return shown.hasSuffix("/") ? shown : shown + "/"
+    }
 }
 
 extension ProjectLayout {

@@ -22,23 +22,23 @@ enum BuildSummary {
         if failed > 0 { counts += ", \(failed) failed" }
         if skipped > 0 { counts += ", \(skipped) skipped" }
         let time = BuildProgress.seconds(outcome.seconds)
-        let site = layout.display(layout.output)
+        let site = layout.displayFolder(layout.output)
         if outcome.cancelled {
-            return "Build cancelled after \(time); \(publishing ? "\(site)/ was left as it was" : "nothing was published")."
+            return "Build cancelled after \(time); \(publishing ? "\(site) was left as it was" : "nothing was published")."
         }
         guard outcome.succeeded else {
             let problems = outcome.issues.count == 1 ? "1 error" : "\(outcome.issues.count) errors"
             if outcome.report == nil {
                 // The book could not be loaded, or the output folder was refused: no chapter was considered.
-                return "Build failed with \(problems) before any chapter ran (\(time)); \(publishing ? "\(site)/ was left as it was" : "nothing was published")."
+                return "Build failed with \(problems) before any chapter ran (\(time)); \(publishing ? "\(site) was left as it was" : "nothing was published")."
             }
-            return "Build failed with \(problems) (\(chapters): \(counts); \(time)); \(publishing ? "\(site)/ was left as it was" : "nothing was published")."
+            return "Build failed with \(problems) (\(chapters): \(counts); \(time)); \(publishing ? "\(site) was left as it was" : "nothing was published")."
         }
         if let published = outcome.published {
-            return "Built \(chapters) (\(counts)) in \(time); \(site)/: \(published.written) written, \(published.unchanged) unchanged, \(published.removed) removed."
+            return "Built \(chapters) (\(counts)) in \(time); \(site): \(published.written) written, \(published.unchanged) unchanged, \(published.removed) removed."
         }
         if options.chapters != nil {
-            return "Ran \(chapters) (\(counts)) in \(time); \(site)/ is only written when every chapter is built."
+            return "Ran \(chapters) (\(counts)) in \(time); \(site) is only written when every chapter is built."
         }
         return "Built \(chapters) (\(counts)) in \(time)."
     }

@@ -32,7 +32,7 @@ public struct CheckCommand: AsyncParsableCommand {
         for issue in outcome.issues { console.error(issue) }
         let pages = outcome.files?.paths.filter { $0.hasSuffix(".html") }.count ?? 0
         if outcome.succeeded {
-            console.progress("Checked \(pages) pages: every step ran, every link resolves, and \(layout.display(layout.output))/ is up to date.")
+            console.progress("Checked \(pages) pages: every step ran, every link resolves, and \(layout.displayFolder(layout.output)) is up to date.")
         } else {
             let count = outcome.issues.count == 1 ? "1 problem" : "\(outcome.issues.count) problems"
             console.progress("Check found \(count).")

@@ -56,7 +56,7 @@ public struct ServeCommand: AsyncParsableCommand {
         let open = self.open
         let serving = Task {
             let url = try await session.start()
-            console.progress("Serving \(layout.display(layout.output))/ at \(url.absoluteString) (Ctrl-C to stop).")
+            console.progress("Serving \(layout.displayFolder(layout.output)) at \(url.absoluteString) (Ctrl-C to stop).")
             if open, !Self.openInBrowser(url) {
                 console.progress("Could not start a browser; open \(url.absoluteString) yourself.")
             }

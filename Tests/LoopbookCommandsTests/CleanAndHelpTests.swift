@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoopbookCommands
+import LoopbookBuild
 import Testing
 
 @Suite("loopbook clean and help")
@@ -50,4 +51,12 @@ struct CleanAndHelpTests {
             #expect(Loopbook.message(for: error).contains("--frobnicate"))
         }
     }
+}
+
+/// Folders are named with one trailing slash, whatever the output folder is ("//" for "/" before).
+@Test func foldersAreShownWithOneSlash() {
+    let root = URL(fileURLWithPath: "/work/book")
+    #expect(ProjectLayout(root: root).displayFolder(URL(fileURLWithPath: "/work/book/Site")) == "Site/")
+    #expect(ProjectLayout(root: root, output: URL(fileURLWithPath: "/")).displayFolder(URL(fileURLWithPath: "/")) == "/")
+    #expect(ProjectLayout(root: root).displayFolder(URL(fileURLWithPath: "/tmp/out/")) == "/tmp/out/")
 }
