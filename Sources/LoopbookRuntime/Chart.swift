@@ -1,13 +1,17 @@
 import BookModel
 /// Builders for chart specs that read well in chapter code, e.g. `show(Chart.line(title: "Accuracy", x: rounds, y: accuracy))`.
 public enum Chart {
-    /// A line chart with one series of points.
+    /// A line chart with one series of points; `x` and `y` must have the same length (the step stops with
+    /// a message naming both lengths otherwise).
     ///
     /// `markers` label x positions, drawn as dashed vertical lines, e.g.
     /// `markers: [ChartMarker(x: 8.5, label: "the rule changes")]`.
     public static func line(title: String, x: [Double], y: [Double], series name: String = "",
                             xLabel: String? = nil, yLabel: String? = nil, summary: String? = nil,
                             markers: [ChartMarker] = []) -> ChartSpec {
+        // A mismatch would silently drop the extra values (zip stops at the shorter): stop the step instead.
+        precondition(x.count == y.count,
+                     "Chart.line(title: \"\(title)\"): x has \(x.count) values and y has \(y.count); give one y for each x")
         let points = zip(x, y).map { Point(x: $0, y: $1) }
         return ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel,
                          kind: .line([LineSeries(name: name, points: points)]), markers: markers.isEmpty ? nil : markers)
@@ -48,9 +52,11 @@ public enum Chart {
     ///
     /// Binning is deterministic: bin `i` covers `[lower + i·w, lower + (i+1)·w)`, the last bin also holds
     /// the maximum; non-finite values are skipped. With all values equal there is one bin of width 1.
+    /// `bins` below 1 stops the step with a message.
     public static func histogram(_ values: [Double], bins: Int = 10, title: String = "Histogram",
                                  xLabel: String? = nil, yLabel: String? = "count", summary: String? = nil) -> ChartSpec {
-        ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel,
+        precondition(bins >= 1, "Chart.histogram(title: \"\(title)\"): bins is \(bins); give at least 1 bin")
+        return ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel,
                   kind: .histogram(binned(values, bins: bins)))
     }
 
