@@ -106,12 +106,17 @@ struct ProseRenderer {
                 }
             }
 
-            // 2. Callouts: a block quote whose first line is `[!NOTE]` (GitHub's alerts).
+            // 2. Callouts: a block quote whose first line is `[!NOTE]` (GitHub's alerts). All are found before
+            // any is changed: changing frees nodes that `nodes` still lists.
+            var callouts: [(node: Markdown.Node, paragraph: Markdown.Node, marker: Markdown.Node, kind: String)] = []
             for node in nodes where node.kind == .blockQuote {
                 guard let paragraph = node.firstChild, paragraph.kind == .paragraph, let marker = paragraph.firstChild,
                       marker.kind == .text, let kind = Self.calloutKind(marker.literal ?? ""),
                       marker.next == nil || marker.next?.kind == .softBreak || marker.next?.kind == .lineBreak
                 else { continue }
+                callouts.append((node, paragraph, marker, kind))
+            }
+            for (node, paragraph, marker, kind) in callouts {
                 marker.next?.remove()
                 marker.remove()
                 if paragraph.firstChild == nil { paragraph.remove() }
