@@ -244,7 +244,9 @@ public enum Publisher {
         var info = stat()
         guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count,
               let existing = FileManager.default.contents(atPath: path) else { return false }
-        return existing.elementsEqual(bytes)
+        return existing.withUnsafeBytes { old in
+            bytes.withUnsafeBytes { new in old.count == new.count && (old.isEmpty || memcmp(old.baseAddress!, new.baseAddress!, old.count) == 0) }
+        }
     }
 
     /// Hard-links (or copies, keeping the mtime) `old` to `target` if `old` is a regular file holding `bytes`

@@ -97,9 +97,14 @@ enum SiteBasics {
     /// cut at a word to at most 160 characters (ending in "…" when cut). Nil when the chapter has no text.
     static func excerpt(_ sections: [SearchIndex.Section]) -> String? {
         guard let text = sections.first(where: { !$0.text.isEmpty })?.text else { return nil }
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+        // Only the start matters: split a bounded prefix, by scalars (no grapheme breaking of the whole text).
+        let start = String(String.UnicodeScalarView(text.unicodeScalars.prefix(4 * descriptionLength)))
+        let words = start.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+            .map { String(String.UnicodeScalarView($0)) }
         let collapsed = words.joined(separator: " ")
-        guard collapsed.count > descriptionLength else { return collapsed.isEmpty ? nil : collapsed }
+        guard collapsed.count > descriptionLength || text.unicodeScalars.count > start.unicodeScalars.count else {
+            return collapsed.isEmpty ? nil : collapsed
+        }
         var cut = ""
         for word in words {
             let next = cut.isEmpty ? String(word) : cut + " " + word
