@@ -429,7 +429,7 @@ func makeJupyterBook(_ root: String) throws -> String {
 
 // MARK: - The scale book: many prose chapters
 
-/// Prose chapter `number` of `count` (~2 KB of Markdown): front matter, three sections of ordinary
+/// Prose chapter `number` of `count` (~4 KB of Markdown, a typical documentation page): front matter, four sections of ordinary
 /// paragraphs, a list and a link to the previous chapter. No code, so a build only loads, renders and
 /// publishes.
 func scaleChapter(_ number: Int, of count: Int) -> String {
@@ -437,8 +437,8 @@ func scaleChapter(_ number: Int, of count: Int) -> String {
     let paragraph = (0..<3).map { _ in sentence }.joined(separator: " ")
     var text = "---\ntitle: Chapter \(number)\nsummary: What round \(number) of the feedback loop changes, and why.\n---\n"
     text += "# Chapter \(number)\n\nThis is chapter \(number) of \(count). \(paragraph)\n\n"
-    for section in ["The data", "The model", "What changed"] {
-        text += "## \(section)\n\n\(paragraph) \(paragraph)\n\n"
+    for section in ["The data", "The model", "The feedback", "What changed"] {
+        text += "## \(section)\n\n\(paragraph) \(paragraph)\n\n\(paragraph)\n\n"
     }
     text += "- a first point about round \(number)\n- a second point\n- a third point\n\n"
     if number > 1 {
@@ -610,7 +610,7 @@ do {
         }
         let site = treeSize(root + "/Site")
         print("A generated \(count)-chapter prose book (no code; ~\(proseBytes / count / 100 * 100) bytes of Markdown per chapter:"
-              + " three sections, a list, a link), \(options.runs) runs; edits in chapter \((count + 1) / 2).")
+              + " four sections, a list, a link), \(options.runs) runs; edits in chapter \((count + 1) / 2).")
         print("")
         printScenarios([cold, noop, prose, title])
         print("")

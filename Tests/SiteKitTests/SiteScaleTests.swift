@@ -92,4 +92,9 @@ import Testing
               + " search index \((large["search-index.json"]?.count ?? 0) + (large["search-index.js"]?.count ?? 0)))")
         #expect((large["toc.js"]?.count ?? 0) < 1000 * 60, "toc.js is one short line per chapter")
     }
+
+    @Test(arguments: ["", "  ", "a", " a  b\tc\n\r\nd ", "\u{0B}x\u{0C}y", "Zürich  café\u{00A0}x", "a\r\n\u{2003}b"])
+    func searchTextCollapsesWhitespaceAsBefore(_ text: String) {
+        #expect(ProseRenderer.collapsingWhitespace(text) == text.split(whereSeparator: \.isWhitespace).joined(separator: " "))
+    }
 }

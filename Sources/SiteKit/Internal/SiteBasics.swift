@@ -97,22 +97,22 @@ enum SiteBasics {
     /// cut at a word to at most 160 characters (ending in "…" when cut). Nil when the chapter has no text.
     static func excerpt(_ sections: [SearchIndex.Section]) -> String? {
         guard let text = sections.first(where: { !$0.text.isEmpty })?.text else { return nil }
-        // Only the start matters: split a bounded prefix, by scalars (no grapheme breaking of the whole text).
-        let start = String(String.UnicodeScalarView(text.unicodeScalars.prefix(4 * descriptionLength)))
-        let words = start.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
-            .map { String(String.UnicodeScalarView($0)) }
-        let collapsed = words.joined(separator: " ")
-        guard collapsed.count > descriptionLength || text.unicodeScalars.count > start.unicodeScalars.count else {
-            return collapsed.isEmpty ? nil : collapsed
+        // One pass over the start of the text, by scalars (no grapheme breaking of the whole text).
+        var scalars: [Unicode.Scalar] = [], pendingSpace = false, truncated = false
+        for scalar in text.unicodeScalars {
+            if scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" {
+                pendingSpace = !scalars.isEmpty
+                continue
+            }
+            if pendingSpace { scalars.append(" "); pendingSpace = false }
+            scalars.append(scalar)
+            if scalars.count > descriptionLength { truncated = true; break }
         }
-        var cut = ""
-        for word in words {
-            let next = cut.isEmpty ? String(word) : cut + " " + word
-            if next.count > descriptionLength - 1 { break }
-            cut = next
-        }
-        if cut.isEmpty { cut = String(collapsed.prefix(descriptionLength - 1)) }
-        while let last = cut.last, ",;:.-–—(".contains(last) { cut.removeLast() }
-        return cut + "…"
+        func string(_ scalars: some Sequence<Unicode.Scalar>) -> String { String(String.UnicodeScalarView(scalars)) }
+        guard truncated else { return scalars.isEmpty ? nil : string(scalars) }
+        var cut = Array(scalars.prefix(descriptionLength - 1))
+        if scalars[descriptionLength - 1] != " ", let space = cut.lastIndex(of: " ") { cut.removeSubrange(space...) }
+        while let last = cut.last, ",;:.-–—( ".unicodeScalars.contains(last) { cut.removeLast() }
+        return string(cut) + "…"
     }
 }
