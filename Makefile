@@ -33,11 +33,13 @@ check-site: tool
 	$(RELEASE_BIN)/loopbook check
 
 # make bench: the book (cold, no-op, one-step edit, prose edit; memory), the generated 8-chapter book
-# against Jupyter Book 1, Markdown against cmark-gfm, the forest against scikit-learn. Prints tables;
+# against Jupyter Book 1, a generated prose book of BENCH_SCALE chapters (cold, no-op, one-chapter edits,
+# site size against prose size), Markdown against cmark-gfm, the forest against scikit-learn. Prints tables;
 # see Benchmarks/RESULTS.md. Python packages go into .build/bench-venv when PyPI is reachable (else the
 # Python comparisons are skipped). BENCH_RUNS=5 runs per scenario; BENCH_PEERS=0 skips Jupyter Book.
 BENCH_RUNS  ?= 5
 BENCH_PEERS ?= 1
+BENCH_SCALE ?= 1000
 BENCH_VENV   = .build/bench-venv
 PYTHON      ?= python3
 PIP_QUIET    = --quiet --disable-pip-version-check --retries 1 --timeout 20
@@ -57,7 +59,7 @@ bench: tool
 	    || echo "note: could not install jupyter-book; the peer table shows Loopbook only"; fi
 	@echo "== machine: $$(nproc) cores, $$(free -g | awk '/Mem:/ {print $$2}') GiB, $$(. /etc/os-release && echo $$PRETTY_NAME), $$($(SWIFT) --version 2>&1 | head -1)"
 	@echo "== load before: $$(uptime)"
-	$(RELEASE_BIN)/book-bench --runs $(BENCH_RUNS) --peer-runs $(BENCH_RUNS) \
+	$(RELEASE_BIN)/book-bench --runs $(BENCH_RUNS) --peer-runs $(BENCH_RUNS) --scale-chapters $(BENCH_SCALE) \
 	  $$( [ "$(BENCH_PEERS)" = "1" ] && [ -x $(BENCH_VENV)/bin/jupyter-book ] && echo --jupyter-book $(BENCH_VENV)/bin/jupyter-book )
 	@tmp=$$(mktemp -d) && cp -R Content $$tmp/ && echo "== /usr/bin/time -v loopbook build (cold copy of the book):" && \
 	  /usr/bin/time -v $(RELEASE_BIN)/loopbook build --root $$tmp 2>&1 >/dev/null | grep -E "Elapsed|Maximum resident"; rm -rf $$tmp

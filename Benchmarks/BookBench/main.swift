@@ -3,6 +3,7 @@
 //
 //   book-bench [--tool .build/release/loopbook] [--content Content] [--runs 5] [--chapter 04-the-model]
 //              [--jupyter-book PATH] [--peer-runs 5] [--skip-book] [--skip-peers]
+//              [--scale-chapters 1000] [--skip-scale]
 //
 // Everything runs on copies in a temporary folder; the repository is not touched. Each scenario is the
 // real command started as a process (posix_spawn + wait4): wall time, processor time (user + system of the
@@ -17,6 +18,12 @@
 //   no-op           nothing changed.
 //   one-step edit   a new line `_ = N` in the first ```swift step of --chapter (N differs every run).
 //   prose-only edit a sentence added to the first prose line of --chapter (line count unchanged).
+//
+// The scale book (`--scale-chapters`, 1,000 by default): generated prose chapters, no code. Cold build,
+// no-op rebuild, a prose edit of one chapter and a title edit of one chapter (which changes the shared
+// chapter list, toc.js, and the two neighbours' pagers), then the site's size against the prose's, by kind
+// of file. Then the shape of the a22 case (2,000 chapters of ~0.6 KB, as its generate.py writes them):
+// its site size, cold and no-op build.
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -36,6 +43,8 @@ struct Options {
     var peerRuns = 5
     var book = true
     var peers = true
+    var scaleChapters = 1000
+    var scale = true
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -58,9 +67,12 @@ struct Options {
             case "--peer-runs": peerRuns = try number(flag)
             case "--skip-book": book = false
             case "--skip-peers": peers = false
+            case "--scale-chapters": scaleChapters = try number(flag)
+            case "--skip-scale": scale = false
             case "-h", "--help":
                 print("usage: book-bench [--tool PATH] [--content DIR] [--runs N] [--chapter SLUG]"
-                      + " [--jupyter-book PATH] [--peer-runs N] [--skip-book] [--skip-peers]")
+                      + " [--jupyter-book PATH] [--peer-runs N] [--skip-book] [--skip-peers]"
+                      + " [--scale-chapters N] [--skip-scale]")
                 exit(0)
             default: throw BenchError("Unknown option '\(flag)'; see --help.")
             }
@@ -318,6 +330,12 @@ func loopbookSummary(_ output: String) -> String {
     return "\(ran.count) ran (\(ran.joined(separator: ", "))), \(cached) cached"
 }
 
+/// The summary line a build prints last (e.g. "Built 1000 chapters …").
+func lastLine(_ output: String) -> String {
+    let line = output.split(separator: "\n").last.map(String.init) ?? ""
+    return line.count > 90 ? String(line.prefix(90)) + "…" : line
+}
+
 /// The jupyter-cache's view: how many notebooks were executed.
 func jupyterSummary(_ output: String) -> String {
     let executed = output.components(separatedBy: "Executing notebook").count - 1
@@ -409,6 +427,63 @@ func makeJupyterBook(_ root: String) throws -> String {
     return root + "/05-chapter.md"
 }
 
+// MARK: - The scale book: many prose chapters
+
+/// Prose chapter `number` of `count` (~4 KB of Markdown, a typical documentation page): front matter, four sections of ordinary
+/// paragraphs, a list and a link to the previous chapter. No code, so a build only loads, renders and
+/// publishes.
+func scaleChapter(_ number: Int, of count: Int) -> String {
+    let sentence = "The forest is retrained on the corrected labels, and its accuracy is measured again on data it has not seen."
+    let paragraph = (0..<3).map { _ in sentence }.joined(separator: " ")
+    var text = "---\ntitle: Chapter \(number)\nsummary: What round \(number) of the feedback loop changes, and why.\n---\n"
+    text += "# Chapter \(number)\n\nThis is chapter \(number) of \(count). \(paragraph)\n\n"
+    for section in ["The data", "The model", "The feedback", "What changed"] {
+        text += "## \(section)\n\n\(paragraph) \(paragraph)\n\n\(paragraph)\n\n"
+    }
+    text += "- a first point about round \(number)\n- a second point\n- a third point\n\n"
+    if number > 1 {
+        text += "Read [the previous chapter](\(scaleSlug(number - 1)).md#the-model) first.\n"
+    }
+    return text
+}
+
+func scaleSlug(_ number: Int) -> String { String(format: "%04d-chapter-%d", number, number) }
+
+/// The a22 case's chapter, exactly as its generate.py writes it (~0.6 KB).
+func a22Chapter(_ number: Int) -> String {
+    "# Chapter \(number)\n\nSome prose for chapter \(number). " + String(repeating: "Lorem ipsum dolor sit amet. ", count: 20)
+        + "\n\n## Section A\n\nMore text.\n"
+}
+
+/// Writes `count` chapters made by `chapter` into `root/Content`; returns the prose bytes (the .md files).
+func makeProseBook(_ root: String, count: Int, chapter: (Int, Int) -> String) throws -> Int {
+    try fileManager.createDirectory(atPath: root + "/Content", withIntermediateDirectories: true)
+    try write("title: Scale book\n", root + "/Content/book.yml")
+    var bytes = 0
+    for n in 1...count {
+        let text = chapter(n, count)
+        bytes += text.utf8.count
+        try write(text, root + "/Content/\(scaleSlug(n)).md")
+    }
+    return bytes
+}
+
+/// Bytes of the site by kind: chapter and other pages, the search index, the chapter list, the rest.
+func siteBreakdown(_ site: String) -> [(String, Int)] {
+    var pages = 0, search = 0, toc = 0, other = 0
+    for name in (try? fileManager.contentsOfDirectory(atPath: site)) ?? [] {
+        let size = ((try? fileManager.attributesOfItem(atPath: site + "/" + name))?[.size] as? Int) ?? 0
+        if name.hasSuffix(".html") { pages += size }
+        else if name.hasPrefix("search-index") { search += size }
+        else if name == "toc.js" { toc += size }
+        else { other += size }
+    }
+    let total = treeSize(site).bytes
+    return [("pages (*.html)", pages), ("search index", search), ("toc.js", toc), ("everything else", total - pages - search - toc)]
+}
+
+func megabytes(_ bytes: Int) -> String { String(format: "%.2f MB", Double(bytes) / 1e6) }
+
 // MARK: - Main
 
 do {
@@ -496,6 +571,74 @@ do {
             }
             print(pad("site size", 33, left: true) + String(format: " %6.2f×", Double(theirsSite.bytes) / Double(max(1, oursSite.bytes))))
         }
+    }
+    if options.scale {
+        let count = options.scaleChapters
+        let root = base + "/scale"
+        let proseBytes = try makeProseBook(root, count: count, chapter: scaleChapter)
+        let edited = "\(root)/Content/\(scaleSlug((count + 1) / 2)).md"
+        FileHandle.standardError.write(Data("[book-bench] generated \(count)-chapter prose book\n".utf8))
+        let log = base + "/scale.log"
+        let build = [tool, "build"]
+        var cold = Scenario(name: "cold (no .loopbook/, no Site/)")
+        for _ in 0..<options.runs {
+            remove(root + "/.loopbook"); remove(root + "/Site")
+            cold.runs.append(try run(build, in: root, log: log))
+            if cold.note.isEmpty { cold.note = loopbookSummary(try read(log)) }
+        }
+        var noop = Scenario(name: "no-op rebuild")
+        for _ in 0..<options.runs {
+            noop.runs.append(try run(build, in: root, log: log))
+            if noop.note.isEmpty { noop.note = lastLine(try read(log)) }
+        }
+        let original = try read(edited)
+        var prose = Scenario(name: "one-chapter prose edit")
+        for i in 0..<options.runs {
+            try write(try editProse(original, 4000 + i), edited)
+            prose.runs.append(try run(build, in: root, log: log))
+            if prose.note.isEmpty { prose.note = lastLine(try read(log)) }
+        }
+        var title = Scenario(name: "one-chapter title edit")
+        for i in 0..<options.runs {
+            let text = try read(edited)
+            guard let line = text.components(separatedBy: "\n").first(where: { $0.hasPrefix("title: ") }) else {
+                throw BenchError("\(edited) has no title line.")
+            }
+            try write(text.replacingOccurrences(of: line, with: "title: Chapter \((count + 1) / 2), take \(i + 1)"), edited)
+            title.runs.append(try run(build, in: root, log: log))
+            if title.note.isEmpty { title.note = lastLine(try read(log)) }
+        }
+        let site = treeSize(root + "/Site")
+        print("A generated \(count)-chapter prose book (no code; ~\(proseBytes / count / 100 * 100) bytes of Markdown per chapter:"
+              + " four sections, a list, a link), \(options.runs) runs; edits in chapter \((count + 1) / 2).")
+        print("")
+        printScenarios([cold, noop, prose, title])
+        print("")
+        print("Prose (Content/*.md): \(megabytes(proseBytes)); Site/: \(megabytes(site.bytes)) in \(site.files) files = "
+              + String(format: "%.2f×", Double(site.bytes) / Double(proseBytes)) + " the prose.")
+        for (kind, bytes) in siteBreakdown(root + "/Site") {
+            print("  " + pad(kind, 18, left: true) + pad(megabytes(bytes), 10)
+                  + String(format: "  %.2f× the prose", Double(bytes) / Double(proseBytes)))
+        }
+        remove(root)
+
+        // The a22 case's shape: 2,000 tiny chapters.
+        let a22 = base + "/a22"
+        let a22Prose = try makeProseBook(a22, count: 2000) { n, _ in a22Chapter(n) }
+        let a22Cold = try run(build, in: a22, log: log)
+        let a22Noop = try run(build, in: a22, log: log)
+        let a22Site = treeSize(a22 + "/Site")
+        print("")
+        print("The a22 case's shape (2,000 chapters of ~0.6 KB, as its generate.py writes them), one run each:"
+              + " cold \(secs(a22Cold.wall)) (max RSS \(mib(a22Cold.maxRSS))), no-op \(secs(a22Noop.wall));")
+        print("prose \(megabytes(a22Prose)), Site/ \(megabytes(a22Site.bytes)) in \(a22Site.files) files = "
+              + String(format: "%.2f×", Double(a22Site.bytes) / Double(a22Prose)) + " the prose.")
+        for (kind, bytes) in siteBreakdown(a22 + "/Site") {
+            print("  " + pad(kind, 18, left: true) + pad(megabytes(bytes), 10)
+                  + String(format: "  %.2f× the prose", Double(bytes) / Double(a22Prose)))
+        }
+        remove(a22)
+        remove(log)
     }
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))

@@ -4,6 +4,16 @@ public struct Book: Sendable, Equatable {
     /// `subtitle` (or `description`) from book.yml.
     public var subtitle: String?
     public var author: String?
+    /// `language` from book.yml, a tag like "en" or "pt-BR" (nil: not given; the site uses "en").
+    public var language: String?
+    /// `logo` from book.yml: a file of the content folder (a path relative to it, as in `assets`).
+    public var logo: String?
+    /// `repository` from book.yml: the web address of the book's source.
+    public var repository: String?
+    /// `edit-url` from book.yml: a web address in which `{path}` stands for a chapter's file name.
+    public var editURL: String?
+    /// `site-url` from book.yml: the web address the site is published at, ending in "/".
+    public var siteURL: String?
     /// Chapters ordered by their numeric prefix.
     public var chapters: [Chapter]
     /// The files beside the chapters (images, data, downloads), as paths relative to the content folder

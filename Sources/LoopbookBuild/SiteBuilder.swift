@@ -63,7 +63,9 @@ public struct SiteBuilder: Sendable {
             outcome.issues = report.diagnostics.map(BuildIssue.located)
             if report.succeeded, options.chapters == nil {
                 let book = report.book
-                let info = BookInfo(title: book.title ?? "Untitled book", subtitle: book.subtitle, author: book.author)
+                let info = BookInfo(title: book.title ?? "Untitled book", subtitle: book.subtitle, author: book.author,
+                                    language: book.language ?? "en", logo: book.logo, repository: book.repository,
+                                    editURL: book.editURL, siteURL: book.siteURL)
                 do {
                     var files = try SiteRenderer(book: info).render(report.chapters, assets: book.assets)
                     try copyContentFiles(into: &files)

@@ -47,7 +47,7 @@ import Testing
         let files = try Self.render([first, second])
         let page = try #require(files.text("01-results.html"))
         #expect(page.contains("<title>Results: 0.815 accuracy · Course</title>"))
-        #expect(page.contains("<span class=\"name\">Results: 0.815 accuracy</span>"), "sidebar")
+        #expect(try #require(files.text("toc.js")).contains("[\"01-results\", 1, \"Results: 0.815 accuracy\"]"), "sidebar")
         #expect(try #require(files.text("index.html")).contains("<span class=\"name\">Results: 0.815 accuracy</span>"))
         #expect(try #require(files.text("02-next.html")).contains("<span class=\"name\">Results: 0.815 accuracy</span></a>"), "pager")
         #expect(try #require(files.text("search-index.json")).contains("\"title\":\"Results: 0.815 accuracy\""))

@@ -44,9 +44,9 @@ import Testing
         let second = try renderer.render(FixtureBook.chapters)
         #expect(first == second)
         #expect(first.paths == [
-            "01-welcome.html", "02-data.html", "03-charts.html", "assets/site.js", "assets/style.css",
-            "files/02-data/notes/extra file.txt", "files/02-data/sample.csv", "index.html",
-            "search-index.js", "search-index.json",
+            "01-welcome.html", "02-data.html", "03-charts.html", "404.html", "assets/site.js", "assets/style.css",
+            "favicon.svg", "files/02-data/notes/extra file.txt", "files/02-data/sample.csv", "index.html",
+            "search-index.js", "search-index.json", "toc.js",
         ])
     }
 
@@ -65,7 +65,9 @@ import Testing
     @Test func navigationAndStructure() throws {
         let files = try SiteRenderer(book: FixtureBook.info).render(FixtureBook.chapters)
         let data = try #require(files.text("02-data.html"))
-        #expect(data.contains(#"<a href="02-data.html" aria-current="page">"#))
+        // The sidebar's list is toc.js, shared by every page; the page names its own chapter for it to mark.
+        #expect(data.contains(#"<nav class="sidebar" id="sidebar" aria-label="Chapters" data-current="02-data">"#))
+        #expect(files.text("toc.js")?.contains(#"["02-data", 2, "#) == true)
         #expect(data.contains(#"rel="prev" href="01-welcome.html""#))
         #expect(data.contains(#"rel="next" href="03-charts.html""#))
         #expect(data.contains(##"<li class="l2"><a href="#escaping">Escaping</a></li>"##))

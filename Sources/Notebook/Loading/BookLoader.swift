@@ -21,11 +21,15 @@ struct BookLoader {
         }
         var book = Book(chapters: [])
         var files: [(number: Int, slug: String, name: String)] = []
+        var logo: (path: String, line: Int, file: String)?
         for name in names where !name.hasPrefix(".") {
             if name == "README.md" { continue }
             if name == "book.yml" {
                 let info = try BookFile(yaml: try readText(name), path: display(name))
                 book.title = info.title; book.subtitle = info.subtitle; book.author = info.author
+                book.language = info.language; book.repository = info.repository; book.editURL = info.editURL
+                book.siteURL = info.siteURL
+                logo = info.logo.map { ($0.path, $0.line, display(name)) }
                 continue
             }
             let isFolder = Self.isFolder(contentDirectory.appendingPathComponent(name))
@@ -41,6 +45,14 @@ struct BookLoader {
                     message: "it is a folder, named like a chapter file; a chapter is a Markdown file, so rename the folder (e.g. to '\(slug.drop(while: { $0.isNumber || $0 == "-" }))') or replace it with a file.")
             }
             files.append((number, slug, name))
+        }
+        if let logo {
+            // The logo is published like any file the pages use, so it must be one of the content folder's files.
+            guard book.assets.contains(logo.path) else {
+                throw NotebookError.frontMatter(path: logo.file, line: logo.line,
+                                                message: "'logo' names '\(logo.path)', which is not a file in \(displayPrefix)/; give the path of an image file relative to \(displayPrefix)/, e.g. 'logo: images/logo.svg'.")
+            }
+            book.logo = logo.path
         }
         files.sort { ($0.number, $0.slug) < ($1.number, $1.slug) }
         for (previous, next) in zip(files, files.dropFirst()) where previous.number == next.number {

@@ -190,13 +190,23 @@ struct ChapterFrontMatter {
     }
 }
 
-/// What `Content/book.yml` says.
+/// What `Content/book.yml` says, every value checked.
 struct BookFile {
-    static let keys = ["title", "subtitle", "description", "author"]
+    static let keys = ["title", "subtitle", "description", "author", "language", "logo", "repository", "edit-url", "site-url"]
+    /// The kinds of file a logo may be.
+    static let logoExtensions = ["svg", "png", "jpg", "jpeg", "gif", "webp", "ico"]
 
     var title: String?
     var subtitle: String?
     var author: String?
+    var language: String?
+    /// The logo's path relative to the content folder, and the line it was given on (the loader checks that
+    /// the file exists).
+    var logo: (path: String, line: Int)?
+    var repository: String?
+    var editURL: String?
+    /// Ends in "/".
+    var siteURL: String?
 
     init(yaml: String, path: String) throws {
         for entry in try YAMLMapping(yaml: yaml, path: path, firstLine: 1).entries {
@@ -209,10 +219,71 @@ struct BookFile {
                 }
                 subtitle = try YAMLMapping.text(entry, path: path, maxLength: 500, oneLine: false)
             case "author": author = try YAMLMapping.text(entry, path: path, maxLength: 200)
+            case "language":
+                let text = try YAMLMapping.text(entry, path: path, maxLength: 35)
+                guard Self.isLanguageTag(text) else {
+                    throw NotebookError.frontMatter(path: path, line: entry.line,
+                                                    message: "'language' must be a language tag like en, fr or pt-BR; it is \(YAMLMapping.describe(entry.value)).")
+                }
+                language = text
+            case "logo":
+                let text = try YAMLMapping.text(entry, path: path, maxLength: 500)
+                guard Self.isLogoPath(text) else {
+                    throw NotebookError.frontMatter(path: path, line: entry.line,
+                                                    message: "'logo' must be the path of an image file inside Content/ (\(Self.logoExtensions.dropLast().map { "." + $0 }.joined(separator: ", ")) or .\(Self.logoExtensions.last!)), e.g. 'logo: images/logo.svg'; it is \(YAMLMapping.describe(entry.value)).")
+                }
+                logo = (text, entry.line)
+            case "repository":
+                repository = try Self.webAddress(entry, path: path, rule: "'repository' must be a web address starting with https:// or http://, e.g. 'repository: https://github.com/you/book'")
+            case "edit-url":
+                let url = try Self.webAddress(entry, path: path, rule: "'edit-url' must be a web address starting with https:// or http://, e.g. 'edit-url: https://github.com/you/book/edit/main/Content/{path}'")
+                guard url.contains("{path}") else {
+                    throw NotebookError.frontMatter(path: path, line: entry.line,
+                                                    message: "'edit-url' must contain {path}, which each chapter replaces with its file name, e.g. 'edit-url: https://github.com/you/book/edit/main/Content/{path}'.")
+                }
+                editURL = url
+            case "site-url":
+                let url = try Self.webAddress(entry, path: path, rule: "'site-url' must be the web address the site is published at, starting with https:// or http://, e.g. 'site-url: https://example.org/book/'")
+                if url.contains("?") || url.contains("#") {
+                    throw NotebookError.frontMatter(path: path, line: entry.line,
+                                                    message: "'site-url' must be the address of the site's folder, without '?' or '#', e.g. 'site-url: https://example.org/book/'; it is \(YAMLMapping.describe(entry.value)).")
+                }
+                siteURL = url.hasSuffix("/") ? url : url + "/"
             default:
                 throw NotebookError.frontMatter(path: path, line: entry.line,
                                                 message: "unknown key '\(entry.key)' in book.yml; expected one of \(Self.keys.joined(separator: ", ")).")
             }
         }
+    }
+
+    /// A BCP 47 language tag as people write them: a 2–3 letter language, then subtags of 1–8 letters or
+    /// digits ("en", "de-CH", "zh-Hant-TW").
+    static func isLanguageTag(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+        return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+    }
+
+    /// A relative path inside the content folder (no "..", not absolute, no backslash) to an image file.
+    static func isLogoPath(_ text: String) -> Bool {
+        let components = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard !text.hasPrefix("/"), !text.contains("\\"),
+              !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." || $0.hasPrefix(".") }),
+              let name = components.last, let dot = name.lastIndex(of: ".") else { return false }
+        return logoExtensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+
+    /// An http(s) address with a host and no spaces, quotes or angle brackets, else an error with `rule`.
+    static func webAddress(_ entry: YAMLMapping.Entry, path: String, rule: String) throws -> String {
+        let fail = NotebookError.frontMatter(path: path, line: entry.line, message: "\(rule); it is \(YAMLMapping.describe(entry.value)).")
+        guard entry.value.scalar != nil, let text = entry.value.string?.trimmingSpaces() else { throw fail }
+        let lower = text.lowercased()
+        guard let scheme = ["https://", "http://"].first(where: { lower.hasPrefix($0) }) else { throw fail }
+        let rest = text.dropFirst(scheme.count)
+        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !host.isEmpty, text.count <= 2000,
+              !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || "\"'<>\\`".unicodeScalars.contains($0) })
+        else { throw fail }
+        return text
     }
 }

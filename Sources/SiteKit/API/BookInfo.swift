@@ -1,19 +1,39 @@
 import BookModel
-/// What the site needs to know about the book as a whole: its title, shown on every page.
+/// What the site needs to know about the book as a whole: its title, shown on every page, and the settings
+/// of `Content/book.yml` that shape every page (language, logo, links, the address it is published at).
 public struct BookInfo: Sendable, Equatable {
     /// The book's title, e.g. "Feedback Loops for ML Models".
     public var title: String
-    /// An optional line under the title on the index page.
+    /// An optional line under the title on the index page; also the index page's description.
     public var subtitle: String?
     /// Optional author line on the index page.
     public var author: String?
     /// Optional Markdown shown on the index page above the chapter list.
     public var introduction: String?
+    /// The language of the pages, a tag like "en" or "pt-BR" (`<html lang>`).
+    public var language: String
+    /// A file of the content folder shown beside the title and used as the icon, e.g. "images/logo.svg".
+    public var logo: String?
+    /// The book's source repository, linked from the index page.
+    public var repository: String?
+    /// Where a chapter is edited: `{path}` is replaced by the chapter's file name, e.g.
+    /// "https://github.com/you/book/edit/main/Content/{path}". Each chapter gets an "Edit this page" link.
+    public var editURL: String?
+    /// The address the site is published at, ending in "/" (e.g. "https://example.org/book/"): gives
+    /// `og:url`, `sitemap.xml`, and a `<base>` for the 404 page.
+    public var siteURL: String?
 
-    public init(title: String, subtitle: String? = nil, author: String? = nil, introduction: String? = nil) {
+    public init(title: String, subtitle: String? = nil, author: String? = nil, introduction: String? = nil,
+                language: String = "en", logo: String? = nil, repository: String? = nil, editURL: String? = nil,
+                siteURL: String? = nil) {
         self.title = title
         self.subtitle = subtitle
         self.author = author
         self.introduction = introduction
+        self.language = language
+        self.logo = logo
+        self.repository = repository
+        self.editURL = editURL
+        self.siteURL = siteURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
     }
 }

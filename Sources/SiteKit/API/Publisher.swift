@@ -103,6 +103,18 @@ public enum Publisher {
             siteExists = true
         }
 
+        // First compare, without writing anything: a rebuild that changed nothing (the common case, and in
+        // a big book most files of any rebuild) costs one read per file, not a staging tree to build and remove.
+        var unchanged: Set<String> = []
+        if siteExists {
+            for path in paths where sameFile(site + "/" + path, bytes: files[path] ?? []) { unchanged.insert(path) }
+            let wanted = Set(paths + [markerName])
+            let removed = existingFiles(in: site).filter { !wanted.contains($0) }.count
+            if unchanged.count == paths.count, removed == 0, hasMarker(site) {
+                return PublishReport(written: 0, unchanged: paths.count, removed: 0)
+            }
+        }
+
         let temporary = parent + "/" + name + ".tmp-" + randomSuffix()
         guard mkdir(temporary, 0o755) == 0 else {
             throw .notWritable(path: site, reason: "the temporary folder '\(temporary)' could not be created (\(errorText()))")
@@ -121,7 +133,7 @@ public enum Publisher {
                 let bytes = files[path] ?? []
                 try makeParents(of: path, in: temporary, created: &createdDirectories)
                 let target = temporary + "/" + path
-                if siteExists, try reuse(site + "/" + path, as: target, ifEqualTo: bytes) {
+                if unchanged.contains(path), try reuse(site + "/" + path, as: target, ifEqualTo: bytes, known: true) {
                     report.unchanged += 1
                 } else {
                     try write(bytes, to: target)
@@ -227,11 +239,22 @@ public enum Publisher {
         }
     }
 
-    /// Hard-links (or copies, keeping the mtime) `old` to `target` if `old` is a regular file holding `bytes`.
-    private static func reuse(_ old: String, as target: String, ifEqualTo bytes: [UInt8]) throws(SiteError) -> Bool {
+    /// True when `path` is a regular file holding exactly `bytes`.
+    private static func sameFile(_ path: String, bytes: [UInt8]) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count,
+              let existing = FileManager.default.contents(atPath: path) else { return false }
+        return existing.withUnsafeBytes { old in
+            bytes.withUnsafeBytes { new in old.count == new.count && (old.isEmpty || memcmp(old.baseAddress!, new.baseAddress!, old.count) == 0) }
+        }
+    }
+
+    /// Hard-links (or copies, keeping the mtime) `old` to `target` if `old` is a regular file holding `bytes`
+    /// (`known`: already compared, only its type is checked again).
+    private static func reuse(_ old: String, as target: String, ifEqualTo bytes: [UInt8], known: Bool = false) throws(SiteError) -> Bool {
         var info = stat()
         guard lstat(old, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count,
-              let existing = FileManager.default.contents(atPath: old), existing.elementsEqual(bytes)
+              known || sameFile(old, bytes: bytes)
         else { return false }
         if link(old, target) == 0 { return true }
         // No hard links here (another file system, or not permitted): copy, keeping the modification time.

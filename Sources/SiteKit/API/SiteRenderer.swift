@@ -9,8 +9,9 @@ import Markdown
 /// ```
 ///
 /// The site is flat so it works from `file://` and any static host: `index.html`, one `<slug>.html` per
-/// chapter, `assets/style.css`, `assets/site.js`, `search-index.json` (+ `search-index.js`) and the
-/// chapters' artifacts under `files/<slug>/`.
+/// chapter, `404.html`, `toc.js` (the sidebar's chapter list, once for the whole site), `favicon.svg` (or
+/// the book's logo), `sitemap.xml` (when the site's address is known), `assets/style.css`,
+/// `assets/site.js`, `search-index.json` (+ `search-index.js`) and the chapters' artifacts under `files/<slug>/`.
 public struct SiteRenderer: Sendable {
     public var book: BookInfo
 
@@ -75,6 +76,16 @@ public struct SiteRenderer: Sendable {
             siteReferences += page.siteReferences
         }
         files.set("index.html", text: IndexPage(layout: layout).render())
+        files.set(SiteBasics.notFoundPath, text: NotFoundPage(layout: layout).render())
+        files.set(SiteBasics.tocPath, text: SiteBasics.tocScript(layout.chapters))
+        if let logo = book.logo {
+            contentFiles.insert(logo)
+        } else {
+            files.set(SiteBasics.faviconPath, text: SiteBasics.favicon)
+        }
+        if let siteURL = book.siteURL {
+            files.set(SiteBasics.sitemapPath, text: SiteBasics.sitemap(siteURL: siteURL, chapters: layout.chapters))
+        }
         for asset in Assets.files { files[asset.path] = asset.bytes }
         let index = SearchIndex(book: book.title, chapters: search)
         let json = index.json()

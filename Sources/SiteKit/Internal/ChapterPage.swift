@@ -60,10 +60,17 @@ struct ChapterPage {
             }
             main += "</ul>\n</section>\n"
         }
+        if let template = layout.book.editURL {
+            let file = String(chapter.path.split(separator: "/").last ?? Substring(chapter.path))
+            let url = template.replacingOccurrences(of: "{path}", with: Layout.urlPath(file))
+            main += "<p class=\"edit-page\"><a href=\"\(HTML.escape(url))\">Edit this page</a></p>\n"
+        }
         main += "</article>\n" + pager()
 
-        let html = layout.page(title: "\(chapter.title) · \(layout.book.title)", description: chapter.summary,
-                               current: position, main: main, toc: Layout.toc(headings))
+        let description = chapter.summary ?? SiteBasics.excerpt(rendered.sections) ?? layout.book.subtitle
+        let head = Layout.Head(title: "\(chapter.title) · \(layout.book.title)", shortTitle: chapter.title,
+                               description: description, path: chapter.slug + ".html", type: "article")
+        let html = layout.page(head, current: position, main: main, toc: Layout.toc(headings))
         let search = SearchIndex.Chapter(number: chapter.number, slug: chapter.slug, title: chapter.title,
                                          headings: headings, sections: rendered.sections)
         return Output(html: html, search: search,

@@ -422,21 +422,35 @@ struct ProseRenderer {
 
     /// Appends `text` to the last section, its runs of white space as single spaces.
     private static func append(_ text: String, to sections: inout [SearchIndex.Section]) {
-        var words: [UInt8] = []
-        words.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for byte in text.utf8 {
-            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C || byte == 0x0B {
-                pendingSpace = !words.isEmpty
-            } else {
-                if pendingSpace { words.append(0x20); pendingSpace = false }
-                words.append(byte)
-            }
-        }
+        let words = Self.collapsingWhitespace(text)
         guard !words.isEmpty else { return }
         let last = sections.count - 1
         if !sections[last].text.isEmpty { sections[last].text += " " }
-        sections[last].text += String(decoding: words, as: UTF8.self)
+        sections[last].text += words
+    }
+}
+
+extension ProseRenderer {
+    /// `text`'s words joined by single spaces, as `split(whereSeparator: \.isWhitespace)` would give them;
+    /// ASCII text (nearly all prose) is done on bytes, without breaking it into Characters (a big book's
+    /// rebuild spent a third of its time there).
+    static func collapsingWhitespace(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var pendingSpace = false
+        for byte in utf8 {
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                pendingSpace = !bytes.isEmpty
+            } else {
+                if pendingSpace { bytes.append(0x20); pendingSpace = false }
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
