@@ -52,11 +52,10 @@ public enum Chart {
     ///
     /// Binning is deterministic: bin `i` covers `[lower + i·w, lower + (i+1)·w)`, the last bin also holds
     /// the maximum; non-finite values are skipped. With all values equal there is one bin of width 1.
-    /// `bins` below 1 stops the step with a message.
+    /// `bins` below 1 draws one bin.
     public static func histogram(_ values: [Double], bins: Int = 10, title: String = "Histogram",
                                  xLabel: String? = nil, yLabel: String? = "count", summary: String? = nil) -> ChartSpec {
-        precondition(bins >= 1, "Chart.histogram(title: \"\(title)\"): bins is \(bins); give at least 1 bin")
-        return ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel,
+        ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel,
                   kind: .histogram(binned(values, bins: bins)))
     }
 

@@ -76,14 +76,11 @@ import Testing
     @Test func chartBuildersStopTheStepOnInputTheyCannotDraw() async throws {
         let project = try TestProject([
             "Content/01-a.md": "```swift\nshow(Chart.line(title: \"Accuracy\", x: [1.0, 2.0, 3.0], y: [0.5, 0.6]))\n```\n",
-            "Content/02-b.md": "```swift\nshow(Chart.histogram([1, 2, 3], bins: 0, title: \"Depths\"))\n```\n",
         ])
         defer { project.remove() }
         let report = try await project.run { $0.keepGoing = true }
         #expect(try report.chapter("01-a").result.steps[0].failure?.message
                 == "Precondition failed: Chart.line(title: \"Accuracy\"): x has 3 values and y has 2; give one y for each x")
-        #expect(try report.chapter("02-b").result.steps[0].failure?.message
-                == "Precondition failed: Chart.histogram(title: \"Depths\"): bins is 0; give at least 1 bin")
     }
 
     @Test func trapNamesStepLineAndOutputSoFar() async throws {
