@@ -13,7 +13,7 @@ could not run.
 Loopbook's own checks (reported like axe's, with ids starting `loopbook-`):
   loopbook-page-scrolls-sideways   at a width of 600 px or less, the page is wider than the window
   loopbook-chart-overflows         a chart is wider than the column it stands in
-  loopbook-chart-text-too-small    a chart's text is drawn smaller than 9 px
+  loopbook-chart-text-too-small    a chart's text is drawn smaller than 9 px (a tree node's details: 7.5 px)
   loopbook-toc-unreachable         a chapter has an in-page contents, but none of its links can be seen or reached
   loopbook-theme-not-applied       the page did not take the theme stored in localStorage 'loopbook-theme'
 """
@@ -73,13 +73,14 @@ LAYOUT_CHECKS = r"""
     const view = svg.viewBox && svg.viewBox.baseVal;
     if (view && view.width > 0 && r.width > 0) {
       const scale = r.width / view.width;
-      let smallest = Infinity;
+      // Labels, ticks and legends at 9 px or more; a tree node's second line (its details) at 7.5 px or more.
+      let smallest = Infinity, detail = Infinity;
       svg.querySelectorAll("text").forEach(t => {
         const size = parseFloat(getComputedStyle(t).fontSize) * scale;
-        if (size < smallest) smallest = size;
+        if (t.classList.contains("node-detail")) detail = Math.min(detail, size); else smallest = Math.min(smallest, size);
       });
-      if (smallest < 9) found.push({ id: "loopbook-chart-text-too-small", impact: "moderate",
-        help: "A chart's text is drawn at " + smallest.toFixed(1) + " px", nodes: [describe(svg.closest("figure") || svg)] });
+      if (smallest < 9 || detail < 7.5) found.push({ id: "loopbook-chart-text-too-small", impact: "moderate",
+        help: "A chart's text is drawn at " + Math.min(smallest, detail).toFixed(1) + " px", nodes: [describe(svg.closest("figure") || svg)] });
     }
   });
   const toc = document.querySelector("#toc");
