@@ -65,7 +65,9 @@ LAYOUT_CHECKS = r"""
     found.push({ id: "loopbook-page-scrolls-sideways", impact: "serious",
       help: "The page is " + root.scrollWidth + " px wide in a " + window.innerWidth + " px window", nodes: wide });
   }
-  document.querySelectorAll("svg.chart-svg").forEach(svg => {
+  document.querySelectorAll("figure.chart > svg").forEach(svg => {
+    if (!svg.classList.contains("chart-svg")) found.push({ id: "loopbook-chart-unstyled", impact: "serious",
+      help: "A chart's svg lacks the class chart-svg (its colours and sizes would not apply): " + svg.getAttribute("class"), nodes: [describe(svg.parentElement)] });
     const r = svg.getBoundingClientRect(), column = svg.closest(".chart") || svg.parentElement;
     const c = column.getBoundingClientRect();
     if (r.width > c.width + 1) found.push({ id: "loopbook-chart-overflows", impact: "serious",
