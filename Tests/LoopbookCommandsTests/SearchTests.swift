@@ -5,7 +5,8 @@ import Testing
 
 /// The search box as a reader uses it: a book is built, then headless Chromium opens a page with `?q=…`
 /// and the real site.js fills in the results, which are read from the DOM (titles in order, what is marked).
-@Suite("Search", .enabled(if: Chromium.isInstalled,
+/// One browser at a time (serialized): dozens at once on a busy 2-core machine run past their timeout.
+@Suite("Search", .serialized, .enabled(if: Chromium.isInstalled,
                             "skipped: /usr/bin/chromium is not installed (apt-get install chromium)"))
 struct SearchTests {
     /// A book written for the searches below: accents, scripts, typos, ranking and many hits.
