@@ -5,7 +5,7 @@ SWIFT       ?= swift
 APT_PACKAGES = libcmark-gfm-dev libcmark-gfm-extensions-dev chromium
 RELEASE_BIN  = .build/release
 
-.PHONY: site test check-site deps tool bench clean
+.PHONY: site test check-site deps tool bench clean a11y-venv
 
 # Install missing system packages (needs root; otherwise says what to install).
 deps:
@@ -24,10 +24,23 @@ site: tool
 	$(RELEASE_BIN)/loopbook build
 
 # Every test, then a check that the committed Site/ is exactly what a clean build of Content/ produces.
-test: deps
+test: deps a11y-venv
 	$(SWIFT) build --product LoopbookKit
 	$(SWIFT) test
 	$(MAKE) check-site
+
+# The accessibility audit's tools (Tests/Accessibility/audit.py, run by AccessibilityTests): axe-core as the
+# axe-playwright-python package bundles it, and Playwright, which drives Debian's Chromium (it never downloads
+# a browser). Without PyPI the audit is skipped (in CI, where CI is set, the test fails instead).
+A11Y_VENV     = .build/a11y-venv
+A11Y_PACKAGES = axe-playwright-python==0.1.8 playwright==1.65.2
+
+a11y-venv:
+	@if ! $(A11Y_VENV)/bin/python -c "import axe_playwright_python, playwright" 2>/dev/null; then \
+	  echo "Installing the accessibility audit (axe-core, Playwright) into $(A11Y_VENV)"; \
+	  rm -rf $(A11Y_VENV); \
+	  { $(PYTHON) -m venv $(A11Y_VENV) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(A11Y_VENV)/bin/pip install $(PIP_QUIET) $(A11Y_PACKAGES); } \
+	    || { rm -rf $(A11Y_VENV); echo "note: could not install the accessibility audit (no PyPI?); AccessibilityTests are skipped"; }; fi
 
 check-site: tool
 	$(RELEASE_BIN)/loopbook check

@@ -100,9 +100,12 @@ public enum Markdown {
         }
     }
 
-    /// The link given to a heading, placed at its start: `<a class="anchor" id="…" href="#…" aria-hidden="true"></a>`.
+    /// The link given to a heading, placed at its start:
+    /// `<a class="anchor" id="…" href="#…" aria-hidden="true" tabindex="-1"></a>`. A pointer shows and follows it;
+    /// it is hidden from screen readers (the heading reads as its text alone) and so kept out of the tab order
+    /// too (the page's contents links to every section).
     public static func anchor(id: String) -> String {
-        "<a class=\"anchor\" id=\"\(id)\" href=\"#\(id)\" aria-hidden=\"true\"></a>"
+        "<a class=\"anchor\" id=\"\(id)\" href=\"#\(id)\" aria-hidden=\"true\" tabindex=\"-1\"></a>"
     }
 
     /// A URL-fragment-safe id made from heading text: lower case letters and digits, words joined by `-`.

@@ -20,7 +20,7 @@ struct BrowserTests {
         #expect(dom.range(of: #"<span class="[a-z]+">let</span>"#, options: .regularExpression) != nil, "highlighted code")
         #expect(dom.contains("<table"), "a table")
         #expect(dom.contains("Pelicans by shore"))
-        #expect(dom.range(of: #"<svg[^>]*class="chart-svg""#, options: .regularExpression) != nil, "an SVG chart")
+        #expect(dom.range(of: #"<svg[^>]*class="chart-svg[ "]"#, options: .regularExpression) != nil, "an SVG chart")
         #expect(dom.contains("The flock has 23 pelicans."))
         #expect(dom.contains("id=\"loopbook-live-reload\""), "the dev server's script is in the page")
         #expect(!dom.contains("<div id=\"loopbook-error-overlay\""), "no build error is shown")

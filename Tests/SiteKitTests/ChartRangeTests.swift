@@ -16,11 +16,15 @@ import Testing
         let figure = renderer.figure()
         #expect(figure == ChartRenderer(spec: spec, id: "c").figure(), sourceLocation: sourceLocation)
         let root = try XMLNode.parse(renderer.svg())
-        let width = Double(root["width"] ?? "") ?? 0, height = Double(root["height"] ?? "") ?? 0
+        // The drawing's size is its viewBox (the element itself is as wide as the column: width="100%").
+        let box = (root["viewBox"] ?? "").split(separator: " ").compactMap { Double($0) }
+        let width = box.count == 4 ? box[2] : 0, height = box.count == 4 ? box[3] : 0
+        #expect(root["width"] == "100%", sourceLocation: sourceLocation)
         #expect(width > 0 && width.isFinite && height > 0 && height.isFinite, sourceLocation: sourceLocation)
         let reach = 10 * max(width, height) + 10
         for element in root.everything {
-            for (name, value) in element.attributes where Self.coordinateNames.contains(name) {
+            for (name, value) in element.attributes where Self.coordinateNames.contains(name)
+                && !(element.name == "svg" && name == "width") {
                 let number = try #require(Double(value), "\(element.name) \(name)=\(value)", sourceLocation: sourceLocation)
                 #expect(abs(number) <= reach, "\(spec.title): \(element.name) \(name)=\(value)", sourceLocation: sourceLocation)
             }

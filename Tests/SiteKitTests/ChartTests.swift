@@ -32,6 +32,18 @@ import Testing
         _ = try parse(first)
     }
 
+    /// A chart is as wide as the column (never a fixed 600 px that a phone must scroll), up to its own width;
+    /// the height follows from the viewBox. Wide ones are marked, so a phone draws their text larger.
+    @Test(arguments: specs.indices) func svgScalesToTheColumn(_ index: Int) throws {
+        let root = try parse(ChartRenderer(spec: Self.specs[index], id: "c").svg())
+        let box = try #require(root["viewBox"]).split(separator: " ").compactMap { Double($0) }
+        #expect(box.count == 4 && box[2] > 0 && box[3] > 0)
+        #expect(root["width"] == "100%")
+        #expect(root["height"] == nil)
+        #expect(root["style"] == "max-width:\(NumberFormat.coordinate(box[2]))px")
+        #expect(root["class"] == (box[2] >= 480 ? "chart-svg scales" : "chart-svg"))
+    }
+
     @Test func coordinatesHaveAtMostOneDecimal() {
         let coordinates: Set<String> = ["x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "width", "height", "d", "viewBox"]
         for spec in Self.specs {

@@ -181,10 +181,21 @@ struct ProseRenderer {
             let finished = sections.enumerated().filter {
                 $0.offset == 0 || !$0.element.text.isEmpty || !$0.element.heading.isEmpty
             }.map(\.element)
-            return Output(html: document.html(), headings: headings, sections: finished,
+            return Output(html: Self.labelTaskCheckboxes(document.html()), headings: headings, sections: finished,
                           assetReferences: assetReferences, anchorReferences: anchorReferences,
                           siteReferences: siteReferences.map { (problem: $0.0, path: $0.1) }, problems: problems)
         }
+    }
+
+    /// Task-list boxes (`- [ ]`, `- [x]`) as cmark-gfm writes them, given a name: a form control must have one,
+    /// and its state (checked or not) is what a screen reader says next.
+    static func labelTaskCheckboxes(_ html: String) -> String {
+        guard html.byteRange(of: "<input type=\"checkbox\"") != nil else { return html }
+        return html
+            .replacingBytes("<input type=\"checkbox\" disabled=\"\" />",
+                           with: "<input type=\"checkbox\" disabled=\"\" aria-label=\"Task\" />")
+            .replacingBytes("<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+                           with: "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Task\" />")
     }
 
     /// The HTML of Markdown with no steps and no values (an introduction, a test).

@@ -55,8 +55,11 @@ struct ChartRenderer {
     func svg() -> String {
         let canvas = drawing.draw(chart)
         let f = NumberFormat.coordinate
-        let header = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\" viewBox=\"0 0 \(f(canvas.width)) \(f(canvas.height))\""
-            + " width=\"\(f(canvas.width))\" height=\"\(f(canvas.height))\" role=\"img\""
+        // As wide as the column up to its own width; a wide one ("scales") shrinks on a phone, so there its
+        // text is drawn larger (style.css) to stay readable.
+        let scales = canvas.width >= 480 ? " scales" : ""
+        let header = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\(scales)\" viewBox=\"0 0 \(f(canvas.width)) \(f(canvas.height))\""
+            + " width=\"100%\" style=\"max-width:\(f(canvas.width))px\" role=\"img\""
             + " aria-labelledby=\"\(id)-title \(id)-desc\">\n"
             + "<title id=\"\(id)-title\">\(HTML.escape(spec.title))</title>\n"
             + "<desc id=\"\(id)-desc\">\(HTML.escape(description))</desc>\n"
