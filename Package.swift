@@ -36,14 +36,15 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Pages, highlighting, SVG charts, search index, atomic publishing.
-        .target(name: "SiteKit", dependencies: ["BookModel", "Markdown"],
+        .target(name: "SiteKit", dependencies: ["BookModel", "Markdown", .product(name: "Crypto", package: "swift-crypto")],
                 // The stylesheet and script, compiled into the binary as `PackageResources.style_css` etc.
                 resources: [.embedInCode("Resources/style.css"), .embedInCode("Resources/site.js")]),
         // Static files + live reload; knows nothing of notebooks.
         .target(name: "DevServer"),
         // Builds a book: load → execute → render → publish, with progress events and typed diagnostics;
         // the serve loop (watch, cancel, rebuild, reload). Used by build, check and serve.
-        .target(name: "LoopbookBuild", dependencies: ["BookModel", "Notebook", "SiteKit", "DevServer"]),
+        .target(name: "LoopbookBuild", dependencies: ["BookModel", "Notebook", "SiteKit", "DevServer",
+                                                      .product(name: "Crypto", package: "swift-crypto")]),
         // The commands (thin: parse options, call the build library, print).
         .target(name: "LoopbookCommands", dependencies: [
             "LoopbookBuild",

@@ -53,8 +53,14 @@ public struct SiteBuilder: Sendable {
         return Notebook(projectRoot: layout.root, contentDirectory: layout.content, options: options)
     }
 
-    /// Runs the chapters and renders the site in memory, reporting each chapter's progress.
+    /// Runs the chapters and renders the site in memory, reporting each chapter's progress. Pages come from
+    /// the page cache when one is given and their inputs are unchanged (`build` and `serve`; `check` renders
+    /// every page).
     public func render(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) async -> Outcome {
+        await render(pageCache: nil, progress: progress)
+    }
+
+    func render(pageCache: PageStore?, progress: @escaping @Sendable (ProgressEvent) -> Void) async -> Outcome {
         let start = ContinuousClock.now
         var outcome = Outcome()
         do {
@@ -67,7 +73,9 @@ public struct SiteBuilder: Sendable {
                                     language: book.language ?? "en", logo: book.logo, repository: book.repository,
                                     editURL: book.editURL, siteURL: book.siteURL)
                 do {
-                    var files = try SiteRenderer(book: info).render(report.chapters, assets: book.assets)
+                    var files = try SiteRenderer(book: info).render(report.chapters, assets: book.assets,
+                                                                    pageCache: pageCache)
+                    pageCache?.prune()
                     try copyContentFiles(into: &files)
                     outcome.files = files
                 } catch let error as SiteError {
@@ -114,7 +122,8 @@ public struct SiteBuilder: Sendable {
     public func build(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) async -> Outcome {
         let start = ContinuousClock.now
         if let issue = outputIssue() { return Outcome(issues: [issue]) }
-        var outcome = await render(progress: progress)
+        let pages = PageStore(directory: notebook.cacheDirectory.appendingPathComponent("pages"))
+        var outcome = await render(pageCache: pages, progress: progress)
         if outcome.succeeded, let files = outcome.files {
             do {
                 let lock = try await FileLock.acquire(layout.stateDirectory.appendingPathComponent("publish.lock"),

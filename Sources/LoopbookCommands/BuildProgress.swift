@@ -20,6 +20,8 @@ final class BuildProgress: @unchecked Sendable {
     private var outcomes: [String: String] = [:]
     /// How many lines have been printed.
     private var printed = 0
+    /// The book order, once every chapter has announced itself (sorted once, not at every event).
+    private var order: [String]?
 
     init(console: Console) { self.console = console }
 
@@ -32,6 +34,7 @@ final class BuildProgress: @unchecked Sendable {
                 announced = []
                 outcomes = [:]
                 printed = 0
+                order = nil
             case let .started(chapter, reason):
                 reasons[chapter] = reason
                 announced.insert(chapter)
@@ -62,7 +65,8 @@ final class BuildProgress: @unchecked Sendable {
         outcomes[chapter] = text
         // Until every chapter has announced itself the order is not known.
         guard announced.count >= total else { return }
-        let order = announced.sorted(by: Self.bookOrder)
+        if order == nil || order!.count != announced.count { order = Self.sortedInBookOrder(announced) }
+        guard let order else { return }
         while printed < order.count, let done = outcomes.removeValue(forKey: order[printed]) {
             printed += 1
             console.progress(line(number: printed, order[printed - 1], done))
@@ -81,6 +85,12 @@ final class BuildProgress: @unchecked Sendable {
         func number(_ slug: String) -> Int { Int(slug.prefix { $0.isASCII && $0.isNumber }) ?? Int.max }
         let (na, nb) = (number(a), number(b))
         return na != nb ? na < nb : a < b
+    }
+
+    /// `slugs` in `bookOrder`, each slug's number read once.
+    static func sortedInBookOrder(_ slugs: Set<String>) -> [String] {
+        slugs.map { (Int($0.prefix { $0.isASCII && $0.isNumber }) ?? Int.max, $0) }
+            .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map(\.1)
     }
 
     /// "0.62 s", for the terminal only (never for pages).

@@ -25,11 +25,37 @@ extension Markdown {
 
     /// Every fenced code block of `source` at any depth, in document order.
     public static func fencedCodeBlocks(in source: String) -> [FencedCode] {
+        outline(of: source).fencedCode
+    }
+
+    /// What a chapter's loader needs from its Markdown, found in one parse.
+    public struct Outline: Sendable, Equatable {
+        /// Every fenced code block at any depth (list items, block quotes, footnotes, ...), in document order.
+        public var fencedCode: [FencedCode]
+        /// Every heading at any depth (never inside code), in document order.
+        public var headings: [SourceHeading]
+    }
+
+    /// The fenced code blocks and headings of `source`, from one parse that walks blocks only (never the
+    /// inline content of paragraphs), without recursion.
+    public static func outline(of source: String) -> Outline {
         withDocument(source) { document in
-            document.nodes().compactMap { node in
-                guard node.kind == .codeBlock, let info = node.fenceInfo else { return nil }
-                return FencedCode(info: info, code: node.literal ?? "", start: node.start, endLine: node.end.line)
+            var outline = Outline(fencedCode: [], headings: [])
+            document.root.forEachBlock { node in
+                switch node.kind {
+                case .codeBlock:
+                    if let info = node.fenceInfo {
+                        outline.fencedCode.append(FencedCode(info: info, code: node.literal ?? "", start: node.start,
+                                                             endLine: node.end.line))
+                    }
+                case .heading:
+                    outline.headings.append(SourceHeading(level: node.headingLevel, text: node.plainText,
+                                                          line: node.start.line))
+                default:
+                    break
+                }
             }
+            return outline
         }
     }
 
@@ -60,26 +86,7 @@ extension Markdown {
         /// paragraphs' inline content) and without recursion.
         public func headings() -> [Node] {
             var result: [Node] = []
-            var stack: [OpaquePointer] = []
-            var next = cmark_node_first_child(root.pointer)
-            while true {
-                guard let node = next else {
-                    guard let parent = stack.popLast() else { break }
-                    next = cmark_node_next(parent)
-                    continue
-                }
-                let type = cmark_node_get_type(node)
-                if type == CMARK_NODE_HEADING {
-                    result.append(Node(node))
-                } else if type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_LIST || type == CMARK_NODE_ITEM
-                            || type == CMARK_NODE_CUSTOM_BLOCK || type == CMARK_NODE_FOOTNOTE_DEFINITION,
-                          let child = cmark_node_first_child(node) {
-                    stack.append(node)
-                    next = child
-                    continue
-                }
-                next = cmark_node_next(node)
-            }
+            root.forEachBlock { if $0.kind == .heading { result.append($0) } }
             return result
         }
 
@@ -208,6 +215,31 @@ extension Markdown {
         }
 
         /// The text a reader sees in this node (text and code spans; breaks as spaces).
+        /// Calls `body` with every block below this node in document order (a container before its
+        /// children): leaf blocks (paragraphs, headings, code, HTML, ...) and the containers holding them,
+        /// never inline content. Walks without recursion.
+        public func forEachBlock(_ body: (Node) -> Void) {
+            var stack: [OpaquePointer] = []
+            var next = cmark_node_first_child(pointer)
+            while true {
+                guard let node = next else {
+                    guard let parent = stack.popLast() else { break }
+                    next = cmark_node_next(parent)
+                    continue
+                }
+                body(Node(node))
+                let type = cmark_node_get_type(node)
+                if type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_LIST || type == CMARK_NODE_ITEM
+                    || type == CMARK_NODE_CUSTOM_BLOCK || type == CMARK_NODE_FOOTNOTE_DEFINITION,
+                   let child = cmark_node_first_child(node) {
+                    stack.append(node)
+                    next = child
+                    continue
+                }
+                next = cmark_node_next(node)
+            }
+        }
+
         public var plainText: String {
             var text = ""
             for node in descendants() {

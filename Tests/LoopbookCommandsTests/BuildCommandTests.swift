@@ -14,7 +14,7 @@ struct BuildCommandTests {
         #expect(progress.contains { $0.contains("] 02-more  ran because no cache entry (") }, "\(stderr)")
         #expect(lines.last?.hasPrefix("Built 2 chapters (0 cached, 2 ran) in ") == true, "\(stderr)")
         let site = root.appendingPathComponent("Site")
-        for page in ["index.html", "01-basics.html", "02-more.html", "search-index.json"] {
+        for page in ["index.html", "01-basics.html", "02-more.html", "search-index.js"] {
             #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(page).path), "missing \(page)")
         }
         let basics = try String(contentsOf: site.appendingPathComponent("01-basics.html"), encoding: .utf8)

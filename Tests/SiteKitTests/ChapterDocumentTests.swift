@@ -50,7 +50,7 @@ import Testing
         #expect(try #require(files.text("toc.js")).contains("[\"01-results\", 1, \"Results: 0.815 accuracy\"]"), "sidebar")
         #expect(try #require(files.text("index.html")).contains("<span class=\"name\">Results: 0.815 accuracy</span>"))
         #expect(try #require(files.text("02-next.html")).contains("<span class=\"name\">Results: 0.815 accuracy</span></a>"), "pager")
-        #expect(try #require(files.text("search-index.json")).contains("\"title\":\"Results: 0.815 accuracy\""))
+        #expect(try #require(files.text("search-index.js")).contains("\"title\":\"Results: 0.815 accuracy\""))
         #expect(!files.paths.contains { (files.text($0) ?? "").contains("{{ acc }}") })
     }
 

@@ -69,7 +69,7 @@ struct PageFuzzTests {
             do {
                 let files = try renderer.render([executed])
                 rendered += 1
-                // (search-index.json holds the same text as JSON strings, which the search script shows as text.)
+                // (search-index.js holds the same text as JSON strings, which the search script shows as text.)
                 for path in files.paths where path.hasSuffix(".html") {
                     let page = files.text(path) ?? ""
                     #expect(!page.contains(Self.payload), "\(path) carries the payload unescaped\n\(PageFuzzCorpus.show(input))")

@@ -10,7 +10,7 @@ import Testing
 @Suite struct GoldenTests {
     static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/golden")
-    static let checkedFiles = ["index.html", "01-welcome.html", "02-data.html", "03-charts.html", "search-index.json"]
+    static let checkedFiles = ["index.html", "01-welcome.html", "02-data.html", "03-charts.html", "search-index.js"]
 
     @Test(arguments: checkedFiles) func pageMatchesGolden(_ path: String) throws {
         let files = try SiteRenderer(book: FixtureBook.info).render(FixtureBook.chapters)
@@ -46,7 +46,7 @@ import Testing
         #expect(first.paths == [
             "01-welcome.html", "02-data.html", "03-charts.html", "404.html", "assets/site.js", "assets/style.css",
             "favicon.svg", "files/02-data/notes/extra file.txt", "files/02-data/sample.csv", "index.html",
-            "search-index.js", "search-index.json", "toc.js",
+            "search-index.js", "toc.js",
         ])
     }
 
@@ -88,15 +88,17 @@ import Testing
 
     @Test func searchIndexHasSectionsWithAnchors() throws {
         let files = try SiteRenderer(book: FixtureBook.info).render(FixtureBook.chapters)
-        let json = try #require(files["search-index.json"])
-        let index = try JSONDecoder().decode(SearchIndex.self, from: Data(json))
+        struct Index: Decodable { var book: String; var chapters: [SearchIndex.Chapter] }
+        let script = try #require(files.text("search-index.js"))
+        #expect(script.hasPrefix("window.LOOPBOOK_SEARCH={"))
+        let json = try #require(SearchIndex.json(ofScript: script))
+        let index = try JSONDecoder().decode(Index.self, from: Data(json.utf8))
+        #expect(index.book == FixtureBook.info.title)
         #expect(index.chapters.map(\.slug) == ["01-welcome", "02-data", "03-charts"])
         let welcome = index.chapters[0]
         #expect(welcome.sections.map(\.id) == ["welcome", "setting-up", "training", "a-detail", "what-is-next"])
         #expect(welcome.sections[2].text == "The next step prints the accuracy.")
         #expect(welcome.sections[0].text.contains("accuracy of 0.93 on the holdout set"))
-        let script = try #require(files.text("search-index.js"))
-        #expect(script.hasPrefix("window.LOOPBOOK_SEARCH={"))
     }
 
     @Test func duplicateSlugsAndBadArtifactsAreErrors() {

@@ -89,7 +89,7 @@ import Testing
         let total = Double(large.totalBytes) / Double(prose(1000))
         print("1,000 chapters of ~0.6 KB: site \(large.totalBytes) bytes = \(String(format: "%.2f", total))× the prose"
               + " (pages \(pagesBytes(large)), toc.js \(large["toc.js"]?.count ?? 0),"
-              + " search index \((large["search-index.json"]?.count ?? 0) + (large["search-index.js"]?.count ?? 0)))")
+              + " search index \((large["search-index.js"]?.count ?? 0)))")
         #expect((large["toc.js"]?.count ?? 0) < 1000 * 60, "toc.js is one short line per chapter")
     }
 

@@ -18,11 +18,19 @@ struct CacheComponents: Codable, Equatable, Sendable {
     /// Dependency slug → its key.
     var dependencies: [String: String]
 
+    /// A SHA-256 of every component, each length-prefixed (written by hand: a 1,000-chapter book computes
+    /// 1,000 keys per build, and JSON encoding cost more than everything else in a no-op build's lookups).
+    /// `CacheKeyTests` fails when a component is added that this misses.
     var key: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(self)) ?? Data()
-        return SHA256.hash(data: data).hex
+        var hasher = SHA256()
+        var fields = ["loopbook cache key", String(engine), path, steps, String(timeout), library, toolchain, data,
+                      String(dependencies.count)]
+        for slug in dependencies.keys.sorted() { fields += [slug, dependencies[slug] ?? ""] }
+        for field in fields {
+            hasher.update(data: Array("\(field.utf8.count):".utf8))
+            hasher.update(data: Array(field.utf8))
+        }
+        return hasher.finalize().hex
     }
 
     /// Why a chapter with these components has to run, given the components of its last stored result.
@@ -42,13 +50,19 @@ struct CacheComponents: Codable, Equatable, Sendable {
         return "no cache entry"
     }
 
+    /// A SHA-256 of each step's index, flags and code, length-prefixed; a `norun` step's code is left out
+    /// (it never runs: only its place counts, so editing it re-renders without re-running).
     static func hashSteps(_ chapter: Chapter) -> String {
-        struct Canonical: Codable { var index: Int; var flags: StepFlags; var code: String? }
-        // A norun step never runs: only its place counts, so editing it re-renders without re-running.
-        let steps = chapter.steps.map { Canonical(index: $0.index, flags: $0.flags, code: $0.flags.norun ? nil : $0.code) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return SHA256.hash(data: (try? encoder.encode(steps)) ?? Data()).hex
+        var hasher = SHA256()
+        for step in chapter.steps {
+            let flags = step.flags
+            let code = flags.norun ? "-" : "+" + step.code
+            for field in ["\(step.index) \(flags.hidden) \(flags.norun) \(flags.hideOutput) \(flags.expectError)", code] {
+                hasher.update(data: Array("\(field.utf8.count):".utf8))
+                hasher.update(data: Array(field.utf8))
+            }
+        }
+        return hasher.finalize().hex
     }
 }
 
@@ -89,6 +103,12 @@ struct ResultCache: Sendable {
     /// The stored result for `key`, re-based onto `chapter`'s current lines; nil when absent or unreadable.
     func load(key: String, chapter: Chapter) -> ChapterResult? {
         let entry = results.appendingPathComponent(key)
+        if chapter.steps.allSatisfy(\.flags.norun) {
+            // Nothing to run has one result (what `ChapterExecutor` returns for it): the entry only records
+            // that the chapter was built, so it is not read (a prose book of 1,000 chapters reads no JSON).
+            guard FileManager.default.fileExists(atPath: entry.appendingPathComponent("result.json").path) else { return nil }
+            return ChapterResult(steps: chapter.steps.map { StepResult(index: $0.index) })
+        }
         guard FileManager.default.fileExists(atPath: entry.path) else { return nil }
         guard let data = try? Data(contentsOf: entry.appendingPathComponent("result.json")),
               var result = try? JSONDecoder().decode(ChapterResult.self, from: data),

@@ -20,26 +20,23 @@ enum ChapterParser {
         }
         var frontMatter: ChapterFrontMatter?
         var markdown = source
-        if source.hasPrefix("---") {
-            var lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if lines[0].trimmingTrailingSpaces() == "---" {
-                guard let close = lines.indices.dropFirst().first(where: {
-                    let line = lines[$0].trimmingTrailingSpaces()
-                    return line == "---" || line == "..."
-                }) else {
-                    throw NotebookError.frontMatter(path: path, line: 1,
-                                                    message: "the front matter starting here has no closing '---' line.")
-                }
-                let yaml = lines[1..<close].joined(separator: "\n")
-                frontMatter = try ChapterFrontMatter(yaml: yaml, path: path, firstLine: 2)
-                // Blank the front matter so Markdown line numbers stay file line numbers.
-                for index in 0...close { lines[index] = "" }
-                markdown = lines.joined(separator: "\n")
+        if source.utf8.starts(with: "---".utf8), case let bytes = Array(source.utf8), let block = Self.frontMatterBlock(bytes) {
+            guard let close = block.close else {
+                throw NotebookError.frontMatter(path: path, line: 1,
+                                                message: "the front matter starting here has no closing '---' line.")
             }
+            let yaml = String(decoding: bytes[block.yaml], as: UTF8.self)
+            frontMatter = try ChapterFrontMatter(yaml: yaml, path: path, firstLine: 2)
+            // Blank the front matter so Markdown line numbers stay file line numbers: each of its lines
+            // (the fences too) becomes an empty line.
+            var blanked = [UInt8](repeating: 0x0A, count: close.lines)
+            blanked += bytes[close.end...]
+            markdown = String(decoding: blanked, as: UTF8.self)
         }
 
+        let outline = Markdown.outline(of: markdown)
         var steps: [Step] = []
-        for block in Markdown.fencedCodeBlocks(in: markdown) {
+        for block in outline.fencedCode {
             let words = block.info.split(whereSeparator: \.isWhitespace).map(String.init)
             guard let language = words.first else { continue }
             guard language == "swift" else {
@@ -55,7 +52,7 @@ enum ChapterParser {
             steps.append(step)
         }
 
-        let heading = Markdown.headings(in: markdown).first { $0.level == 1 }
+        let heading = outline.headings.first { $0.level == 1 }
         let title = frontMatter?.title ?? heading?.text ?? slug
         var chapter = Chapter(path: path, slug: slug, number: number, title: title, summary: frontMatter?.summary,
                               timeout: frontMatter?.timeout ?? 60, markdown: markdown, steps: steps,
@@ -63,6 +60,35 @@ enum ChapterParser {
         chapter.titleLine = frontMatter?.title != nil ? frontMatter?.titleLine : heading?.line
         chapter.limits = frontMatter?.limits ?? ChapterLimits()
         return (chapter, frontMatter?.dependsOn ?? [])
+    }
+
+    /// Where a front matter block is in `bytes` (UTF-8, LF line endings): nil when the first line is not
+    /// `---` (trailing spaces and tabs allowed). `yaml` is the byte range between the fences; `close` is nil
+    /// when no later line is `---` or `...`, else the number of lines before the closing one and the byte
+    /// offset where the closing line ends (at its line break, which the rest keeps).
+    static func frontMatterBlock(_ bytes: [UInt8]) -> (yaml: Range<Int>, close: (lines: Int, end: Int)?)? {
+        func isFence(_ line: ArraySlice<UInt8>, dots: Bool) -> Bool {
+            var end = line.endIndex
+            while end > line.startIndex, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+            let trimmed = line[line.startIndex..<end]
+            return trimmed.elementsEqual("---".utf8) || (dots && trimmed.elementsEqual("...".utf8))
+        }
+        var start = 0, number = 0
+        var yamlStart = 0
+        while start <= bytes.count {
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            let line = bytes[start..<end]
+            number += 1
+            if number == 1 {
+                guard isFence(line, dots: false) else { return nil }
+                yamlStart = min(end + 1, bytes.count)
+            } else if isFence(line, dots: true) {
+                return (yamlStart..<max(yamlStart, start - 1), (number - 1, end))
+            }
+            if end == bytes.count { break }
+            start = end + 1
+        }
+        return (yamlStart..<bytes.count, nil)
     }
 
     /// Whether a fence's language word was probably meant as `swift`: any capitalisation, or `swift` glued to
@@ -92,13 +118,5 @@ enum ChapterParser {
                 message: "a step cannot be both 'norun' and 'expect-error': a step that never runs cannot fail; keep one of them.")
         }
         return flags
-    }
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var result = self
-        while let last = result.last, last == " " || last == "\t" { result.removeLast() }
-        return result
     }
 }

@@ -1,7 +1,7 @@
 import BookModel
 /// What the site needs to know about the book as a whole: its title, shown on every page, and the settings
 /// of `Content/book.yml` that shape every page (language, logo, links, the address it is published at).
-public struct BookInfo: Sendable, Equatable {
+public struct BookInfo: Codable, Sendable, Equatable {
     /// The book's title, e.g. "Feedback Loops for ML Models".
     public var title: String
     /// An optional line under the title on the index page; also the index page's description.

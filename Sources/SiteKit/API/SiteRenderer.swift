@@ -11,7 +11,7 @@ import Markdown
 /// The site is flat so it works from `file://` and any static host: `index.html`, one `<slug>.html` per
 /// chapter, `404.html`, `toc.js` (the sidebar's chapter list, once for the whole site), `favicon.svg` (or
 /// the book's logo), `sitemap.xml` (when the site's address is known), `assets/style.css`,
-/// `assets/site.js`, `search-index.json` (+ `search-index.js`) and the chapters' artifacts under `files/<slug>/`.
+/// `assets/site.js`, `search-index.js` and the chapters' artifacts under `files/<slug>/`.
 public struct SiteRenderer: Sendable {
     public var book: BookInfo
 
@@ -28,7 +28,11 @@ public struct SiteRenderer: Sendable {
     ///
     /// - Throws: `SiteError.located` (or `.several`, every problem at once) for an unknown `{{ key }}`, a
     ///   link to a chapter, section or file that does not exist; other `SiteError`s for bad slugs or artifacts.
-    public func render(_ chapters: [ExecutedChapter], assets: [String] = []) throws(SiteError) -> SiteFiles {
+    ///
+    /// With a `pageCache`, a chapter page whose inputs are unchanged since a build that stored it is taken
+    /// from the cache instead of rendered (the bytes are the same either way; see `PageCache`).
+    public func render(_ chapters: [ExecutedChapter], assets: [String] = [],
+                       pageCache: (any PageCache)? = nil) throws(SiteError) -> SiteFiles {
         try checkSlugs(chapters)
         var problems: [Diagnostic] = []
         // Titles and summaries may quote values: every place that shows them shows the values.
@@ -61,19 +65,52 @@ public struct SiteRenderer: Sendable {
             chapterFiles: Dictionary(chapters.map { ($0.chapter.slug + ".md", $0.chapter.slug) }, uniquingKeysWith: { a, _ in a }),
             assets: Set(assets))
         var files = SiteFiles()
-        var search: [SearchIndex.Chapter] = []
+        var search: [[UInt8]] = []
+        var headingsByPage: [String: [TOCEntry]] = [:]
+        var idsByPage: [String: Set<String>] = [:]
         var anchorReferences: [(page: String, ProseRenderer.AnchorReference)] = []
         var contentFiles: Set<String> = []
         var siteReferences: [(problem: Diagnostic, path: String)] = []
+        let site = pageCache.map { _ in PageKey.Site(book: book, chapterFiles: context.chapterFiles, assets: context.assets) }
         for (position, executed) in resolved.enumerated() {
+            let slug = executed.chapter.slug
+            var key: String?
+            if let pageCache, let site {
+                key = PageKey.key(site: site, chapter: executed,
+                                  previous: position > 0 ? resolved[position - 1].chapter : nil,
+                                  next: position + 1 < resolved.count ? resolved[position + 1].chapter : nil)
+                if let key, let bytes = pageCache.load(key), let cached = CachedPage(decoding: bytes) {
+                    files["\(slug).html"] = cached.html
+                    for artifact in executed.result.artifacts { files["files/\(slug)/\(artifact.name)"] = artifact.contents }
+                    search.append(cached.search)
+                    headingsByPage[slug] = cached.meta.headings
+                    idsByPage[slug] = Set(cached.meta.ids)
+                    contentFiles.formUnion(cached.meta.assetReferences)
+                    anchorReferences += cached.meta.anchorReferences.map { (slug, CachedPage.anchorReference($0)) }
+                    siteReferences += cached.meta.siteReferences.map(CachedPage.siteReference)
+                    continue
+                }
+            }
             let page = try ChapterPage(layout: layout, position: position, executed: executed).render(context: context)
-            files.set("\(executed.chapter.slug).html", text: page.html)
+            let html = Array(page.html.utf8)
+            let entry = page.search.json
+            files["\(slug).html"] = html
             for artifact in page.artifacts { files[artifact.path] = artifact.bytes }
-            search.append(page.search)
+            search.append(entry)
+            headingsByPage[slug] = page.search.headings
             problems += page.problems
             contentFiles.formUnion(page.assetReferences)
-            anchorReferences += page.anchorReferences.map { (executed.chapter.slug, $0) }
+            anchorReferences += page.anchorReferences.map { (slug, $0) }
             siteReferences += page.siteReferences
+            if let key, let pageCache, page.problems.isEmpty {
+                let ids = LinkChecker.attributeValues("id", in: page.html)
+                idsByPage[slug] = Set(ids)
+                let meta = CachedPage.Meta(headings: page.search.headings, ids: ids,
+                                           assetReferences: page.assetReferences.sorted(),
+                                           anchorReferences: page.anchorReferences.map(CachedPage.reference),
+                                           siteReferences: page.siteReferences.map(CachedPage.reference))
+                pageCache.store(CachedPage(html: html, search: entry, meta: meta).encoded(), for: key)
+            }
         }
         files.set("index.html", text: IndexPage(layout: layout).render())
         files.set(SiteBasics.notFoundPath, text: NotFoundPage(layout: layout).render())
@@ -87,23 +124,19 @@ public struct SiteRenderer: Sendable {
             files.set(SiteBasics.sitemapPath, text: SiteBasics.sitemap(siteURL: siteURL, chapters: layout.chapters))
         }
         for asset in Assets.files { files[asset.path] = asset.bytes }
-        let index = SearchIndex(book: book.title, chapters: search)
-        let json = index.json()
-        files.set("search-index.json", text: json + "\n")
-        files.set("search-index.js", text: index.script(json: json))
+        files[SearchIndex.path] = SearchIndex.script(book: book.title, chapters: search)
 
         // Links to files the site makes itself (index.html, downloads under files/).
         problems += siteReferences.filter { files[$0.path] == nil }.map(\.problem)
 
         // Links to sections, checked against the ids each page really has.
-        var idsByPage: [String: Set<String>] = [:]
         for (page, reference) in anchorReferences {
             let target = reference.slug.isEmpty ? page : reference.slug
             if idsByPage[target] == nil {
                 idsByPage[target] = Set(LinkChecker.attributeValues("id", in: files.text(target + ".html") ?? ""))
             }
             guard idsByPage[target]?.contains(reference.anchor) != true else { continue }
-            let headings = search.first { $0.slug == target }?.headings.map { "#" + $0.id } ?? []
+            let headings = headingsByPage[target]?.map { "#" + $0.id } ?? []
             let list = headings.isEmpty ? "it has no sections" :
                 "its sections are " + (headings.count <= 12 ? headings.joined(separator: ", ")
                                        : headings.prefix(12).joined(separator: ", ") + ", …")

@@ -117,7 +117,7 @@
     d.body.classList.add("has-toc-inline");
   }
 
-  // Search: search-index.json over http(s); search-index.js (sets LOOPBOOK_SEARCH) from file:// or if fetch fails.
+  // Search: search-index.js sets LOOPBOOK_SEARCH; a script (not JSON to fetch) works from file:// and http alike.
   if (!input || !box) return;
   var index = null, waiting = [];
   function load(ready) {
@@ -125,16 +125,12 @@
     waiting.push(ready);
     if (waiting.length > 1) return;
     function loaded(data) { index = data || { chapters: [] }; waiting.splice(0).forEach(function (f) { f(); }); }
-    function viaScript() {
-      if (window.LOOPBOOK_SEARCH) return loaded(window.LOOPBOOK_SEARCH);
-      var s = d.createElement("script");
-      s.src = "search-index.js";
-      s.onload = function () { loaded(window.LOOPBOOK_SEARCH); };
-      s.onerror = function () { loaded(null); };
-      d.head.appendChild(s);
-    }
-    if (location.protocol === "file:" || !window.fetch) return viaScript();
-    fetch("search-index.json").then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); }).then(loaded, viaScript);
+    if (window.LOOPBOOK_SEARCH) return loaded(window.LOOPBOOK_SEARCH);
+    var s = d.createElement("script");
+    s.src = "search-index.js";
+    s.onload = function () { loaded(window.LOOPBOOK_SEARCH); };
+    s.onerror = function () { loaded(null); };
+    d.head.appendChild(s);
   }
   function hideResults() { box.hidden = true; }
 

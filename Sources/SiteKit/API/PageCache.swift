@@ -1,0 +1,255 @@
+import BookModel
+import Crypto
+import Foundation
+
+/// Where `SiteRenderer` keeps chapter pages between builds, so a build renders only the pages whose inputs
+/// changed (a one-chapter edit of a 1,000-chapter book renders one page).
+///
+/// The renderer computes each page's key from everything the page is made of (see `PageKey`), encodes and
+/// decodes the entries itself and treats anything it cannot decode as absent, so a store only keeps bytes
+/// by key. A store must never return bytes stored under another key; it may forget entries at any time.
+/// `LoopbookBuild` keeps them in `.loopbook/cache/pages/`, keyed also by the tool's own binary.
+public protocol PageCache: Sendable {
+    /// The bytes stored for `key` (64 hex digits), or nil.
+    func load(_ key: String) -> [UInt8]?
+    /// Stores `bytes` for `key`; failing to store costs speed only, so it does not throw.
+    func store(_ bytes: [UInt8], for key: String)
+}
+
+/// A rendered chapter page as the page cache keeps it: its HTML, its search-index entry, and what the
+/// site-wide checks need from it (the ids it has, the links and files it refers to). Only pages without
+/// problems are kept, so a cached page never hides an error: a page with an error is rendered every build.
+struct CachedPage: Equatable {
+    struct Reference: Equatable {
+        var severity: String
+        var file: String
+        var line: Int
+        var column: Int?
+        var message: String
+        var slug: String
+        var anchor: String
+        var written: String
+    }
+
+    struct SiteReference: Equatable {
+        var severity: String
+        var file: String
+        var line: Int
+        var column: Int?
+        var message: String
+        var path: String
+    }
+
+    struct Meta: Equatable {
+        var headings: [TOCEntry]
+        var ids: [String]
+        var assetReferences: [String]
+        var anchorReferences: [Reference]
+        var siteReferences: [SiteReference]
+    }
+
+    var html: [UInt8]
+    var search: [UInt8]
+    var meta: Meta
+
+    static func reference(_ reference: ProseRenderer.AnchorReference) -> Reference {
+        let place = reference.place
+        return Reference(severity: place.severity.rawValue, file: place.file, line: place.line, column: place.column,
+                         message: place.message, slug: reference.slug, anchor: reference.anchor, written: reference.written)
+    }
+
+    static func anchorReference(_ reference: Reference) -> ProseRenderer.AnchorReference {
+        ProseRenderer.AnchorReference(
+            place: Diagnostic(severity: Diagnostic.Severity(rawValue: reference.severity) ?? .error, file: reference.file,
+                              line: reference.line, column: reference.column, message: reference.message),
+            slug: reference.slug, anchor: reference.anchor, written: reference.written)
+    }
+
+    static func reference(_ reference: (problem: Diagnostic, path: String)) -> SiteReference {
+        let place = reference.problem
+        return SiteReference(severity: place.severity.rawValue, file: place.file, line: place.line, column: place.column,
+                             message: place.message, path: reference.path)
+    }
+
+    static func siteReference(_ reference: SiteReference) -> (problem: Diagnostic, path: String) {
+        (Diagnostic(severity: Diagnostic.Severity(rawValue: reference.severity) ?? .error, file: reference.file,
+                    line: reference.line, column: reference.column, message: reference.message), reference.path)
+    }
+
+    static let magic = "loopbook-page 2"
+
+    /// `loopbook-page 2 <html bytes> <search bytes> <meta bytes>\n`, then the three parts; the meta part is
+    /// length-prefixed fields (`Fields`), which read far faster than JSON.
+    func encoded() -> [UInt8] {
+        var fields = Fields()
+        fields.append(meta.headings.count)
+        for heading in meta.headings { fields.append(heading.level); fields.append(heading.id); fields.append(heading.text) }
+        fields.append(meta.ids.count)
+        for id in meta.ids { fields.append(id) }
+        fields.append(meta.assetReferences.count)
+        for path in meta.assetReferences { fields.append(path) }
+        fields.append(meta.anchorReferences.count)
+        for reference in meta.anchorReferences {
+            for text in [reference.severity, reference.file, String(reference.line), reference.column.map(String.init) ?? "",
+                         reference.message, reference.slug, reference.anchor, reference.written] { fields.append(text) }
+        }
+        fields.append(meta.siteReferences.count)
+        for reference in meta.siteReferences {
+            for text in [reference.severity, reference.file, String(reference.line), reference.column.map(String.init) ?? "",
+                         reference.message, reference.path] { fields.append(text) }
+        }
+        let metaBytes = fields.bytes
+        var bytes = Array("\(Self.magic) \(html.count) \(search.count) \(metaBytes.count)\n".utf8)
+        bytes.reserveCapacity(bytes.count + html.count + search.count + metaBytes.count)
+        bytes += html
+        bytes += search
+        bytes += metaBytes
+        return bytes
+    }
+
+    /// The page stored in `bytes`; nil for anything else (another version, a truncated or damaged file).
+    init?(decoding bytes: [UInt8]) {
+        guard let newline = bytes.prefix(100).firstIndex(of: 0x0A) else { return nil }
+        let header = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ")
+        guard header.count == 5, header[0] + " " + header[1] == Self.magic,
+              let htmlCount = Int(header[2]), let searchCount = Int(header[3]), let metaCount = Int(header[4]),
+              htmlCount >= 0, searchCount >= 0, metaCount >= 0,
+              bytes.count - newline - 1 == htmlCount + searchCount + metaCount
+        else { return nil }
+        let start = newline + 1
+        html = Array(bytes[start..<start + htmlCount])
+        search = Array(bytes[start + htmlCount..<start + htmlCount + searchCount])
+        var reader = Fields.Reader(bytes[(start + htmlCount + searchCount)...])
+        var meta = Meta(headings: [], ids: [], assetReferences: [], anchorReferences: [], siteReferences: [])
+        guard let headings = reader.int() else { return nil }
+        for _ in 0..<headings {
+            guard let level = reader.int(), let id = reader.text(), let text = reader.text() else { return nil }
+            meta.headings.append(TOCEntry(level: level, text: text, id: id))
+        }
+        guard let ids = reader.int() else { return nil }
+        for _ in 0..<ids { guard let id = reader.text() else { return nil }; meta.ids.append(id) }
+        guard let assets = reader.int() else { return nil }
+        for _ in 0..<assets { guard let path = reader.text() else { return nil }; meta.assetReferences.append(path) }
+        guard let anchors = reader.int() else { return nil }
+        for _ in 0..<anchors {
+            guard let severity = reader.text(), let file = reader.text(), let line = reader.int(),
+                  let column = reader.text(), let message = reader.text(), let slug = reader.text(),
+                  let anchor = reader.text(), let written = reader.text() else { return nil }
+            meta.anchorReferences.append(Reference(severity: severity, file: file, line: line, column: Int(column),
+                                                   message: message, slug: slug, anchor: anchor, written: written))
+        }
+        guard let sites = reader.int() else { return nil }
+        for _ in 0..<sites {
+            guard let severity = reader.text(), let file = reader.text(), let line = reader.int(),
+                  let column = reader.text(), let message = reader.text(), let path = reader.text() else { return nil }
+            meta.siteReferences.append(SiteReference(severity: severity, file: file, line: line, column: Int(column),
+                                                     message: message, path: path))
+        }
+        guard reader.isAtEnd else { return nil }
+        self.meta = meta
+    }
+
+    init(html: [UInt8], search: [UInt8], meta: Meta) {
+        self.html = html; self.search = search; self.meta = meta
+    }
+}
+
+/// The key of a chapter page: a SHA-256 over everything the page is made from, so a page whose key is
+/// unchanged would be rendered to the same bytes. That is the book's settings, the names of all chapter
+/// files and content files (links are checked against them), the chapter before and after (the pager),
+/// and the chapter itself: its front matter as resolved, its Markdown, its steps and its results
+/// (artifacts by content). The renderer's own code is not in it: the page cache's store keys by the tool's
+/// binary too.
+struct PageKey {
+    /// What every page of one build shares.
+    struct Site {
+        var digest: [UInt8]
+        init(book: BookInfo, chapterFiles: [String: String], assets: Set<String>) {
+            var hasher = SHA256()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            hasher.update(data: Array("loopbook page key 1\n".utf8))
+            hasher.update(data: (try? encoder.encode(book)) ?? Data())
+            PageKey.field(chapterFiles.keys.sorted().joined(separator: "\n"), into: &hasher)
+            PageKey.field(assets.sorted().joined(separator: "\n"), into: &hasher)
+            digest = Array(hasher.finalize())
+        }
+    }
+
+    static func key(site: Site, chapter executed: ExecutedChapter, previous: Chapter?, next: Chapter?) -> String {
+        var hasher = SHA256()
+        hasher.update(data: site.digest)
+        for neighbour in [previous, next] {
+            field(neighbour.map { $0.slug + "\n" + $0.title } ?? "-", into: &hasher)
+        }
+        hashChapter(executed.chapter, into: &hasher)
+        let result = executed.result
+        if result != ChapterResult(steps: result.steps.map { StepResult(index: $0.index) }) {
+            // Outputs, values or files (a chapter without code has none, and skips the JSON).
+            var stripped = result
+            for index in stripped.artifacts.indices {
+                hasher.update(data: Array(SHA256.hash(data: stripped.artifacts[index].contents)))
+                stripped.artifacts[index].contents = []
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            hasher.update(data: (try? encoder.encode(stripped)) ?? Data())
+        }
+        let hex = Array("0123456789abcdef".utf8)
+        return String(decoding: hasher.finalize().flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0xF)]] }, as: UTF8.self)
+    }
+
+    /// Every stored property of `chapter` (`PageCacheTests` fails when `Chapter` gains one this misses).
+    static func hashChapter(_ chapter: Chapter, into hasher: inout SHA256) {
+        let limits = chapter.limits
+        for text in [chapter.path, chapter.slug, String(chapter.number), chapter.title,
+                     chapter.titleLine.map(String.init) ?? "-", chapter.summary.map { "+" + $0 } ?? "-",
+                     String(chapter.timeout), "\(limits.memory) \(limits.maxFileSize) \(limits.maxArtifactsSize)",
+                     chapter.dependsOn.joined(separator: "\n"), String(chapter.steps.count)] {
+            field(text, into: &hasher)
+        }
+        for step in chapter.steps {
+            let flags = step.flags
+            field("\(step.index) \(step.line) \(step.indent) \(flags.hidden) \(flags.norun) \(flags.hideOutput) \(flags.expectError)",
+                  into: &hasher)
+            field(step.code, into: &hasher)
+        }
+        field(chapter.markdown, into: &hasher)
+    }
+
+    /// A length-prefixed field, so no two different sequences of fields hash alike.
+    static func field(_ text: String, into hasher: inout SHA256) {
+        hasher.update(data: Array("\(text.utf8.count):".utf8))
+        hasher.update(data: Array(text.utf8))
+    }
+}
+
+/// Length-prefixed text fields: `<byte count>:<UTF-8 bytes>` each, one after another.
+struct Fields {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func append(_ text: String) {
+        bytes += Array("\(text.utf8.count):".utf8)
+        bytes += Array(text.utf8)
+    }
+
+    mutating func append(_ number: Int) { append(String(number)) }
+
+    struct Reader {
+        private var rest: ArraySlice<UInt8>
+        init(_ bytes: ArraySlice<UInt8>) { rest = bytes }
+
+        var isAtEnd: Bool { rest.isEmpty }
+
+        mutating func text() -> String? {
+            guard let colon = rest.prefix(20).firstIndex(of: UInt8(ascii: ":")),
+                  let count = Int(String(decoding: rest[rest.startIndex..<colon], as: UTF8.self)),
+                  count >= 0, rest.endIndex - colon - 1 >= count else { return nil }
+            let start = colon + 1
+            defer { rest = rest[(start + count)...] }
+            return String(decoding: rest[start..<start + count], as: UTF8.self)
+        }
+
+        mutating func int() -> Int? { text().flatMap { Int($0) } }
+    }
+}
