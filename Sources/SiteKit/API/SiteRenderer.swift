@@ -1,4 +1,5 @@
 import BookModel
+import Foundation
 import Markdown
 
 /// Turns executed chapters into the files of the website (pure: no disk access, deterministic output).
@@ -71,15 +72,23 @@ public struct SiteRenderer: Sendable {
         var anchorReferences: [(page: String, ProseRenderer.AnchorReference)] = []
         var contentFiles: Set<String> = []
         var siteReferences: [(problem: Diagnostic, path: String)] = []
-        let site = pageCache.map { _ in PageKey.Site(book: book, chapterFiles: context.chapterFiles, assets: context.assets) }
+        // Keys and cached pages first, on all cores (hashing, reading and decoding need no order).
+        var lookups: [(key: String, page: CachedPage?)?] = Array(repeating: nil, count: resolved.count)
+        if let pageCache {
+            let site = PageKey.Site(book: book, chapterFiles: context.chapterFiles, assets: context.assets)
+            let chapters = resolved
+            lookups = Self.parallelMap(Array(chapters.indices)) { position in
+                let key = PageKey.key(site: site, chapter: chapters[position],
+                                      previous: position > 0 ? chapters[position - 1].chapter : nil,
+                                      next: position + 1 < chapters.count ? chapters[position + 1].chapter : nil)
+                return (key, pageCache.load(key).flatMap(CachedPage.init(decoding:)))
+            }
+        }
         for (position, executed) in resolved.enumerated() {
             let slug = executed.chapter.slug
-            var key: String?
-            if let pageCache, let site {
-                key = PageKey.key(site: site, chapter: executed,
-                                  previous: position > 0 ? resolved[position - 1].chapter : nil,
-                                  next: position + 1 < resolved.count ? resolved[position + 1].chapter : nil)
-                if let key, let bytes = pageCache.load(key), let cached = CachedPage(decoding: bytes) {
+            let key = lookups[position]?.key
+            if pageCache != nil {
+                if let cached = lookups[position]?.page {
                     files["\(slug).html"] = cached.html
                     for artifact in executed.result.artifacts { files["files/\(slug)/\(artifact.name)"] = artifact.contents }
                     search.append(cached.search)
@@ -156,6 +165,18 @@ public struct SiteRenderer: Sendable {
         if problems.count > 1 { throw .several(problems.map(SiteError.located)) }
         files.contentFiles = contentFiles.sorted()
         return files
+    }
+
+    /// `transform` of each element, computed on all cores, in the order of `elements`.
+    static func parallelMap<Element: Sendable, Value>(_ elements: [Element], _ transform: @Sendable (Element) -> Value) -> [Value] {
+        let values = UnsafeMutableBufferPointer<Value?>.allocate(capacity: elements.count)
+        values.initialize(repeating: nil)
+        defer { values.deinitialize(); values.deallocate() }
+        nonisolated(unsafe) let slots = values
+        DispatchQueue.concurrentPerform(iterations: elements.count) { index in
+            slots[index] = transform(elements[index])  // each index is written by one iteration only
+        }
+        return values.map { $0! }
     }
 
     private func checkSlugs(_ chapters: [ExecutedChapter]) throws(SiteError) {
