@@ -70,9 +70,10 @@ extension DecisionTree {
     ///     forest in order gives the same bits as scikit-learn's `all_proba[i] += proba[i]`.
     ///
     /// Rows walk in groups of `lanes`: every row of a group takes one step per round, and the group is done
-    /// when a round moves no row. A leaf's `WalkNode` points to itself (threshold −∞, so no value goes
-    /// left), so a row that reached its leaf simply stays there while the others finish; the step itself is
-    /// branch-free.
+    /// when a round moves no row. Both children of a leaf's `WalkNode` are the leaf itself, so a row that
+    /// reached its leaf simply stays there while the others finish; the step picks the child by index, so
+    /// it has no branch to mispredict. Tree and rows are read through unsafe pointers: no bounds checks or
+    /// reference counting in the loop, and the caller guarantees the shapes above.
     func addProbabilities(rows: UnsafePointer<Float>, count: Int, to sums: UnsafeMutablePointer<Double>) {
         let k = classes.count, width = featureCount, lanes = Self.lanes
         walk.withUnsafeBufferPointer { walkBuffer in
