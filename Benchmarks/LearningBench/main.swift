@@ -2,13 +2,14 @@
 // synthetic set, and, where scikit-learn is installed, runs the same fits with it side by side.
 //
 //   swift run -c release learning-bench [--repeats 3] [--splits 5] [--python PATH] [--no-sklearn]
-//                                        [--fixtures DIR] [--datasets iris,wine,...]
+//                                        [--fixtures DIR] [--datasets iris,wine,...] [--predict-only]
 //
 // Run from the repository root. Accuracy is the mean over `splits` train/test splits
 // (trainTestSplit(testSize: 0.25, randomState: s), the same rows as scikit-learn's) with
 // RandomForestClassifier(nEstimators: 100, randomState: s); times are medians over `repeats` runs on split 0.
 // Single-threaded fits and predictions are timed in processor time (time.process_time() on the Python
-// side), so other programs on a shared machine do not distort the ratios; all-core fits in wall time.
+// side), so other programs on a shared machine do not distort the ratios; all-core fits and predictions in
+// wall time. --predict-only fits each forest once (split 0) and times only prediction, `repeats` times.
 import Foundation
 import Learning
 
@@ -21,6 +22,7 @@ struct Options {
     var fixtures = "Tests/LearningTests/Fixtures/datasets"
     var datasets = ["iris", "wine", "breast_cancer", "digits"]
     var synthetic = true
+    var predictOnly = false
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -43,9 +45,10 @@ struct Options {
             case "--fixtures": fixtures = try value(flag)
             case "--datasets": datasets = try value(flag).split(separator: ",").map(String.init)
             case "--no-synthetic": synthetic = false
+            case "--predict-only": predictOnly = true
             case "-h", "--help":
                 print("usage: learning-bench [--repeats N] [--splits N] [--trees N] [--python PATH] [--no-sklearn]"
-                      + " [--fixtures DIR] [--datasets a,b] [--no-synthetic]")
+                      + " [--fixtures DIR] [--datasets a,b] [--no-synthetic] [--predict-only]")
                 exit(0)
             default: throw BenchError("Unknown option '\(flag)'; see --help.")
             }
@@ -62,6 +65,7 @@ struct Measured: Decodable {
     var fit1: Double
     var fitAll: Double
     var predict: Double
+    var predictAll: Double
     var accuracy: Double
 }
 
@@ -90,6 +94,7 @@ func median(_ values: [Double]) -> Double {
 }
 
 func benchSwift(_ data: Dataset, options: Options, splits: Int) throws -> Measured {
+    if options.predictOnly { return try benchSwiftPredict(data, options: options) }
     var accuracies: [Double] = []
     for s in 0..<splits {
         let split = try trainTestSplit(data.x, data.y, testSize: 0.25, randomState: s)
@@ -100,14 +105,32 @@ func benchSwift(_ data: Dataset, options: Options, splits: Int) throws -> Measur
     let split = try trainTestSplit(data.x, data.y, testSize: 0.25, randomState: 0)
     var serial = RandomForestClassifier(nEstimators: options.trees, randomState: 0, nJobs: 1)
     var parallel = RandomForestClassifier(nEstimators: options.trees, randomState: 0)
-    var fit1: [Double] = [], fitAll: [Double] = [], predict: [Double] = []
+    var fit1: [Double] = [], fitAll: [Double] = [], predict: [Double] = [], predictAll: [Double] = []
     for _ in 0..<options.repeats {
         fit1.append(try cpuSeconds { try serial.fit(split.xTrain, split.yTrain) })
         fitAll.append(try seconds { try parallel.fit(split.xTrain, split.yTrain) })
         predict.append(try cpuSeconds { _ = try serial.predict(split.xTest) })
+        predictAll.append(try seconds { _ = try parallel.predict(split.xTest) })
     }
     return Measured(fit1: median(fit1), fitAll: median(fitAll), predict: median(predict),
-                    accuracy: accuracies.reduce(0, +) / Double(accuracies.count))
+                    predictAll: median(predictAll), accuracy: accuracies.reduce(0, +) / Double(accuracies.count))
+}
+
+/// --predict-only: one fit on split 0, then `repeats` timed predictions single-threaded (processor time)
+/// and on every core (wall time); the fit columns are 0 and the accuracy is split 0's.
+func benchSwiftPredict(_ data: Dataset, options: Options) throws -> Measured {
+    let split = try trainTestSplit(data.x, data.y, testSize: 0.25, randomState: 0)
+    var forest = RandomForestClassifier(nEstimators: options.trees, randomState: 0)
+    try forest.fit(split.xTrain, split.yTrain)
+    var serial = forest
+    serial.nJobs = 1
+    var predict: [Double] = [], predictAll: [Double] = []
+    for _ in 0..<options.repeats {
+        predict.append(try cpuSeconds { _ = try serial.predict(split.xTest) })
+        predictAll.append(try seconds { _ = try forest.predict(split.xTest) })
+    }
+    let accuracy = try accuracyScore(split.yTest, serial.predict(split.xTest))
+    return Measured(fit1: 0, fitAll: 0, predict: median(predict), predictAll: median(predictAll), accuracy: accuracy)
 }
 
 /// The first Python that can import scikit-learn: --python, $LEARNING_BENCH_PYTHON, /work/venv-sk, .build/bench-venv.
@@ -135,6 +158,7 @@ func runSklearn(python: String, options: Options, syntheticPath: String?) throws
                      "--splits", "\(options.splits)", "--trees", "\(options.trees)",
                      "--datasets", options.datasets.joined(separator: ",")]
     if let syntheticPath { arguments += ["--synthetic", syntheticPath] }
+    if options.predictOnly { arguments.append("--predict-only") }
     process.arguments = arguments
     let pipe = Pipe()
     process.standardOutput = pipe
@@ -152,8 +176,8 @@ func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
     return left ? text + gap : gap + text
 }
 
-func ms(_ value: Double) -> String { String(format: "%.0f ms", value * 1000) }
-func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.2f×", a / b) }
+func ms(_ value: Double) -> String { value > 0 ? String(format: "%.1f ms", value * 1000) : "—" }
+func ratio(_ a: Double, _ b: Double) -> String { a > 0 && b > 0 ? String(format: "%.2f×", a / b) : "—" }
 func percent(_ value: Double) -> String { String(format: "%.2f", value * 100) }
 
 do {
@@ -195,24 +219,26 @@ do {
     }
 
     print("Random forests, \(options.trees) trees; \(cores) cores; times are medians of \(options.repeats) runs on a 75/25 split")
-    print("(fit 1T and predict, single-threaded: processor time; fit all: wall time);")
+    print("(fit 1T and pred 1T, single-threaded: processor time; fit all and pred all, every core: wall time);")
     print("accuracy is the mean over \(options.splits) splits (1 for synthetic). Ratios are scikit-learn time / Swift time.")
     print("")
-    var header = [pad("dataset", 14, left: true), pad("n × d", 12), pad("fit 1T", 9), pad("fit all", 9), pad("predict", 9),
+    var header = [pad("dataset", 14, left: true), pad("n × d", 12), pad("fit 1T", 9), pad("fit all", 9), pad("pred 1T", 9), pad("pred all", 9),
                   pad("acc %", 7)]
     if !sklearn.isEmpty {
-        header += [pad("sk fit 1T", 10), pad("sk fit all", 10), pad("sk pred", 9), pad("sk acc %", 9),
-                   pad("fit 1T ×", 9), pad("fit all ×", 10), pad("sk1T/all", 9), pad("pred ×", 8), pad("Δacc", 6)]
+        header += [pad("sk fit 1T", 10), pad("sk fit all", 10), pad("sk pred 1T", 10), pad("sk pred all", 11),
+                   pad("sk acc %", 9), pad("fit 1T ×", 9), pad("fit all ×", 10), pad("sk1T/all", 9), pad("pred 1T ×", 10),
+                   pad("pred all ×", 11), pad("Δacc", 6)]
     }
     print(header.joined(separator: " "))
     for set in sets {
         guard let s = swift[set.name] else { continue }
         var row = [pad(set.name, 14, left: true), pad("\(set.data.count) × \(set.data.x.first?.count ?? 0)", 12),
-                   pad(ms(s.fit1), 9), pad(ms(s.fitAll), 9), pad(ms(s.predict), 9), pad(percent(s.accuracy), 7)]
+                   pad(ms(s.fit1), 9), pad(ms(s.fitAll), 9), pad(ms(s.predict), 9), pad(ms(s.predictAll), 9),
+                   pad(percent(s.accuracy), 7)]
         if let k = sklearn[set.name] {
-            row += [pad(ms(k.fit1), 10), pad(ms(k.fitAll), 10), pad(ms(k.predict), 9), pad(percent(k.accuracy), 9),
-                    pad(ratio(k.fit1, s.fit1), 9), pad(ratio(k.fitAll, s.fitAll), 10), pad(ratio(k.fit1, s.fitAll), 9),
-                    pad(ratio(k.predict, s.predict), 8),
+            row += [pad(ms(k.fit1), 10), pad(ms(k.fitAll), 10), pad(ms(k.predict), 10), pad(ms(k.predictAll), 11),
+                    pad(percent(k.accuracy), 9), pad(ratio(k.fit1, s.fit1), 9), pad(ratio(k.fitAll, s.fitAll), 10),
+                    pad(ratio(k.fit1, s.fitAll), 9), pad(ratio(k.predict, s.predict), 10), pad(ratio(k.predictAll, s.predictAll), 11),
                     pad(String(format: "%+.2f", (s.accuracy - k.accuracy) * 100), 6)]
         }
         print(row.joined(separator: " "))

@@ -170,3 +170,52 @@ import Testing
         }
     }
 }
+
+/// The batched prediction walk (`DecisionTree.addProbabilities`, 16 rows in lockstep, one block per
+/// worker) against the one-row walk (`leafIndex(for:)`), to the bit.
+@Suite struct BatchPredictionTests {
+    /// Summed leaf probabilities, one row at a time, trees in order.
+    private func rowByRowSums(_ forest: RandomForestClassifier, _ x: [[Double]]) -> [[Double]] {
+        let k = forest.classes.count
+        return x.map { row in
+            var sums = [Double](repeating: 0, count: k)
+            for tree in forest.estimators {
+                let leaf = tree.leafIndex(for: row)
+                for c in 0..<k { sums[c] += tree.nodeProbabilities[leaf * k + c] }
+            }
+            return sums.map { $0 / Double(forest.estimators.count) }
+        }
+    }
+
+    @Test(arguments: [1, 15, 16, 17, 600, 1_203])
+    func batchEqualsRowByRow(rowCount: Int) throws {
+        let data = try Datasets.classification(samples: 1_500, features: 7, randomState: 4)
+        // Three classes: the binary label, plus one where the first feature is positive.
+        let y = zip(data.x, data.y).map { row, label in label + (row[0] > 0 ? 1 : 0) }
+        var forest = RandomForestClassifier(nEstimators: 9, randomState: 2, nJobs: 1)
+        try forest.fit(Array(data.x.prefix(800)), Array(y.prefix(800)))
+        #expect(forest.classes == [0, 1, 2])
+        let rows = Array(data.x.suffix(rowCount))
+        let expected = rowByRowSums(forest, rows)
+        #expect(try forest.predictProba(rows) == expected)
+        forest.nJobs = 3
+        #expect(try forest.predictProba(rows) == expected)
+        forest.nJobs = nil
+        #expect(try forest.predictProba(rows) == expected)
+    }
+
+    @Test func rowsAreCheckedInOrder() throws {
+        let rows = [[1.0, 2.0], [-.infinity, 1.0], [1.0]]
+        #expect(throws: LearningError.nonFiniteValue(row: 1, column: 0, value: -.infinity)) {
+            _ = try PredictionRows(rows, expectedFeatures: 2)
+        }
+        #expect(throws: LearningError.featureCountMismatch(expected: 2, got: 1)) {
+            _ = try PredictionRows([[1.0, 2.0], [1.0], [.nan, 1.0]], expectedFeatures: 2)
+        }
+        #expect(throws: LearningError.nonFiniteValue(row: 0, column: 1, value: 1e39)) {
+            _ = try PredictionRows([[1.0, 1e39]], expectedFeatures: 2)
+        }
+        let block = try PredictionRows([[1.5, -2.0], [0.1, 3.0]], expectedFeatures: 2)
+        #expect(block.values == [1.5, -2.0, Float(0.1), 3.0])
+    }
+}

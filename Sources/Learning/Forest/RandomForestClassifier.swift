@@ -207,46 +207,47 @@ public struct RandomForestClassifier: Sendable, Equatable {
         }
     }
 
-    /// Summed tree probabilities, row-major `x.count × classes.count`; rows are split across workers.
+    /// Summed tree probabilities, row-major `x.count × classes.count`, the trees added in order as
+    /// scikit-learn adds them (`all_proba += proba`, tree by tree), so the sums are the same bits.
+    ///
+    /// The rows are validated and cast to float32 once (`PredictionRows`), then cut into one block per
+    /// worker (at most `maxBlockBytes` of float32 values each); a worker runs every tree over its whole block
+    /// before the next tree (`DecisionTree.addProbabilities`), so each tree is fetched into the cache once
+    /// per block rather than once per row. Rows do not depend on each other, so the result is the same for
+    /// every `nJobs`.
     private func probabilitySums(_ x: [[Double]]) throws -> [Double] {
         guard isFitted else {
             throw LearningError.notFitted(
                 "This RandomForestClassifier is not fitted yet; call fit(x, y) before predicting.")
         }
-        _ = try validateMatrix(x, expectedFeatures: featureCount, what: "The rows to predict")
+        let rows = try PredictionRows(x, expectedFeatures: featureCount)
         let workers = try resolveJobs(nJobs)
-        let k = classes.count, trees = estimators, width = featureCount
-        let chunk = 512
-        let chunks = (x.count + chunk - 1) / chunk
-        let parts = parallelMap(count: chunks, workers: x.count >= 2 * chunk ? workers : 1) { part -> [Double] in
-            let lower = part * chunk, upper = min(x.count, lower + chunk), rows = upper - lower
-            // Copy the chunk's rows into one row-major block, then let each tree walk every row.
-            var block = [Float](repeating: 0, count: rows * width)
-            for i in 0..<rows {
-                let row = x[lower + i]
-                for f in 0..<width { block[i * width + f] = Float(row[f]) }
-            }
-            var sums = [Double](repeating: 0, count: rows * k)
-            block.withUnsafeBufferPointer { block in
+        let k = classes.count, trees = estimators, width = featureCount, n = rows.rowCount
+        let cap = max(Self.minBlockRows, Self.maxBlockBytes / (width * MemoryLayout<Float>.stride))
+        let parts = max(min(workers, n / Self.minBlockRows), (n + cap - 1) / cap, 1)
+        let blockRows = (n + parts - 1) / parts
+        let blocks = (n + blockRows - 1) / blockRows
+        let sums = parallelMap(count: blocks, workers: workers) { block -> [Double] in
+            let lower = block * blockRows, count = min(n, lower + blockRows) - lower
+            var sums = [Double](repeating: 0, count: count * k)
+            rows.values.withUnsafeBufferPointer { values in
                 sums.withUnsafeMutableBufferPointer { sums in
-                    let base = block.baseAddress!
-                    // Tree by tree, in order, as scikit-learn accumulates: the sums are the same bits.
                     for tree in trees {
-                        tree.walk.withUnsafeBufferPointer { walk in
-                            tree.nodeProbabilities.withUnsafeBufferPointer { probabilities in
-                                for i in 0..<rows {
-                                    let p = DecisionTree.leafIndex(walk: walk.baseAddress!, row: base + i * width) * k
-                                    for c in 0..<k { sums[i * k + c] += probabilities[p + c] }
-                                }
-                            }
-                        }
+                        tree.addProbabilities(rows: values.baseAddress! + lower * width, count: count,
+                                              to: sums.baseAddress!)
                     }
                 }
             }
             return sums
         }
-        return Array(parts.joined())
+        return sums.count == 1 ? sums[0] : Array(sums.joined())
     }
+
+    /// The largest block of float32 rows one worker predicts at a time (2 MiB: the block, a tree and the
+    /// block's sums stay within a core's L2 and a share of L3).
+    static let maxBlockBytes = 1 << 21
+    /// Fewer rows than this per worker are not worth a thread.
+    static let minBlockRows = 256
 
     // MARK: Statistics
 
