@@ -1,0 +1,248 @@
+import Foundation
+import Testing
+@testable import Learning
+
+/// scikit-learn's DummyClassifier, splitters, cross-validation and metrics of issue #16, recorded by
+/// `Fixtures/make_toolkit_fixtures.py` into `Fixtures/parity/toolkit.json` (versions inside the file).
+/// Every value is compared with `==`: the Swift code follows numpy's order of operations.
+enum Toolkit {
+    struct File: Decodable {
+        let versions: [String: String]
+        let dummy: [DummyCase]
+        let kfold: [KFoldCase]
+        let stratified: [StratifiedCase]
+        let cross: [CrossCase]
+        let curves: Curves
+        let metrics: Metrics
+    }
+
+    struct DummyCase: Decodable, CustomTestStringConvertible {
+        let name: String, strategy: String, seed: Int, y: [Int], testRows: Int
+        let classes: [Int], classPrior: [Double], predict: [Int], proba: [[Double]]
+        var testDescription: String { "dummy \(strategy) \(name) seed \(seed)" }
+    }
+
+    struct KFoldCase: Decodable, CustomTestStringConvertible {
+        let n: Int, k: Int, shuffle: Bool, seed: Int?, test: [[Int]]
+        var testDescription: String { "KFold n \(n) k \(k) shuffle \(shuffle) seed \(seed.map(String.init) ?? "-")" }
+    }
+
+    struct StratifiedCase: Decodable, CustomTestStringConvertible {
+        let name: String, y: [Int], k: Int, shuffle: Bool, seed: Int?, folds: [Int]?, warned: Bool
+        var testDescription: String { "StratifiedKFold \(name) k \(k) shuffle \(shuffle) seed \(seed.map(String.init) ?? "-")" }
+    }
+
+    struct CV: Decodable { let kind: String, k: Int, shuffle: Bool, seed: Int? }
+    struct Params: Decodable {
+        let random_state: Int?, max_depth: Int?, min_samples_leaf: Int?, n_estimators: Int?, strategy: String?
+    }
+
+    struct CrossCase: Decodable, CustomTestStringConvertible {
+        let model: String, dataset: String, params: Params, cv: CV?, scoring: String
+        let test: [Double], train: [Double]
+        var testDescription: String { "cross_validate \(model) \(dataset) \(scoring) cv \(cv.map { "\($0.kind) \($0.k)" } ?? "5")" }
+    }
+
+    struct Curves: Decodable {
+        struct Validation: Decodable { let depths: [Int?], train: [[Double]], test: [[Double]] }
+        struct Learning: Decodable { let sizes: [Int]?, shuffle: Bool, seed: Int?, ticks: [Int], train: [[Double]], test: [[Double]] }
+        let validation: Validation
+        let learning: [Learning]
+    }
+
+    struct Metrics: Decodable {
+        struct Balanced: Decodable { let yTrue: [Int], yPred: [Int], score: Double, adjusted: Double }
+        struct Kappa: Decodable { let y1: [Int], y2: [Int], weights: String?, labels: [Int]?, score: Double }
+        struct ROC: Decodable {
+            let y: [Int], score: [Double], posLabel: Int?, drop: Bool
+            let fpr: [Double], tpr: [Double], thresholds: [Double], auc: Double, aucOfCurve: Double
+        }
+        struct LogLoss: Decodable { let y: [Int], proba: [[Double]], labels: [Int]?, normalize: Bool, loss: Double }
+        struct Brier: Decodable { let y: [Int], proba: [Double]?, proba2d: [[Double]]?, labels: [Int]?, score: Double }
+        struct Calibration: Decodable { let y: [Int], prob: [Double], bins: Int, strategy: String, probTrue: [Double], probPred: [Double] }
+        struct Summary: Decodable { let values: [Double], mean: Double, std: Double, std1: Double? }
+        let balanced: [Balanced], kappa: [Kappa], roc: [ROC], logLoss: [LogLoss], brier: [Brier]
+        let calibration: [Calibration], summary: [Summary]
+    }
+
+    static let file: File = {
+        do {
+            return try JSONDecoder().decode(File.self, from: Data(contentsOf: DataFixtures.url("parity/toolkit.json")))
+        } catch {
+            fatalError("parity/toolkit.json cannot be read: \(error)")
+        }
+    }()
+
+    static func dataset(_ name: String) throws -> (x: [[Double]], y: [Int]) {
+        let table = try Table.readCSV(DataFixtures.path("datasets/\(name).csv"))
+        return (table.rows, table.labels ?? [])
+    }
+
+    static func validator(_ cv: CV?) throws -> (any CrossValidator)? {
+        guard let cv else { return nil }
+        return cv.kind == "kfold" ? try KFold(nSplits: cv.k, shuffle: cv.shuffle, randomState: cv.seed)
+            : try StratifiedKFold(nSplits: cv.k, shuffle: cv.shuffle, randomState: cv.seed)
+    }
+
+    static func scorer(_ name: String) -> Scorer {
+        switch name {
+        case "accuracy": .accuracy
+        case "balanced_accuracy": .balancedAccuracy
+        case "roc_auc": .rocAuc
+        case "neg_log_loss": .negLogLoss
+        case "neg_brier_score": .negBrierScore
+        default: fatalError("unknown scorer \(name)")
+        }
+    }
+}
+
+@Suite struct ToolkitParityTests {
+    @Test func fixturesRecordTheirVersions() {
+        #expect(Toolkit.file.versions["scikit-learn"] == "1.9.1")
+        #expect(Toolkit.file.versions["numpy"] != nil)
+    }
+
+    @Test(arguments: Toolkit.file.dummy)
+    func dummyClassifierMatchesScikitLearn(_ c: Toolkit.DummyCase) throws {
+        var model = DummyClassifier(strategy: DummyClassifier.Strategy(rawValue: c.strategy)!, randomState: c.seed)
+        try model.fit(c.y.map { _ in [0.0, 0.0] }, c.y)
+        let rows = [[Double]](repeating: [0, 0], count: c.testRows)
+        #expect(model.classes == c.classes)
+        #expect(model.classPrior == c.classPrior)
+        #expect(try model.predict(rows) == c.predict)
+        #expect(try model.predictProba(rows) == c.proba)
+        // A fresh generator at every call: the same rows again.
+        #expect(try model.predict(rows) == c.predict)
+    }
+
+    @Test(arguments: Toolkit.file.kfold)
+    func kFoldMatchesScikitLearn(_ c: Toolkit.KFoldCase) throws {
+        let folds = try KFold(nSplits: c.k, shuffle: c.shuffle, randomState: c.seed).split(count: c.n)
+        #expect(folds.map(\.test) == c.test)
+        for fold in folds {
+            #expect(Set(fold.train).union(fold.test) == Set(0..<c.n))
+            #expect(fold.train == fold.train.sorted())
+        }
+    }
+
+    @Test(arguments: Toolkit.file.stratified)
+    func stratifiedKFoldMatchesScikitLearn(_ c: Toolkit.StratifiedCase) throws {
+        let cv = try StratifiedKFold(nSplits: c.k, shuffle: c.shuffle, randomState: c.seed)
+        guard let expected = c.folds else {
+            #expect(throws: LearningError.self) { try cv.testFolds(c.y) }
+            return
+        }
+        let (folds, warnings) = try LearningWarnings.collecting { try cv.testFolds(c.y) }
+        #expect(folds == expected)
+        #expect(!warnings.isEmpty == c.warned)
+        let splits = try LearningWarnings.collecting { try cv.split(c.y) }.result
+        #expect(splits.map(\.test) == (0..<c.k).map { f in expected.indices.filter { expected[$0] == f } })
+    }
+
+    @Test(arguments: Toolkit.file.cross)
+    func crossValidateMatchesScikitLearn(_ c: Toolkit.CrossCase) throws {
+        let (x, y) = try Toolkit.dataset(c.dataset)
+        let cv = try Toolkit.validator(c.cv)
+        let scoring = Toolkit.scorer(c.scoring)
+        func check<M: Classifier>(_ model: M) throws {
+            let result = try crossValidate(model, x, y, cv: cv, scoring: scoring, returnTrainScore: true)
+            #expect(result.testScore == c.test)
+            #expect(result.trainScore == c.train)
+            #expect(result.fitTime.count == c.test.count && result.fitTime.allSatisfy { $0 >= 0 })
+            #expect(try crossValScore(model, x, y, cv: cv, scoring: scoring) == c.test)
+        }
+        switch c.model {
+        case "tree":
+            try check(DecisionTreeClassifier(maxDepth: c.params.max_depth, minSamplesLeaf: c.params.min_samples_leaf ?? 1,
+                                             randomState: c.params.random_state))
+        case "forest":
+            try check(RandomForestClassifier(nEstimators: c.params.n_estimators ?? 100, randomState: c.params.random_state))
+        default:
+            try check(DummyClassifier(strategy: DummyClassifier.Strategy(rawValue: c.params.strategy!)!,
+                                      randomState: c.params.random_state))
+        }
+    }
+
+    @Test func validationCurveMatchesScikitLearn() throws {
+        let (x, y) = try Toolkit.dataset("wine")
+        let expected = Toolkit.file.curves.validation
+        let curve = try validationCurve(DecisionTreeClassifier(randomState: 0), x, y,
+                                        parameter: \.parameters.maxDepth, values: expected.depths,
+                                        cv: StratifiedKFold(nSplits: 3))
+        #expect(curve.trainScores == expected.train)
+        #expect(curve.testScores == expected.test)
+    }
+
+    @Test func learningCurveMatchesScikitLearn() throws {
+        let (x, y) = try Toolkit.dataset("breast_cancer")
+        for expected in Toolkit.file.curves.learning {
+            let sizes: TrainSizes = expected.sizes.map { .counts($0) } ?? .standard
+            let (curve, warnings) = try LearningWarnings.collecting {
+                try learningCurve(DecisionTreeClassifier(randomState: 0), x, y, trainSizes: sizes,
+                                  shuffle: expected.shuffle, randomState: expected.seed)
+            }
+            #expect(curve.trainSizes == expected.ticks)
+            #expect(curve.trainScores == expected.train)
+            #expect(curve.testScores == expected.test)
+            #expect(warnings.map(\.category) == (expected.sizes?.count == 4 ? [.runtimeWarning] : []))
+        }
+    }
+
+    @Test func balancedAccuracyAndKappaMatchScikitLearn() throws {
+        for c in Toolkit.file.metrics.balanced {
+            let (score, _) = try LearningWarnings.collecting { try balancedAccuracyScore(c.yTrue, c.yPred) }
+            #expect(score == c.score)
+            let adjusted = try LearningWarnings.collecting { try balancedAccuracyScore(c.yTrue, c.yPred, adjusted: true) }
+            #expect(adjusted.result == c.adjusted)
+        }
+        for c in Toolkit.file.metrics.kappa {
+            let weights = c.weights.map { KappaWeights(rawValue: $0)! }
+            #expect(try cohenKappaScore(c.y1, c.y2, labels: c.labels, weights: weights) == c.score)
+            // Symmetric in the two labellers, up to rounding (the sums run in another order).
+            #expect(abs(try cohenKappaScore(c.y2, c.y1, labels: c.labels, weights: weights) - c.score) <= 1e-12)
+        }
+    }
+
+    @Test func rocCurveAndAucMatchScikitLearn() throws {
+        for c in Toolkit.file.metrics.roc {
+            let curve = try rocCurve(c.y, c.score, posLabel: c.posLabel, dropIntermediate: c.drop)
+            #expect(curve.fpr == c.fpr)
+            #expect(curve.tpr == c.tpr)
+            #expect(curve.thresholds.first == .infinity)
+            #expect(Array(curve.thresholds.dropFirst()) == c.thresholds)
+            #expect(try rocAucScore(c.y, c.score) == c.auc)
+            #expect(try auc(curve.fpr, curve.tpr) == c.aucOfCurve)
+        }
+    }
+
+    @Test func logLossAndBrierMatchScikitLearn() throws {
+        for c in Toolkit.file.metrics.logLoss {
+            #expect(try logLoss(c.y, c.proba, labels: c.labels, normalize: c.normalize) == c.loss)
+        }
+        for c in Toolkit.file.metrics.brier {
+            if let proba = c.proba {
+                #expect(try brierScoreLoss(c.y, proba) == c.score)
+            } else if let proba = c.proba2d {
+                #expect(try brierScoreLoss(c.y, proba, labels: c.labels) == c.score)
+            }
+        }
+    }
+
+    @Test func calibrationCurveMatchesScikitLearn() throws {
+        for c in Toolkit.file.metrics.calibration {
+            let curve = try calibrationCurve(c.y, c.prob, nBins: c.bins, strategy: CalibrationStrategy(rawValue: c.strategy)!)
+            #expect(curve.probTrue == c.probTrue, "\(c.strategy) \(c.bins)")
+            #expect(curve.probPred == c.probPred, "\(c.strategy) \(c.bins)")
+        }
+    }
+
+    @Test func meanAndStdMatchNumPy() {
+        for c in Toolkit.file.metrics.summary {
+            #expect(mean(c.values) == c.mean)
+            #expect(std(c.values) == c.std)
+            if let std1 = c.std1 { #expect(std(c.values, ddof: 1) == std1) }
+        }
+        #expect(mean([]).isNaN)
+        #expect(std([1], ddof: 1).isNaN)
+    }
+}
