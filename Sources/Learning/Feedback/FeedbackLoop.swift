@@ -90,8 +90,11 @@ public struct FeedbackRound: Sendable, Equatable, Codable {
     public var treeCount: Int
 }
 
-/// One run of a feedback loop: its strategies, seed and rounds.
-public struct FeedbackRun: Sendable, Equatable {
+/// One run of a feedback loop with a random forest (the book's loop): see `FeedbackRunOf`.
+public typealias FeedbackRun = FeedbackRunOf<RandomForestClassifier>
+
+/// One run of a feedback loop: its strategies, seed and rounds, and the model it ended with.
+public struct FeedbackRunOf<Model: Classifier>: Sendable {
     public var update: UpdateStrategy
     public var query: QueryStrategy
     /// The seed the run used for the model, the random queries and (via `FeedbackLoop.compare`) the data.
@@ -99,7 +102,7 @@ public struct FeedbackRun: Sendable, Equatable {
     /// Round 0 (initial fit) and then one record per round.
     public var rounds: [FeedbackRound]
     /// The model after the last round, e.g. for a confusion matrix or a classification report.
-    public var model: RandomForestClassifier
+    public var model: Model
     /// The rows of the model's most recent fit, in the order they were used (for `.warmStart`, the rows
     /// its newest trees were grown on). Its count is the last round's `trainingSize`.
     public var trainingData: Dataset
@@ -107,6 +110,8 @@ public struct FeedbackRun: Sendable, Equatable {
     /// The holdout accuracy after the last round.
     public var finalHoldoutAccuracy: Double { rounds.last?.holdoutAccuracy ?? 0 }
 }
+
+extension FeedbackRunOf: Equatable where Model: Equatable {}
 
 /// The mean holdout accuracy per round of several runs of the same strategies (over seeds).
 public struct FeedbackAverage: Sendable, Equatable {
@@ -117,6 +122,9 @@ public struct FeedbackAverage: Sendable, Equatable {
     /// Mean holdout accuracy for round 0, 1, … (over the runs that reached that round).
     public var holdoutAccuracy: [Double]
 }
+
+/// The book's feedback loop, with a random forest: see `FeedbackLoopOf`, which takes any `Classifier`.
+public typealias FeedbackLoop = FeedbackLoopOf<RandomForestClassifier>
 
 /// A model that predicts, gets some of its predictions labelled, and updates itself, round after round.
 ///
@@ -129,9 +137,14 @@ public struct FeedbackAverage: Sendable, Equatable {
 /// true labels arrive (wrong predictions are the corrections); the update strategy changes the model;
 /// then the holdout (never used for feedback) measures it. Runs are deterministic given the model's
 /// `randomState` and the loop's `randomState`.
-public struct FeedbackLoop: Sendable {
+///
+/// Any `Classifier` works: `FeedbackLoop` is this loop with a `RandomForestClassifier`;
+/// `FeedbackLoopOf(model: DecisionTreeClassifier(randomState: 0), update: .retrainOnAll, randomState: 1)`
+/// runs a single tree, `DummyClassifier` gives the baseline. `.warmStart` needs a forest (other models
+/// make `run` throw), and `FeedbackRound.treeCount` is 1 for a single tree and 0 for other non-forests.
+public struct FeedbackLoopOf<Model: Classifier>: Sendable {
     /// The model's settings; every (re)fit starts from them. Its `randomState` seeds each fit.
-    public var model: RandomForestClassifier
+    public var model: Model
     /// What to do with the labels.
     public var update: UpdateStrategy
     /// Which rows to label.
@@ -139,8 +152,7 @@ public struct FeedbackLoop: Sendable {
     /// The seed for `QueryStrategy.random`.
     public var randomState: Int
 
-    public init(model: RandomForestClassifier = RandomForestClassifier(nEstimators: 100, randomState: 42),
-                update: UpdateStrategy, query: QueryStrategy = .all, randomState: Int) {
+    public init(model: Model, update: UpdateStrategy, query: QueryStrategy = .all, randomState: Int) {
         self.model = model
         self.update = update
         self.query = query
@@ -148,22 +160,22 @@ public struct FeedbackLoop: Sendable {
     }
 
     /// Trains on `initial`, then runs the rounds of `source`, measuring on `holdout` after each.
-    public func run(initial: Dataset, source: FeedbackSource, holdout: Dataset) throws -> FeedbackRun {
+    public func run(initial: Dataset, source: FeedbackSource, holdout: Dataset) throws -> FeedbackRunOf<Model> {
         try validate()
         guard !holdout.labels.isEmpty else {
             throw LearningError.emptyData("The holdout has no rows; the loop needs one to measure accuracy.")
         }
         var rng = try NumPyRandom(seed: randomState)
         var forest = model
-        forest.warmStart = false
+        setWarmStart(&forest, false)
         try forest.fit(initial.features, initial.labels)
-        if case .warmStart = update { forest.warmStart = true }
+        if case .warmStart = update { setWarmStart(&forest, true) }
         var trainingSize = initial.count
         var trainingData = initial
         var rounds = [FeedbackRound(round: 0, queried: 0, labelledRows: 0, corrections: 0, accuracyBefore: nil,
                                     accuracyAfter: nil, correctedAccuracy: nil,
                                     holdoutAccuracy: try accuracyScore(holdout.labels, forest.predict(holdout.features)),
-                                    trainingSize: trainingSize, treeCount: forest.estimators.count)]
+                                    trainingSize: trainingSize, treeCount: treeCount(forest))]
 
         // Rows labelled so far (in order) and corrections so far, with keys so a row counts once.
         var labelled: [(x: [Double], y: Int)] = []
@@ -217,7 +229,10 @@ public struct FeedbackLoop: Sendable {
             case .retrainOnInitialPlusCorrections:
                 trainingRows = initialRows + corrected
             case let .warmStart(k):
-                forest.nEstimators += k
+                if var grown = forest as? RandomForestClassifier {
+                    grown.nEstimators += k
+                    if let next = grown as? Model { forest = next }
+                }
                 trainingRows = initialRows + labelled
             case let .recentWindow(n):
                 trainingRows = Array((initialRows + labelled).suffix(n))
@@ -235,9 +250,9 @@ public struct FeedbackLoop: Sendable {
                 accuracyBefore: accuracyBefore, accuracyAfter: try accuracyScore(candidateY, forest.predict(candidateX)),
                 correctedAccuracy: correctedAccuracy,
                 holdoutAccuracy: try accuracyScore(holdout.labels, forest.predict(holdout.features)),
-                trainingSize: trainingSize, treeCount: forest.estimators.count))
+                trainingSize: trainingSize, treeCount: treeCount(forest)))
         }
-        return FeedbackRun(update: update, query: query, seed: randomState, rounds: rounds, model: forest,
+        return FeedbackRunOf(update: update, query: query, seed: randomState, rounds: rounds, model: forest,
                            trainingData: trainingData)
     }
 
@@ -245,18 +260,22 @@ public struct FeedbackLoop: Sendable {
     ///
     /// For each seed, `scenario(seed)` gives the data, and the model's and loop's `randomState` are set
     /// to the seed, so one call tabulates strategies × seeds reproducibly.
+    /// A model without a `randomState` (none of the library's) is used as given.
     public static func compare(updates: [UpdateStrategy], queries: [QueryStrategy] = [.all], seeds: [Int],
-                               model: RandomForestClassifier = RandomForestClassifier(nEstimators: 100, randomState: 0),
+                               model: Model,
                                scenario: (Int) throws -> (initial: Dataset, source: FeedbackSource, holdout: Dataset))
-        throws -> [FeedbackRun] {
-        var runs: [FeedbackRun] = []
+        throws -> [FeedbackRunOf<Model>] {
+        var runs: [FeedbackRunOf<Model>] = []
         for seed in seeds {
             let data = try scenario(seed)
             for update in updates {
                 for query in queries {
                     var seeded = model
-                    seeded.randomState = seed
-                    let loop = FeedbackLoop(model: seeded, update: update, query: query, randomState: seed)
+                    if var withSeed = seeded as? any RandomlySeeded {
+                        withSeed.randomState = seed
+                        if let reseeded = withSeed as? Model { seeded = reseeded }
+                    }
+                    let loop = FeedbackLoopOf(model: seeded, update: update, query: query, randomState: seed)
                     runs.append(try loop.run(initial: data.initial, source: data.source, holdout: data.holdout))
                 }
             }
@@ -265,7 +284,7 @@ public struct FeedbackLoop: Sendable {
     }
 
     /// The mean holdout accuracy per round for each (update, query) pair, in first-seen order.
-    public static func average(_ runs: [FeedbackRun]) -> [FeedbackAverage] {
+    public static func average(_ runs: [FeedbackRunOf<Model>]) -> [FeedbackAverage] {
         var order: [FeedbackAverage] = []
         for run in runs {
             if let i = order.firstIndex(where: { $0.update == run.update && $0.query == run.query }) {
@@ -286,6 +305,10 @@ public struct FeedbackLoop: Sendable {
     }
 
     private func validate() throws {
+        if case .warmStart = update, !(model is RandomForestClassifier) {
+            throw LearningError.invalidParameter(
+                "The warmStart update adds trees to a forest, so it needs a RandomForestClassifier; this loop's model is a \(Model.self).")
+        }
         switch update {
         case let .warmStart(k) where k < 1:
             throw LearningError.invalidParameter("warmStart treesPerRound (\(k)) must be at least 1.")
@@ -301,7 +324,7 @@ public struct FeedbackLoop: Sendable {
     }
 
     /// The candidate indices to label this round, ascending.
-    private func pick(_ x: [[Double]], forest: RandomForestClassifier, rng: inout NumPyRandom) throws -> [Int] {
+    private func pick(_ x: [[Double]], forest: Model, rng: inout NumPyRandom) throws -> [Int] {
         switch query {
         case .all:
             return Array(x.indices)
@@ -313,4 +336,43 @@ public struct FeedbackLoop: Sendable {
             return ranked.prefix(budget).sorted()
         }
     }
+}
+
+extension FeedbackLoopOf where Model == RandomForestClassifier {
+    /// The book's loop with `RandomForestClassifier(nEstimators: 100, randomState: 42)`.
+    public init(update: UpdateStrategy, query: QueryStrategy = .all, randomState: Int) {
+        self.init(model: RandomForestClassifier(nEstimators: 100, randomState: 42), update: update, query: query,
+                  randomState: randomState)
+    }
+
+    /// `compare` with `RandomForestClassifier(nEstimators: 100)`, its `randomState` set to each seed.
+    public static func compare(updates: [UpdateStrategy], queries: [QueryStrategy] = [.all], seeds: [Int],
+                               scenario: (Int) throws -> (initial: Dataset, source: FeedbackSource, holdout: Dataset))
+        throws -> [FeedbackRun] {
+        try compare(updates: updates, queries: queries, seeds: seeds,
+                    model: RandomForestClassifier(nEstimators: 100, randomState: 0), scenario: scenario)
+    }
+}
+
+/// Models whose `randomState` `FeedbackLoopOf.compare` sets to each seed.
+protocol RandomlySeeded {
+    var randomState: Int? { get set }
+}
+
+extension RandomForestClassifier: RandomlySeeded {}
+extension DecisionTreeClassifier: RandomlySeeded {}
+extension DummyClassifier: RandomlySeeded {}
+
+/// Sets a forest's `warmStart`; other models have none.
+private func setWarmStart<Model: Classifier>(_ model: inout Model, _ on: Bool) {
+    if var forest = model as? RandomForestClassifier {
+        forest.warmStart = on
+        if let updated = forest as? Model { model = updated }
+    }
+}
+
+/// A forest's tree count, 1 for a single tree, 0 for other models.
+private func treeCount<Model: Classifier>(_ model: Model) -> Int {
+    if let forest = model as? RandomForestClassifier { return forest.estimators.count }
+    return model is DecisionTreeClassifier ? 1 : 0
 }
