@@ -14,6 +14,14 @@ enum Toolkit {
         let cross: [CrossCase]
         let curves: Curves
         let metrics: Metrics
+        let knn: [KNNCase]
+    }
+
+    struct KNNCase: Decodable, CustomTestStringConvertible {
+        let name: String, k: Int, weights: String, p: Double, method: String
+        let xTrain: [[Double]], yTrain: [Int], xTest: [[Double]]
+        let predict: [Int], proba: [[Double]], indices: [[Int]], distances: [[Double]]
+        var testDescription: String { "KNN \(name) k \(k) \(weights) p \(p) (\(method))" }
     }
 
     struct DummyCase: Decodable, CustomTestStringConvertible {
@@ -244,5 +252,28 @@ enum Toolkit {
         }
         #expect(mean([]).isNaN)
         #expect(std([1], ddof: 1).isNaN)
+    }
+
+    @Test(arguments: Toolkit.file.knn)
+    func kNeighborsMatchesScikitLearn(_ c: Toolkit.KNNCase) throws {
+        var model = KNeighborsClassifier(nNeighbors: c.k, weights: KNeighborsClassifier.Weights(rawValue: c.weights)!, p: c.p)
+        try model.fit(c.xTrain, c.yTrain)
+        let (distances, indices) = try model.kneighbors(c.xTest)
+        #expect(indices == c.indices)
+        #expect(model.classes == Array(Set(c.yTrain)).sorted())
+        #expect(try model.predict(c.xTest) == c.predict)
+        let proba = try model.predictProba(c.xTest)
+        if c.method == "kd_tree" {
+            // The same distances, summed feature by feature as scikit-learn's KD-tree sums them.
+            #expect(distances == c.distances)
+            #expect(proba == c.proba)
+        } else {
+            // scikit-learn's brute force computes distances as ‖x‖² − 2x·y + ‖y‖², which loses digits to
+            // cancellation (breast_cancer's features reach 4,000): 2.5e-12 apart relative, at worst.
+            let worst = zip(distances.joined(), c.distances.joined()).map { abs($0 - $1) / max($1, 1) }.max() ?? 0
+            #expect(worst <= 1e-10)
+            let worstProba = zip(proba.joined(), c.proba.joined()).map { abs($0 - $1) }.max() ?? 0
+            #expect(c.weights == "uniform" ? worstProba == 0 : worstProba <= 1e-12)
+        }
     }
 }

@@ -189,4 +189,32 @@ import Testing
             scenario: scenario)
         #expect(forestRuns[0].rounds.map(\.treeCount) == [3, 5, 7, 9, 11, 13, 15])
     }
+
+    @Test func kNeighborsErrors() throws {
+        var knn = KNeighborsClassifier(nNeighbors: 3)
+        #expect(Self.message { _ = try knn.predict([[0, 0]]) }
+            == "This KNeighborsClassifier is not fitted yet; call fit(x, y) before predicting.")
+        #expect(throws: LearningError.invalidParameter("nNeighbors (0) must be at least 1.")) {
+            var zero = KNeighborsClassifier(nNeighbors: 0)
+            try zero.fit([[0]], [0])
+        }
+        #expect(throws: LearningError.nonFiniteValue(row: 1, column: 0, value: .infinity)) {
+            try knn.fit([[0], [.infinity]], [0, 1])
+        }
+        try knn.fit([[0, 0], [1, 0], [0, 1], [5, 5]], [1, 1, 2, 2])
+        #expect(throws: LearningError.featureCountMismatch(expected: 2, got: 3)) { try knn.predict([[0, 0, 0]]) }
+        #expect(Self.message { _ = try knn.kneighbors([[0, 0]], k: 5) }
+            == "Expected nNeighbors <= the number of training rows, but nNeighbors = 5 and the model was fitted on 4 rows.")
+        #expect(try knn.predict([[0.1, 0.1]]) == [1])
+        #expect(try knn.predictProba([[0.1, 0.1]]) == [[2.0 / 3.0, 1.0 / 3.0]])
+        // A tie between classes goes to the smaller label; a row at distance 0 takes the whole vote.
+        var two = KNeighborsClassifier(nNeighbors: 2)
+        try two.fit([[0], [2]], [7, 3])
+        #expect(try two.predict([[1]]) == [3])
+        var weighted = KNeighborsClassifier(nNeighbors: 2, weights: .distance)
+        try weighted.fit([[0], [2]], [7, 3])
+        #expect(try weighted.predictProba([[2]]) == [[1, 0]])
+        #expect(try crossValScore(knn, [[0, 0], [1, 0], [0, 1], [5, 5], [5, 6], [6, 5]], [1, 1, 1, 2, 2, 2],
+                                  cv: StratifiedKFold(nSplits: 3)).count == 3)
+    }
 }

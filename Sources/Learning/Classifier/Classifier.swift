@@ -1,7 +1,8 @@
 /// A classifier with scikit-learn's estimator interface: set parameters, `fit`, then `predict` or
 /// `predictProba`.
 ///
-/// Conforming: `DecisionTreeClassifier`, `RandomForestClassifier`, `DummyClassifier`. Cross-validation
+/// Conforming: `DecisionTreeClassifier`, `RandomForestClassifier`, `DummyClassifier`,
+/// `KNeighborsClassifier`. Cross-validation
 /// (`crossValScore`, `crossValidate`, `validationCurve`, `learningCurve`) and the feedback loop
 /// (`FeedbackLoopOf`) accept any classifier. Models are values: a copy of an unfitted model is
 /// scikit-learn's `clone`, so cross-validation fits a fresh copy for every fold.

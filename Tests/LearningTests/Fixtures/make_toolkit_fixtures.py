@@ -25,6 +25,7 @@ from sklearn.metrics import (auc, balanced_accuracy_score, brier_score_loss, coh
                              roc_auc_score, roc_curve)
 from sklearn.model_selection import (KFold, StratifiedKFold, cross_val_score, cross_validate, learning_curve,
                                      validation_curve)
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -224,12 +225,42 @@ def metric_cases():
     return out
 
 
+def knn_cases():
+    rng = np.random.RandomState(5)
+    X = rng.randn(200, 5)
+    y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int) + (X[:, 2] > 1).astype(int) * 2  # classes 0..3
+    y = np.where(rng.rand(200) < 0.1, rng.randint(0, 4, 200), y)
+    X_train, y_train, X_test = X[:150], y[:150], np.vstack([X[150:], X[:5]])  # 5 test rows at distance 0
+    X_cancer, y_cancer = load("breast_cancer")
+    cases = []
+    for k in [1, 5, 15]:
+        for weights in ["uniform", "distance"]:
+            for p in [1, 2]:
+                model = KNeighborsClassifier(n_neighbors=k, weights=weights, p=p).fit(X_train, y_train)
+                assert model._fit_method == "kd_tree"
+                dist, ind = model.kneighbors(X_test)
+                cases.append({"name": "random", "k": k, "weights": weights, "p": p, "method": model._fit_method,
+                              "xTrain": X_train.tolist(), "yTrain": y_train.tolist(), "xTest": X_test.tolist(),
+                              "predict": model.predict(X_test).tolist(), "proba": model.predict_proba(X_test).tolist(),
+                              "indices": ind.tolist(), "distances": dist.tolist()})
+    for weights in ["uniform", "distance"]:
+        model = KNeighborsClassifier(n_neighbors=7, weights=weights).fit(X_cancer[:400], y_cancer[:400])
+        assert model._fit_method == "brute"
+        dist, ind = model.kneighbors(X_cancer[400:])
+        cases.append({"name": "breast_cancer", "k": 7, "weights": weights, "p": 2, "method": model._fit_method,
+                      "xTrain": X_cancer[:400].tolist(), "yTrain": y_cancer[:400].tolist(), "xTest": X_cancer[400:].tolist(),
+                      "predict": model.predict(X_cancer[400:]).tolist(),
+                      "proba": model.predict_proba(X_cancer[400:]).tolist(),
+                      "indices": ind.tolist(), "distances": dist.tolist()})
+    return cases
+
+
 def main():
     versions = {"python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__,
                 "scikit-learn": sklearn.__version__, "platform": platform.platform()}
     result = {"versions": versions, "dummy": dummy_cases(), "kfold": kfold_cases(),
               "stratified": stratified_cases(), "cross": cross_cases(), "curves": curve_cases(),
-              "metrics": metric_cases()}
+              "metrics": metric_cases(), "knn": knn_cases()}
     with open(OUT, "w") as f:
         json.dump(result, f, separators=(",", ":"), allow_nan=False)
     print("wrote", OUT, os.path.getsize(OUT), "bytes", file=sys.stderr)
