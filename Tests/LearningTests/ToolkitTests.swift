@@ -217,4 +217,49 @@ import Testing
         #expect(try crossValScore(knn, [[0, 0], [1, 0], [0, 1], [5, 5], [5, 6], [6, 5]], [1, 1, 1, 2, 2, 2],
                                   cv: StratifiedKFold(nSplits: 3)).count == 3)
     }
+
+    @Test func queryStrategiesDifferOnThreeClasses() throws {
+        // Least confident picks row 2 (max 0.44), margin row 0 (a tie), entropy row 1 (spread out).
+        let proba = [[0.49, 0.49, 0.02], [0.46, 0.27, 0.27], [0.44, 0.40, 0.16], [0.9, 0.05, 0.05]]
+        #expect(Uncertainty.top(Uncertainty.leastConfident(proba), budget: 1) == [2])
+        #expect(Uncertainty.top(Uncertainty.margin(proba), budget: 1) == [0])
+        #expect(Uncertainty.top(Uncertainty.entropy(proba), budget: 1) == [1])
+        #expect(Uncertainty.top(Uncertainty.entropy(proba), budget: 3) == [0, 1, 2])
+        #expect(Uncertainty.entropy([[1, 0, 0]]) == [0])
+        // Vote entropy: 3 members; row 0 unanimous, row 1 split 2–1, row 2 split three ways.
+        let votes = [[0, 0, 0], [0, 0, 1], [0, 1, 2]]
+        let h = Uncertainty.voteEntropy(votes)
+        #expect(h[0] == 0)
+        #expect(abs(h[1] - -(2.0 / 3 * log(2.0 / 3) + 1.0 / 3 * log(1.0 / 3))) < 1e-15)
+        #expect(abs(h[2] - log(3.0)) < 1e-15)
+        #expect(Uncertainty.top(h, budget: 1) == [2])
+
+        // In the loop, on iris's three classes: every strategy labels its budget, and they pick differently.
+        let table = try Table.readCSV(DataFixtures.path("datasets/iris.csv"))
+        let all = Dataset(featureNames: table.columnNames, features: table.rows, labels: table.labels ?? [])
+        var rng = try NumPyRandom(seed: 0)
+        let order = rng.permutation(all.count)
+        let shuffled = try all.rows(order)
+        let initial = shuffled.slice(0..<15), pool = shuffled.slice(15..<110), holdout = shuffled.slice(110..<150)
+        var firstPicks: [QueryStrategy: [Int]] = [:]
+        for query: QueryStrategy in [.leastConfident(budget: 10), .margin(budget: 10), .entropy(budget: 10),
+                                     .committee(budget: 10), .mixed(budget: 10, randomFraction: 0.3)] {
+            let loop = FeedbackLoop(model: RandomForestClassifier(nEstimators: 15, randomState: 0), update: .retrainOnAll,
+                                    query: query, randomState: 2)
+            let run = try loop.run(initial: initial, source: .pool(pool, rounds: 3), holdout: holdout)
+            #expect(run.rounds.dropFirst().allSatisfy { $0.queried == 10 }, "\(query)")
+            #expect(run.trainingData.count == 15 + 30)
+            firstPicks[query] = run.trainingData.y.suffix(30) + [run.rounds[1].corrections]
+        }
+        #expect(Set(firstPicks.values).count > 2)
+        #expect(QueryStrategy.mixed(budget: 10, randomFraction: 0.3).description == "least confident 10 with 30% random")
+        #expect(Self.message {
+            _ = try FeedbackLoopOf(model: DecisionTreeClassifier(), update: .retrainOnAll, query: .committee(budget: 5), randomState: 0)
+                .run(initial: initial, source: .pool(pool, rounds: 1), holdout: holdout)
+        } == "Query by committee needs the trees of a RandomForestClassifier; this loop's model is a DecisionTreeClassifier.")
+        #expect(Self.message {
+            _ = try FeedbackLoop(update: .retrainOnAll, query: .mixed(budget: 5, randomFraction: 1.5), randomState: 0)
+                .run(initial: initial, source: .pool(pool, rounds: 1), holdout: holdout)
+        } == "randomFraction (1.5) must be between 0 and 1.")
+    }
 }

@@ -43,12 +43,30 @@ public enum QueryStrategy: Sendable, Hashable, CustomStringConvertible {
     case random(budget: Int)
     /// The `budget` candidate rows whose highest class probability is lowest (ties: earlier rows first).
     case leastConfident(budget: Int)
+    /// The `budget` candidate rows whose two most likely classes are closest in probability
+    /// (`Uncertainty.margin`; ties: earlier rows first).
+    case margin(budget: Int)
+    /// The `budget` candidate rows whose class probabilities have the highest entropy
+    /// (`Uncertainty.entropy`; ties: earlier rows first).
+    case entropy(budget: Int)
+    /// Query by committee: the `budget` candidate rows on which a forest's trees disagree most, by the
+    /// entropy of their votes (`Uncertainty.voteEntropy`; ties: earlier rows first). Needs a
+    /// `RandomForestClassifier`; other models make `run` throw.
+    case committee(budget: Int)
+    /// A mix that keeps part of the label budget random, so the model also sees rows it is sure about:
+    /// `(budget · randomFraction).rounded()` rows at random (from the loop's `randomState`) among the
+    /// candidates left after the rest of the budget goes to the least confident rows.
+    case mixed(budget: Int, randomFraction: Double)
 
     public var description: String {
         switch self {
         case .all: "label all"
         case let .random(b): "random \(b)"
         case let .leastConfident(b): "least confident \(b)"
+        case let .margin(b): "margin \(b)"
+        case let .entropy(b): "entropy \(b)"
+        case let .committee(b): "query by committee \(b)"
+        case let .mixed(b, f): "least confident \(b) with \(Int((f * 100).rounded()))% random"
         }
     }
 }
@@ -317,8 +335,14 @@ public struct FeedbackLoopOf<Model: Classifier>: Sendable {
         default: break
         }
         switch query {
-        case let .random(b) where b < 1, let .leastConfident(b) where b < 1:
+        case let .random(b) where b < 1, let .leastConfident(b) where b < 1, let .margin(b) where b < 1,
+             let .entropy(b) where b < 1, let .committee(b) where b < 1, let .mixed(b, _) where b < 1:
             throw LearningError.invalidParameter("The query budget (\(b)) must be at least 1.")
+        case let .mixed(_, f) where !(0...1).contains(f):
+            throw LearningError.invalidParameter("randomFraction (\(f)) must be between 0 and 1.")
+        case .committee where !(model is RandomForestClassifier):
+            throw LearningError.invalidParameter(
+                "Query by committee needs the trees of a RandomForestClassifier; this loop's model is a \(Model.self).")
         default: break
         }
     }
@@ -334,6 +358,22 @@ public struct FeedbackLoopOf<Model: Classifier>: Sendable {
             let confidence = try forest.predictProba(x).map { $0.max() ?? 0 }
             let ranked = x.indices.sorted { confidence[$0] != confidence[$1] ? confidence[$0] < confidence[$1] : $0 < $1 }
             return ranked.prefix(budget).sorted()
+        case let .margin(budget):
+            return Uncertainty.top(Uncertainty.margin(try forest.predictProba(x)), budget: budget)
+        case let .entropy(budget):
+            return Uncertainty.top(Uncertainty.entropy(try forest.predictProba(x)), budget: budget)
+        case let .committee(budget):
+            guard let trees = (forest as? RandomForestClassifier)?.estimators else { return [] }
+            let votes = try trees.map { try $0.predict(x) }
+            return Uncertainty.top(Uncertainty.voteEntropy(votes), budget: budget)
+        case let .mixed(budget, fraction):
+            let randomCount = min(Int((Double(budget) * fraction).rounded()), budget)
+            let confidence = try forest.predictProba(x).map { $0.max() ?? 0 }
+            let ranked = x.indices.sorted { confidence[$0] != confidence[$1] ? confidence[$0] < confidence[$1] : $0 < $1 }
+            let uncertain = Array(ranked.prefix(budget - randomCount))
+            let rest = ranked.dropFirst(budget - randomCount).sorted()
+            let random = rng.permutation(rest.count).prefix(randomCount).map { rest[$0] }
+            return (uncertain + random).sorted()
         }
     }
 }
