@@ -15,6 +15,11 @@ enum Toolkit {
         let curves: Curves
         let metrics: Metrics
         let knn: [KNNCase]
+        let paired: [PairedCase]
+    }
+
+    struct PairedCase: Decodable {
+        let a: [Double], b: [Double], level: Double, t: Double, p: Double, df: Int, low: Double, high: Double
     }
 
     struct KNNCase: Decodable, CustomTestStringConvertible {
@@ -274,6 +279,18 @@ enum Toolkit {
             #expect(worst <= 1e-10)
             let worstProba = zip(proba.joined(), c.proba.joined()).map { abs($0 - $1) }.max() ?? 0
             #expect(c.weights == "uniform" ? worstProba == 0 : worstProba <= 1e-12)
+        }
+    }
+
+    @Test func pairedComparisonMatchesScipy() throws {
+        func close(_ x: Double, _ y: Double, _ tolerance: Double) -> Bool { abs(x - y) <= tolerance * max(1, abs(y)) }
+        for c in Toolkit.file.paired {
+            let r = try pairedComparison(c.a, c.b, confidenceLevel: c.level)
+            #expect(r.degreesOfFreedom == c.df)
+            #expect(close(r.tStatistic, c.t, 1e-13), "t \(r.tStatistic) vs \(c.t)")
+            #expect(close(r.pValue, c.p, 1e-10), "p \(r.pValue) vs \(c.p)")
+            #expect(close(r.confidenceInterval.low, c.low, 1e-10), "low \(r.confidenceInterval.low) vs \(c.low)")
+            #expect(close(r.confidenceInterval.high, c.high, 1e-10), "high \(r.confidenceInterval.high) vs \(c.high)")
         }
     }
 }

@@ -262,4 +262,17 @@ import Testing
                 .run(initial: initial, source: .pool(pool, rounds: 1), holdout: holdout)
         } == "randomFraction (1.5) must be between 0 and 1.")
     }
+
+    @Test func pairedComparisonErrorsAndEdges() throws {
+        #expect(Self.message { _ = try pairedComparison([1, 2], [1]) } == "a and b must pair up, but a has 2 scores and b 1.")
+        #expect(Self.message { _ = try pairedComparison([1], [1]) } == "A paired comparison needs at least 2 pairs of scores; got 1.")
+        #expect(throws: LearningError.self) { try pairedComparison([1, 2], [1, 2], confidenceLevel: 1) }
+        #expect(throws: LearningError.self) { try pairedComparison([1, .nan], [1, 2]) }
+        let same = try pairedComparison([0.5, 0.7], [0.4, 0.6])
+        #expect(abs(same.meanDifference - 0.1) < 1e-15)
+        #expect(abs(same.confidenceInterval.low - same.meanDifference) < 1e-12)
+        // scipy.stats.t.ppf(0.975, 1) and t.ppf(0.975, 10).
+        #expect(abs(StudentT.quantile(0.975, 1) - 12.706204736174694) < 1e-12)
+        #expect(abs(StudentT.quantile(0.975, 10) - 2.228138851986274) < 1e-12)
+    }
 }

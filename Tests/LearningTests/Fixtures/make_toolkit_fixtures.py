@@ -255,12 +255,27 @@ def knn_cases():
     return cases
 
 
+def paired_cases():
+    from scipy.stats import ttest_rel
+    rng = np.random.RandomState(8)
+    cases = []
+    for n, shift, level in [(2, 0.1, 0.95), (3, 0.02, 0.95), (5, 0.01, 0.9), (10, 0.003, 0.95), (10, -0.02, 0.99),
+                            (30, 0.001, 0.95), (200, 0.0005, 0.8)]:
+        a = 0.8 + 0.02 * rng.randn(n)
+        b = a - shift + 0.01 * rng.randn(n)
+        r = ttest_rel(a, b)
+        ci = r.confidence_interval(confidence_level=level)
+        cases.append({"a": floats(a), "b": floats(b), "level": level, "t": float(r.statistic), "p": float(r.pvalue),
+                      "df": int(r.df), "low": float(ci.low), "high": float(ci.high)})
+    return cases
+
+
 def main():
     versions = {"python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__,
                 "scikit-learn": sklearn.__version__, "platform": platform.platform()}
     result = {"versions": versions, "dummy": dummy_cases(), "kfold": kfold_cases(),
               "stratified": stratified_cases(), "cross": cross_cases(), "curves": curve_cases(),
-              "metrics": metric_cases(), "knn": knn_cases()}
+              "metrics": metric_cases(), "knn": knn_cases(), "paired": paired_cases()}
     with open(OUT, "w") as f:
         json.dump(result, f, separators=(",", ":"), allow_nan=False)
     print("wrote", OUT, os.path.getsize(OUT), "bytes", file=sys.stderr)
