@@ -2,6 +2,10 @@ import Foundation
 import Testing
 @testable import Learning
 
+/// Chapter 5 defines its own `mean` of `[Int]` at the top level of its program; the library's `mean` of
+/// `[Double]` must not make such calls ambiguous (see `chapterHelpersStillCompile`).
+private func mean(_ values: [Int]) -> Double { Double(values.reduce(0, +)) / Double(values.count) }
+
 /// Error cases, warnings and the feedback loop with any classifier (issue #16); the values themselves
 /// are checked against scikit-learn in `ToolkitParityTests`.
 @Suite struct ToolkitTests {
@@ -274,5 +278,13 @@ import Testing
         // scipy.stats.t.ppf(0.975, 1) and t.ppf(0.975, 10).
         #expect(abs(StudentT.quantile(0.975, 1) - 12.706204736174694) < 1e-12)
         #expect(abs(StudentT.quantile(0.975, 10) - 2.228138851986274) < 1e-12)
+    }
+
+    @Test func chapterHelpersStillCompile() throws {
+        var forest = RandomForestClassifier(nEstimators: 3, maxDepth: 2, randomState: 0)
+        try forest.fit([[0], [1], [2], [3]], [0, 0, 1, 1])
+        #expect(mean(forest.treeDepths) == Double(forest.treeDepths.reduce(0, +)) / 3)
+        #expect(mean([1, 2]) == 1.5)
+        #expect(Learning.mean([0.5, 1.5]) == 1)
     }
 }
