@@ -104,7 +104,7 @@ public struct FeedbackRound: Sendable, Equatable, Codable {
     public var holdoutAccuracy: Double
     /// Rows in the model's most recent fit.
     public var trainingSize: Int
-    /// Trees in the forest after the update.
+    /// Trees in the forest after the update (1 for a `DecisionTreeClassifier`, 0 for other non-forest models).
     public var treeCount: Int
 }
 
