@@ -10,7 +10,14 @@ enum DriftFixtures {
         let name: String, params: Params, errors: String, drifts: [Int], warnings: [Int]
         var testDescription: String { "DDM \(name) warm start \(params.warm_start ?? 30)" }
     }
-    struct File: Decodable { let versions: [String: String], ddm: [Case] }
+    struct ADWINParams: Decodable {
+        let delta: Double?, clock: Int?, max_buckets: Int?, min_window_length: Int?, grace_period: Int?
+    }
+    struct ADWINCase: Decodable, CustomTestStringConvertible {
+        let name: String, params: ADWINParams, values: [Double], drifts: [Int], widths: [Int], estimation: Double
+        var testDescription: String { "ADWIN \(name) clock \(params.clock ?? 32)" }
+    }
+    struct File: Decodable { let versions: [String: String], ddm: [Case], adwin: [ADWINCase] }
 
     static let file: File = {
         do {
@@ -46,5 +53,31 @@ enum DriftFixtures {
     @Test func ddmErrors() {
         #expect(throws: LearningError.invalidParameter("warmStart (-1) must not be negative.")) { try DDM(warmStart: -1) }
         #expect(throws: LearningError.self) { try DDM(warningThreshold: 3, driftThreshold: 2) }
+    }
+
+    @Test(arguments: DriftFixtures.file.adwin)
+    func adwinMatchesRiver(_ c: DriftFixtures.ADWINCase) throws {
+        func make() throws -> ADWIN {
+            try ADWIN(delta: c.params.delta ?? 0.002, clock: c.params.clock ?? 32, maxBuckets: c.params.max_buckets ?? 5,
+                      minWindowLength: c.params.min_window_length ?? 5, gracePeriod: c.params.grace_period ?? 10)
+        }
+        var adwin = try make()
+        var drifts: [Int] = [], widths: [Int] = []
+        for (i, value) in c.values.enumerated() {
+            adwin.update(value)
+            if adwin.driftDetected { drifts.append(i) }
+            widths.append(adwin.width)
+        }
+        #expect(drifts == c.drifts)
+        #expect(widths == c.widths)
+        #expect(adwin.estimation == c.estimation)
+        var again = try make()
+        #expect(again.driftPositions(c.values) == c.drifts)
+    }
+
+    @Test func adwinErrors() {
+        #expect(throws: LearningError.invalidParameter("delta (0.0) must be between 0 and 1.")) { try ADWIN(delta: 0) }
+        #expect(throws: LearningError.self) { try ADWIN(clock: 0) }
+        #expect(throws: LearningError.self) { try ADWIN(gracePeriod: -1) }
     }
 }

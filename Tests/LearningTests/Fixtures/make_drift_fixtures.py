@@ -1,4 +1,4 @@
-"""Generates parity/drift.json: river's DDM detections on fixed error streams.
+"""Generates parity/drift.json: river's DDM and ADWIN detections on fixed streams.
 
 Run from the repository root (river is kept apart from the scikit-learn venv, whose numpy it could change):
     python3 -m venv /tmp/rivervenv && /tmp/rivervenv/bin/pip install river==0.22.0
@@ -11,6 +11,7 @@ import platform
 
 import numpy as np
 import river
+from river.drift import ADWIN
 from river.drift.binary import DDM
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -41,10 +42,27 @@ def main():
                     warnings.append(i)
             cases.append({"name": name, "params": params, "errors": "".join("1" if e else "0" for e in errors),
                           "drifts": drifts, "warnings": warnings})
+    adwin = []
+    rng = np.random.RandomState(21)
+    values = {"errors": [float(e) for e in streams()[0][1]],
+              "gaussian": np.concatenate([rng.randn(1500) * 0.5 + 1, rng.randn(1500) * 0.5 + 1.4, rng.randn(1000) * 0.5 + 0.9]).tolist(),
+              "steady": (rng.rand(3000) < 0.3).astype(float).tolist(),
+              "ramp": (np.linspace(0, 1, 4000) + rng.randn(4000) * 0.3).tolist()}
+    for name, stream in values.items():
+        for params in [{}, {"delta": 0.01, "clock": 1, "max_buckets": 3, "min_window_length": 3, "grace_period": 5}]:
+            detector = ADWIN(**params)
+            drifts, widths = [], []
+            for i, v in enumerate(stream):
+                detector.update(v)
+                if detector.drift_detected:
+                    drifts.append(i)
+                widths.append(int(detector.width))
+            adwin.append({"name": name, "params": params, "values": stream, "drifts": drifts, "widths": widths,
+                          "estimation": detector.estimation})
     versions = {"python": platform.python_version(), "numpy": np.__version__, "river": river.__version__,
                 "platform": platform.platform()}
     with open(OUT, "w") as f:
-        json.dump({"versions": versions, "ddm": cases}, f, separators=(",", ":"))
+        json.dump({"versions": versions, "ddm": cases, "adwin": adwin}, f, separators=(",", ":"))
 
 
 if __name__ == "__main__":
