@@ -14,8 +14,22 @@ enum Toolkit {
         let cross: [CrossCase]
         let curves: Curves
         let metrics: Metrics
-        let knn: [KNNCase]
+        let knn: Cases<KNNCase>
         let paired: [PairedCase]
+        let logistic: Cases<LogisticCase>
+    }
+
+    /// Cases that share data: each names its entry of `data`.
+    struct Cases<Case: Decodable & Sendable>: Decodable, Sendable {
+        let data: [String: DataSet]
+        let cases: [Case]
+    }
+    struct DataSet: Decodable { let xTrain: [[Double]], yTrain: [Int], xTest: [[Double]] }
+
+    struct LogisticCase: Decodable, CustomTestStringConvertible {
+        let name: String, C: Double, coef: [[Double]], intercept: [Double], defaultCoef: [[Double]]
+        let defaultIntercept: [Double], proba: [[Double]], predict: [Int]
+        var testDescription: String { "LogisticRegression \(name) C \(C)" }
     }
 
     struct PairedCase: Decodable {
@@ -24,7 +38,6 @@ enum Toolkit {
 
     struct KNNCase: Decodable, CustomTestStringConvertible {
         let name: String, k: Int, weights: String, p: Double, method: String
-        let xTrain: [[Double]], yTrain: [Int], xTest: [[Double]]
         let predict: [Int], proba: [[Double]], indices: [[Int]], distances: [[Double]]
         var testDescription: String { "KNN \(name) k \(k) \(weights) p \(p) (\(method))" }
     }
@@ -259,15 +272,17 @@ enum Toolkit {
         #expect(std([1], ddof: 1).isNaN)
     }
 
-    @Test(arguments: Toolkit.file.knn)
+    @Test(arguments: Toolkit.file.knn.cases)
     func kNeighborsMatchesScikitLearn(_ c: Toolkit.KNNCase) throws {
+        let data = Toolkit.file.knn.data[c.name]!
+        let (xTrain, yTrain, xTest) = (data.xTrain, data.yTrain, data.xTest)
         var model = KNeighborsClassifier(nNeighbors: c.k, weights: KNeighborsClassifier.Weights(rawValue: c.weights)!, p: c.p)
-        try model.fit(c.xTrain, c.yTrain)
-        let (distances, indices) = try model.kneighbors(c.xTest)
+        try model.fit(xTrain, yTrain)
+        let (distances, indices) = try model.kneighbors(xTest)
         #expect(indices == c.indices)
-        #expect(model.classes == Array(Set(c.yTrain)).sorted())
-        #expect(try model.predict(c.xTest) == c.predict)
-        let proba = try model.predictProba(c.xTest)
+        #expect(model.classes == Array(Set(yTrain)).sorted())
+        #expect(try model.predict(xTest) == c.predict)
+        let proba = try model.predictProba(xTest)
         if c.method == "kd_tree" {
             // The same distances, summed feature by feature as scikit-learn's KD-tree sums them.
             #expect(distances == c.distances)
@@ -292,5 +307,24 @@ enum Toolkit {
             #expect(close(r.confidenceInterval.low, c.low, 1e-10), "low \(r.confidenceInterval.low) vs \(c.low)")
             #expect(close(r.confidenceInterval.high, c.high, 1e-10), "high \(r.confidenceInterval.high) vs \(c.high)")
         }
+    }
+
+    @Test(arguments: Toolkit.file.logistic.cases)
+    func logisticRegressionMatchesScikitLearn(_ c: Toolkit.LogisticCase) throws {
+        let data = Toolkit.file.logistic.data[c.name]!
+        var model = LogisticRegression(C: c.C)
+        try model.fit(data.xTrain, data.yTrain)
+        func gap(_ a: [[Double]], _ b: [[Double]]) -> Double {
+            zip(a.joined(), b.joined()).map { abs($0 - $1) }.max() ?? .infinity
+        }
+        #expect(model.coef.count == c.coef.count && model.coef[0].count == c.coef[0].count)
+        // scikit-learn's tightly converged fit (tol=1e-12; its L-BFGS still stops on ftol, up to 2e-6 short of
+        // the optimum Newton's method reaches here).
+        #expect(gap(model.coef, c.coef) <= 1e-5, "coef gap \(gap(model.coef, c.coef))")
+        #expect(gap([model.intercept], [c.intercept]) <= 1e-5, "intercept gap \(gap([model.intercept], [c.intercept]))")
+        #expect(gap(try model.predictProba(data.xTest), c.proba) <= 1e-6)
+        // scikit-learn's default fit (tol=1e-4) stops early: up to 0.09 from the optimum on these sets.
+        #expect(gap(model.coef, c.defaultCoef) <= 0.1, "default coef gap \(gap(model.coef, c.defaultCoef))")
+        #expect(try model.predict(data.xTest) == c.predict)
     }
 }

@@ -287,4 +287,22 @@ private func mean(_ values: [Int]) -> Double { Double(values.reduce(0, +)) / Dou
         #expect(mean([1, 2]) == 1.5)
         #expect(Learning.mean([0.5, 1.5]) == 1)
     }
+
+    @Test func logisticRegressionErrors() throws {
+        var model = LogisticRegression()
+        #expect(Self.message { _ = try model.predict([[0]]) }
+            == "This LogisticRegression is not fitted yet; call fit(x, y) before predicting.")
+        #expect(Self.message { try model.fit([[0], [1]], [3, 3]) }
+            == "This solver needs samples of at least 2 classes in the data, but the data contains only one class: 3.")
+        #expect(throws: LearningError.invalidParameter("C (0.0) must be a positive number.")) {
+            var bad = LogisticRegression(C: 0)
+            try bad.fit([[0], [1]], [0, 1])
+        }
+        try model.fit([[0], [1], [2], [3]], [0, 0, 1, 1])
+        #expect(model.coef.count == 1 && model.intercept.count == 1)
+        #expect(try model.predict([[-1], [4]]) == [0, 1])
+        let proba = try model.predictProba([[1.5]])
+        #expect(abs(proba[0][0] - 0.5) < 1e-12) // symmetric data: the boundary is at 1.5
+        #expect(throws: LearningError.featureCountMismatch(expected: 1, got: 2)) { try model.predict([[0, 1]]) }
+    }
 }

@@ -2,7 +2,7 @@
 /// `predictProba`.
 ///
 /// Conforming: `DecisionTreeClassifier`, `RandomForestClassifier`, `DummyClassifier`,
-/// `KNeighborsClassifier`. Cross-validation
+/// `KNeighborsClassifier`, `LogisticRegression`. Cross-validation
 /// (`crossValScore`, `crossValidate`, `validationCurve`, `learningCurve`) and the feedback loop
 /// (`FeedbackLoopOf`) accept any classifier. Models are values: a copy of an unfitted model is
 /// scikit-learn's `clone`, so cross-validation fits a fresh copy for every fold.

@@ -25,6 +25,7 @@ from sklearn.metrics import (auc, balanced_accuracy_score, brier_score_loss, coh
                              roc_auc_score, roc_curve)
 from sklearn.model_selection import (KFold, StratifiedKFold, cross_val_score, cross_validate, learning_curve,
                                      validation_curve)
+from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier
 
@@ -240,7 +241,6 @@ def knn_cases():
                 assert model._fit_method == "kd_tree"
                 dist, ind = model.kneighbors(X_test)
                 cases.append({"name": "random", "k": k, "weights": weights, "p": p, "method": model._fit_method,
-                              "xTrain": X_train.tolist(), "yTrain": y_train.tolist(), "xTest": X_test.tolist(),
                               "predict": model.predict(X_test).tolist(), "proba": model.predict_proba(X_test).tolist(),
                               "indices": ind.tolist(), "distances": dist.tolist()})
     for weights in ["uniform", "distance"]:
@@ -248,11 +248,13 @@ def knn_cases():
         assert model._fit_method == "brute"
         dist, ind = model.kneighbors(X_cancer[400:])
         cases.append({"name": "breast_cancer", "k": 7, "weights": weights, "p": 2, "method": model._fit_method,
-                      "xTrain": X_cancer[:400].tolist(), "yTrain": y_cancer[:400].tolist(), "xTest": X_cancer[400:].tolist(),
                       "predict": model.predict(X_cancer[400:]).tolist(),
                       "proba": model.predict_proba(X_cancer[400:]).tolist(),
                       "indices": ind.tolist(), "distances": dist.tolist()})
-    return cases
+    data = {"random": {"xTrain": X_train.tolist(), "yTrain": y_train.tolist(), "xTest": X_test.tolist()},
+            "breast_cancer": {"xTrain": X_cancer[:400].tolist(), "yTrain": y_cancer[:400].tolist(),
+                              "xTest": X_cancer[400:].tolist()}}
+    return {"data": data, "cases": cases}
 
 
 def paired_cases():
@@ -270,12 +272,30 @@ def paired_cases():
     return cases
 
 
+def logistic_cases():
+    cases, data = [], {}
+    for name in ["iris", "wine", "breast_cancer"]:
+        X, y = load(name)
+        X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardised, so the default solver converges
+        X_train, y_train, X_test = X[::2], y[::2], X[1::2]
+        data[name] = {"xTrain": X_train.tolist(), "yTrain": y_train.tolist(), "xTest": X_test.tolist()}
+        for C in [1.0, 0.1, 10.0]:
+            tight = LogisticRegression(C=C, tol=1e-12, max_iter=100000).fit(X_train, y_train)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                default = LogisticRegression(C=C).fit(X_train, y_train)
+            cases.append({"name": name, "C": C, "coef": tight.coef_.tolist(), "intercept": floats(tight.intercept_),
+                          "defaultCoef": default.coef_.tolist(), "defaultIntercept": floats(default.intercept_),
+                          "proba": tight.predict_proba(X_test).tolist(), "predict": tight.predict(X_test).tolist()})
+    return {"data": data, "cases": cases}
+
+
 def main():
     versions = {"python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__,
                 "scikit-learn": sklearn.__version__, "platform": platform.platform()}
     result = {"versions": versions, "dummy": dummy_cases(), "kfold": kfold_cases(),
               "stratified": stratified_cases(), "cross": cross_cases(), "curves": curve_cases(),
-              "metrics": metric_cases(), "knn": knn_cases(), "paired": paired_cases()}
+              "metrics": metric_cases(), "knn": knn_cases(), "paired": paired_cases(), "logistic": logistic_cases()}
     with open(OUT, "w") as f:
         json.dump(result, f, separators=(",", ":"), allow_nan=False)
     print("wrote", OUT, os.path.getsize(OUT), "bytes", file=sys.stderr)
