@@ -305,4 +305,23 @@ private func mean(_ values: [Int]) -> Double { Double(values.reduce(0, +)) / Dou
         #expect(abs(proba[0][0] - 0.5) < 1e-12) // symmetric data: the boundary is at 1.5
         #expect(throws: LearningError.featureCountMismatch(expected: 1, got: 2)) { try model.predict([[0, 1]]) }
     }
+
+    @Test func prequentialEvaluationTestsBeforeTraining() throws {
+        let data = try FeedbackLoopTests.scenario(6)
+        guard case let .stream(batches) = data.source else { Issue.record("expected a stream"); return }
+        let forest = RandomForestClassifier(nEstimators: 10, randomState: 0)
+        let result = try prequentialEvaluation(forest, initial: data.initial, stream: batches)
+        // It is the feedback loop's "accuracy before" with every row labelled and everything retrained.
+        let run = try FeedbackLoop(model: forest, update: .retrainOnAll, query: .all, randomState: 0)
+            .run(initial: data.initial, source: data.source, holdout: data.holdout)
+        #expect(result.batchAccuracy == run.rounds.dropFirst().map { $0.accuracyBefore! })
+        #expect(result.trainingSizes == [100, 250, 400, 550, 700, 850])
+        #expect(result.model == run.model)
+        let total = zip(result.batchAccuracy, batches).map { $0 * Double($1.count) }.reduce(0, +)
+        #expect(abs(result.cumulativeAccuracy.last! - total / 900) < 1e-12)
+        let windowed = try prequentialEvaluation(DummyClassifier(strategy: .mostFrequent), initial: data.initial,
+                                                 stream: batches, window: 120)
+        #expect(windowed.trainingSizes == [100, 120, 120, 120, 120, 120])
+        #expect(throws: LearningError.self) { try prequentialEvaluation(forest, initial: data.initial, stream: batches, window: 0) }
+    }
 }
