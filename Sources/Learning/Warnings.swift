@@ -8,6 +8,7 @@ public struct LearningWarning: Sendable, Equatable, CustomStringConvertible {
     public enum Category: String, Sendable, Equatable {
         case userWarning = "UserWarning"
         case undefinedMetricWarning = "UndefinedMetricWarning"
+        case runtimeWarning = "RuntimeWarning"
     }
 
     public let category: Category

@@ -43,12 +43,30 @@ public enum QueryStrategy: Sendable, Hashable, CustomStringConvertible {
     case random(budget: Int)
     /// The `budget` candidate rows whose highest class probability is lowest (ties: earlier rows first).
     case leastConfident(budget: Int)
+    /// The `budget` candidate rows whose two most likely classes are closest in probability
+    /// (`Uncertainty.margin`; ties: earlier rows first).
+    case margin(budget: Int)
+    /// The `budget` candidate rows whose class probabilities have the highest entropy
+    /// (`Uncertainty.entropy`; ties: earlier rows first).
+    case entropy(budget: Int)
+    /// Query by committee: the `budget` candidate rows on which a forest's trees disagree most, by the
+    /// entropy of their votes (`Uncertainty.voteEntropy`; ties: earlier rows first). Needs a
+    /// `RandomForestClassifier`; other models make `run` throw.
+    case committee(budget: Int)
+    /// A mix that keeps part of the label budget random, so the model also sees rows it is sure about:
+    /// `(budget · randomFraction).rounded()` rows at random (from the loop's `randomState`) among the
+    /// candidates left after the rest of the budget goes to the least confident rows.
+    case mixed(budget: Int, randomFraction: Double)
 
     public var description: String {
         switch self {
         case .all: "label all"
         case let .random(b): "random \(b)"
         case let .leastConfident(b): "least confident \(b)"
+        case let .margin(b): "margin \(b)"
+        case let .entropy(b): "entropy \(b)"
+        case let .committee(b): "query by committee \(b)"
+        case let .mixed(b, f): "least confident \(b) with \(Int((f * 100).rounded()))% random"
         }
     }
 }
@@ -86,12 +104,15 @@ public struct FeedbackRound: Sendable, Equatable, Codable {
     public var holdoutAccuracy: Double
     /// Rows in the model's most recent fit.
     public var trainingSize: Int
-    /// Trees in the forest after the update.
+    /// Trees in the forest after the update (1 for a `DecisionTreeClassifier`, 0 for other non-forest models).
     public var treeCount: Int
 }
 
-/// One run of a feedback loop: its strategies, seed and rounds.
-public struct FeedbackRun: Sendable, Equatable {
+/// One run of a feedback loop with a random forest (the book's loop): see `FeedbackRunOf`.
+public typealias FeedbackRun = FeedbackRunOf<RandomForestClassifier>
+
+/// One run of a feedback loop: its strategies, seed and rounds, and the model it ended with.
+public struct FeedbackRunOf<Model: Classifier>: Sendable {
     public var update: UpdateStrategy
     public var query: QueryStrategy
     /// The seed the run used for the model, the random queries and (via `FeedbackLoop.compare`) the data.
@@ -99,7 +120,7 @@ public struct FeedbackRun: Sendable, Equatable {
     /// Round 0 (initial fit) and then one record per round.
     public var rounds: [FeedbackRound]
     /// The model after the last round, e.g. for a confusion matrix or a classification report.
-    public var model: RandomForestClassifier
+    public var model: Model
     /// The rows of the model's most recent fit, in the order they were used (for `.warmStart`, the rows
     /// its newest trees were grown on). Its count is the last round's `trainingSize`.
     public var trainingData: Dataset
@@ -107,6 +128,8 @@ public struct FeedbackRun: Sendable, Equatable {
     /// The holdout accuracy after the last round.
     public var finalHoldoutAccuracy: Double { rounds.last?.holdoutAccuracy ?? 0 }
 }
+
+extension FeedbackRunOf: Equatable where Model: Equatable {}
 
 /// The mean holdout accuracy per round of several runs of the same strategies (over seeds).
 public struct FeedbackAverage: Sendable, Equatable {
@@ -117,6 +140,9 @@ public struct FeedbackAverage: Sendable, Equatable {
     /// Mean holdout accuracy for round 0, 1, … (over the runs that reached that round).
     public var holdoutAccuracy: [Double]
 }
+
+/// The book's feedback loop, with a random forest: see `FeedbackLoopOf`, which takes any `Classifier`.
+public typealias FeedbackLoop = FeedbackLoopOf<RandomForestClassifier>
 
 /// A model that predicts, gets some of its predictions labelled, and updates itself, round after round.
 ///
@@ -129,9 +155,14 @@ public struct FeedbackAverage: Sendable, Equatable {
 /// true labels arrive (wrong predictions are the corrections); the update strategy changes the model;
 /// then the holdout (never used for feedback) measures it. Runs are deterministic given the model's
 /// `randomState` and the loop's `randomState`.
-public struct FeedbackLoop: Sendable {
+///
+/// Any `Classifier` works: `FeedbackLoop` is this loop with a `RandomForestClassifier`;
+/// `FeedbackLoopOf(model: DecisionTreeClassifier(randomState: 0), update: .retrainOnAll, randomState: 1)`
+/// runs a single tree, `DummyClassifier` gives the baseline. `.warmStart` needs a forest (other models
+/// make `run` throw), and `FeedbackRound.treeCount` is 1 for a single tree and 0 for other non-forests.
+public struct FeedbackLoopOf<Model: Classifier>: Sendable {
     /// The model's settings; every (re)fit starts from them. Its `randomState` seeds each fit.
-    public var model: RandomForestClassifier
+    public var model: Model
     /// What to do with the labels.
     public var update: UpdateStrategy
     /// Which rows to label.
@@ -139,8 +170,7 @@ public struct FeedbackLoop: Sendable {
     /// The seed for `QueryStrategy.random`.
     public var randomState: Int
 
-    public init(model: RandomForestClassifier = RandomForestClassifier(nEstimators: 100, randomState: 42),
-                update: UpdateStrategy, query: QueryStrategy = .all, randomState: Int) {
+    public init(model: Model, update: UpdateStrategy, query: QueryStrategy = .all, randomState: Int) {
         self.model = model
         self.update = update
         self.query = query
@@ -148,22 +178,22 @@ public struct FeedbackLoop: Sendable {
     }
 
     /// Trains on `initial`, then runs the rounds of `source`, measuring on `holdout` after each.
-    public func run(initial: Dataset, source: FeedbackSource, holdout: Dataset) throws -> FeedbackRun {
+    public func run(initial: Dataset, source: FeedbackSource, holdout: Dataset) throws -> FeedbackRunOf<Model> {
         try validate()
         guard !holdout.labels.isEmpty else {
             throw LearningError.emptyData("The holdout has no rows; the loop needs one to measure accuracy.")
         }
         var rng = try NumPyRandom(seed: randomState)
         var forest = model
-        forest.warmStart = false
+        setWarmStart(&forest, false)
         try forest.fit(initial.features, initial.labels)
-        if case .warmStart = update { forest.warmStart = true }
+        if case .warmStart = update { setWarmStart(&forest, true) }
         var trainingSize = initial.count
         var trainingData = initial
         var rounds = [FeedbackRound(round: 0, queried: 0, labelledRows: 0, corrections: 0, accuracyBefore: nil,
                                     accuracyAfter: nil, correctedAccuracy: nil,
                                     holdoutAccuracy: try accuracyScore(holdout.labels, forest.predict(holdout.features)),
-                                    trainingSize: trainingSize, treeCount: forest.estimators.count)]
+                                    trainingSize: trainingSize, treeCount: treeCount(forest))]
 
         // Rows labelled so far (in order) and corrections so far, with keys so a row counts once.
         var labelled: [(x: [Double], y: Int)] = []
@@ -217,7 +247,10 @@ public struct FeedbackLoop: Sendable {
             case .retrainOnInitialPlusCorrections:
                 trainingRows = initialRows + corrected
             case let .warmStart(k):
-                forest.nEstimators += k
+                if var grown = forest as? RandomForestClassifier {
+                    grown.nEstimators += k
+                    if let next = grown as? Model { forest = next }
+                }
                 trainingRows = initialRows + labelled
             case let .recentWindow(n):
                 trainingRows = Array((initialRows + labelled).suffix(n))
@@ -235,9 +268,9 @@ public struct FeedbackLoop: Sendable {
                 accuracyBefore: accuracyBefore, accuracyAfter: try accuracyScore(candidateY, forest.predict(candidateX)),
                 correctedAccuracy: correctedAccuracy,
                 holdoutAccuracy: try accuracyScore(holdout.labels, forest.predict(holdout.features)),
-                trainingSize: trainingSize, treeCount: forest.estimators.count))
+                trainingSize: trainingSize, treeCount: treeCount(forest)))
         }
-        return FeedbackRun(update: update, query: query, seed: randomState, rounds: rounds, model: forest,
+        return FeedbackRunOf(update: update, query: query, seed: randomState, rounds: rounds, model: forest,
                            trainingData: trainingData)
     }
 
@@ -245,18 +278,22 @@ public struct FeedbackLoop: Sendable {
     ///
     /// For each seed, `scenario(seed)` gives the data, and the model's and loop's `randomState` are set
     /// to the seed, so one call tabulates strategies × seeds reproducibly.
+    /// A model without a `randomState` (none of the library's) is used as given.
     public static func compare(updates: [UpdateStrategy], queries: [QueryStrategy] = [.all], seeds: [Int],
-                               model: RandomForestClassifier = RandomForestClassifier(nEstimators: 100, randomState: 0),
+                               model: Model,
                                scenario: (Int) throws -> (initial: Dataset, source: FeedbackSource, holdout: Dataset))
-        throws -> [FeedbackRun] {
-        var runs: [FeedbackRun] = []
+        throws -> [FeedbackRunOf<Model>] {
+        var runs: [FeedbackRunOf<Model>] = []
         for seed in seeds {
             let data = try scenario(seed)
             for update in updates {
                 for query in queries {
                     var seeded = model
-                    seeded.randomState = seed
-                    let loop = FeedbackLoop(model: seeded, update: update, query: query, randomState: seed)
+                    if var withSeed = seeded as? any RandomlySeeded {
+                        withSeed.randomState = seed
+                        if let reseeded = withSeed as? Model { seeded = reseeded }
+                    }
+                    let loop = FeedbackLoopOf(model: seeded, update: update, query: query, randomState: seed)
                     runs.append(try loop.run(initial: data.initial, source: data.source, holdout: data.holdout))
                 }
             }
@@ -265,7 +302,7 @@ public struct FeedbackLoop: Sendable {
     }
 
     /// The mean holdout accuracy per round for each (update, query) pair, in first-seen order.
-    public static func average(_ runs: [FeedbackRun]) -> [FeedbackAverage] {
+    public static func average(_ runs: [FeedbackRunOf<Model>]) -> [FeedbackAverage] {
         var order: [FeedbackAverage] = []
         for run in runs {
             if let i = order.firstIndex(where: { $0.update == run.update && $0.query == run.query }) {
@@ -286,6 +323,10 @@ public struct FeedbackLoop: Sendable {
     }
 
     private func validate() throws {
+        if case .warmStart = update, !(model is RandomForestClassifier) {
+            throw LearningError.invalidParameter(
+                "The warmStart update adds trees to a forest, so it needs a RandomForestClassifier; this loop's model is a \(Model.self).")
+        }
         switch update {
         case let .warmStart(k) where k < 1:
             throw LearningError.invalidParameter("warmStart treesPerRound (\(k)) must be at least 1.")
@@ -294,14 +335,20 @@ public struct FeedbackLoop: Sendable {
         default: break
         }
         switch query {
-        case let .random(b) where b < 1, let .leastConfident(b) where b < 1:
+        case let .random(b) where b < 1, let .leastConfident(b) where b < 1, let .margin(b) where b < 1,
+             let .entropy(b) where b < 1, let .committee(b) where b < 1, let .mixed(b, _) where b < 1:
             throw LearningError.invalidParameter("The query budget (\(b)) must be at least 1.")
+        case let .mixed(_, f) where !(0...1).contains(f):
+            throw LearningError.invalidParameter("randomFraction (\(f)) must be between 0 and 1.")
+        case .committee where !(model is RandomForestClassifier):
+            throw LearningError.invalidParameter(
+                "Query by committee needs the trees of a RandomForestClassifier; this loop's model is a \(Model.self).")
         default: break
         }
     }
 
     /// The candidate indices to label this round, ascending.
-    private func pick(_ x: [[Double]], forest: RandomForestClassifier, rng: inout NumPyRandom) throws -> [Int] {
+    private func pick(_ x: [[Double]], forest: Model, rng: inout NumPyRandom) throws -> [Int] {
         switch query {
         case .all:
             return Array(x.indices)
@@ -311,6 +358,61 @@ public struct FeedbackLoop: Sendable {
             let confidence = try forest.predictProba(x).map { $0.max() ?? 0 }
             let ranked = x.indices.sorted { confidence[$0] != confidence[$1] ? confidence[$0] < confidence[$1] : $0 < $1 }
             return ranked.prefix(budget).sorted()
+        case let .margin(budget):
+            return Uncertainty.top(Uncertainty.margin(try forest.predictProba(x)), budget: budget)
+        case let .entropy(budget):
+            return Uncertainty.top(Uncertainty.entropy(try forest.predictProba(x)), budget: budget)
+        case let .committee(budget):
+            guard let trees = (forest as? RandomForestClassifier)?.estimators else { return [] }
+            let votes = try trees.map { try $0.predict(x) }
+            return Uncertainty.top(Uncertainty.voteEntropy(votes), budget: budget)
+        case let .mixed(budget, fraction):
+            let randomCount = min(Int((Double(budget) * fraction).rounded()), budget)
+            let confidence = try forest.predictProba(x).map { $0.max() ?? 0 }
+            let ranked = x.indices.sorted { confidence[$0] != confidence[$1] ? confidence[$0] < confidence[$1] : $0 < $1 }
+            let uncertain = Array(ranked.prefix(budget - randomCount))
+            let rest = ranked.dropFirst(budget - randomCount).sorted()
+            let random = rng.permutation(rest.count).prefix(randomCount).map { rest[$0] }
+            return (uncertain + random).sorted()
         }
     }
+}
+
+extension FeedbackLoopOf where Model == RandomForestClassifier {
+    /// The book's loop with `RandomForestClassifier(nEstimators: 100, randomState: 42)`.
+    public init(update: UpdateStrategy, query: QueryStrategy = .all, randomState: Int) {
+        self.init(model: RandomForestClassifier(nEstimators: 100, randomState: 42), update: update, query: query,
+                  randomState: randomState)
+    }
+
+    /// `compare` with `RandomForestClassifier(nEstimators: 100)`, its `randomState` set to each seed.
+    public static func compare(updates: [UpdateStrategy], queries: [QueryStrategy] = [.all], seeds: [Int],
+                               scenario: (Int) throws -> (initial: Dataset, source: FeedbackSource, holdout: Dataset))
+        throws -> [FeedbackRun] {
+        try compare(updates: updates, queries: queries, seeds: seeds,
+                    model: RandomForestClassifier(nEstimators: 100, randomState: 0), scenario: scenario)
+    }
+}
+
+/// Models whose `randomState` `FeedbackLoopOf.compare` sets to each seed.
+protocol RandomlySeeded {
+    var randomState: Int? { get set }
+}
+
+extension RandomForestClassifier: RandomlySeeded {}
+extension DecisionTreeClassifier: RandomlySeeded {}
+extension DummyClassifier: RandomlySeeded {}
+
+/// Sets a forest's `warmStart`; other models have none.
+private func setWarmStart<Model: Classifier>(_ model: inout Model, _ on: Bool) {
+    if var forest = model as? RandomForestClassifier {
+        forest.warmStart = on
+        if let updated = forest as? Model { model = updated }
+    }
+}
+
+/// A forest's tree count, 1 for a single tree, 0 for other models.
+private func treeCount<Model: Classifier>(_ model: Model) -> Int {
+    if let forest = model as? RandomForestClassifier { return forest.estimators.count }
+    return model is DecisionTreeClassifier ? 1 : 0
 }
