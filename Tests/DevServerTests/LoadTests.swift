@@ -2,6 +2,9 @@ import DevServer
 import Foundation
 import LoopbookTestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Open sockets whose local port is `port`, found by matching /proc/self/fd socket inodes with /proc/net/tcp.
 /// Only this server's sockets count, so tests running in parallel in the same process do not disturb it.
