@@ -89,8 +89,7 @@ SERVER_CLIENTS  ?= 200
 SERVER_REQUESTS ?= 10000
 SERVER_IDLE     ?= 1000
 
-bench-server: deps
-	$(SWIFT) build -c release --product loopbook
+bench-server: tool
 	$(SWIFT) build -c release --product server-bench
 	@echo "== load before: $$(uptime)"
 	$(RELEASE_BIN)/server-bench --runs $(BENCH_RUNS) --clients $(SERVER_CLIENTS) --requests $(SERVER_REQUESTS) --idle $(SERVER_IDLE)
