@@ -237,7 +237,7 @@ func processSeconds() -> Double {
 /// `requests` GETs of `server.page` by `clients` clients at once; every answer must be a 200 of the page's size.
 func load(_ server: Server, clients: Int, requests: Int, keepAlive: Bool) -> LoadResult {
     let request = Array("GET \(server.page) HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nUser-Agent: server-bench\r\n\(keepAlive ? "" : "Connection: close\r\n")\r\n".utf8)
-    let headEnd = Array("\r\n\r\n".utf8)
+    let headEnd = Array("\r\n\r\n".utf8), ok = Array("HTTP/1.1 200 ".utf8)
     var slots = Array(repeating: Slot(), count: clients)
     var result = LoadResult()
     result.latencies.reserveCapacity(requests)
@@ -312,8 +312,8 @@ func load(_ server: Server, clients: Int, requests: Int, keepAlive: Bool) -> Loa
                 guard n > 0 else { fail(i); continue }
                 slots[i].input += buffer[0..<n]
                 if slots[i].expected == nil, let end = find(headEnd, in: slots[i].input) {
-                    let head = String(decoding: slots[i].input[0..<end], as: UTF8.self)
-                    guard head.hasPrefix("HTTP/1.1 200"), let length = contentLength(head) else { fail(i); continue }
+                    let head = slots[i].input[0..<end]
+                    guard head.starts(with: ok), let length = contentLength(head) else { fail(i); continue }
                     slots[i].expected = end + 4 + length
                 }
                 if let expected = slots[i].expected, slots[i].input.count >= expected { complete(i) }
@@ -327,17 +327,33 @@ func load(_ server: Server, clients: Int, requests: Int, keepAlive: Bool) -> Loa
     return result
 }
 
+// The generator shares the two cores with the server, so its own parsing stays on bytes (no Strings).
+
 func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
     guard haystack.count >= needle.count else { return nil }
     for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
-        if Array(haystack[start..<(start + needle.count)]) == needle { return start }
+        if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start }
     }
     return nil
 }
 
-func contentLength(_ head: String) -> Int? {
-    for line in head.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
-        return Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+/// The value of `Content-Length` (any case) in a response head.
+func contentLength(_ head: ArraySlice<UInt8>) -> Int? {
+    let name = Array("content-length:".utf8)
+    var lineStart = head.startIndex
+    while lineStart < head.endIndex {
+        let lineEnd = head[lineStart...].firstIndex(of: 0x0A) ?? head.endIndex
+        let line = head[lineStart..<lineEnd]
+        if line.count > name.count, zip(line, name).allSatisfy({ ($0 | 0x20) == $1 || $0 == $1 }) {
+            var value = 0, digits = 0
+            for byte in line.dropFirst(name.count) where byte != 0x20 && byte != 0x0D {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+                digits += 1
+            }
+            return digits > 0 ? value : nil
+        }
+        lineStart = lineEnd + 1
     }
     return nil
 }
