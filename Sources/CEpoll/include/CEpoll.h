@@ -25,7 +25,8 @@ int cepoll_add(int epoll, int fd, uint32_t events, uint64_t data);
 int cepoll_modify(int epoll, int fd, uint32_t events, uint64_t data);
 /// Stops watching `fd`.
 int cepoll_remove(int epoll, int fd);
-/// Waits up to `timeout` ms (0: not at all) for at most `capacity` ready descriptors; how many, or -1.
+/// Waits up to `timeout` ms (0: not at all) for at most `capacity` (and at most 256) ready descriptors;
+/// returns how many, or -1 with errno set.
 int cepoll_wait(int epoll, cepoll_event *ready, int capacity, int timeout);
 
 #endif
