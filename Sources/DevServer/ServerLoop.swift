@@ -249,7 +249,7 @@ final class ServerLoop: @unchecked Sendable {
 
     /// Registers (or re-registers) `connection` with epoll for what its state waits for.
     private func watch(_ connection: Connection) {
-        var events: UInt32
+        let events: UInt32
         switch connection.state {
         case .reading, .draining: events = CEPOLL_IN
         case .writing: events = CEPOLL_OUT
