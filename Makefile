@@ -5,7 +5,7 @@ SWIFT       ?= swift
 APT_PACKAGES = libcmark-gfm-dev libcmark-gfm-extensions-dev chromium
 RELEASE_BIN  = .build/release
 
-.PHONY: site test check-site deps tool bench clean a11y-venv
+.PHONY: site test check-site deps tool bench bench-server clean a11y-venv
 
 # Install missing system packages (needs root; otherwise says what to install).
 deps:
@@ -47,7 +47,8 @@ check-site: tool
 
 # make bench: the book (cold, no-op, one-step edit, prose edit; memory), the generated 8-chapter book
 # against Jupyter Book 1, a generated prose book of BENCH_SCALE chapters (cold, no-op, one-chapter edits,
-# site size against prose size), Markdown against cmark-gfm, the forest against scikit-learn. Prints tables;
+# site size against prose size), Markdown against cmark-gfm, the forest against scikit-learn, the dev server
+# under load beside 1,000 idle connections (also alone: make bench-server). Prints tables;
 # see Benchmarks/RESULTS.md. Python packages go into .build/bench-venv when PyPI is reachable (else the
 # Python comparisons are skipped). BENCH_RUNS=5 runs per scenario; BENCH_PEERS=0 skips Jupyter Book.
 BENCH_RUNS  ?= 5
@@ -78,6 +79,20 @@ bench: tool
 	  /usr/bin/time -v $(RELEASE_BIN)/loopbook build --root $$tmp 2>&1 >/dev/null | grep -E "Elapsed|Maximum resident"; rm -rf $$tmp
 	$(RELEASE_BIN)/markdown-bench
 	$(RELEASE_BIN)/learning-bench --python $(BENCH_VENV)/bin/python
+	$(MAKE) bench-server
+	@echo "== load after: $$(uptime)"
+
+# The dev server (issue #12): `loopbook serve` on a generated book, SERVER_CLIENTS clients at once making
+# SERVER_REQUESTS requests (a new connection each, like `ab -c 200 -n 10000`), alone and beside SERVER_IDLE
+# idle connections; BENCH_RUNS runs each; median, p99 and max latency, requests/s, processor use.
+SERVER_CLIENTS  ?= 200
+SERVER_REQUESTS ?= 10000
+SERVER_IDLE     ?= 1000
+
+bench-server: tool
+	$(SWIFT) build -c release --product server-bench
+	@echo "== load before: $$(uptime)"
+	$(RELEASE_BIN)/server-bench --runs $(BENCH_RUNS) --clients $(SERVER_CLIENTS) --requests $(SERVER_REQUESTS) --idle $(SERVER_IDLE)
 	@echo "== load after: $$(uptime)"
 
 clean:

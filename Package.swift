@@ -39,8 +39,10 @@ let package = Package(
         .target(name: "SiteKit", dependencies: ["BookModel", "Markdown", .product(name: "Crypto", package: "swift-crypto")],
                 // The stylesheet and script, compiled into the binary as `PackageResources.style_css` etc.
                 resources: [.embedInCode("Resources/style.css"), .embedInCode("Resources/site.js")]),
+        // epoll(7) for the dev server's event loop (Swift's Glibc module does not export <sys/epoll.h>).
+        .target(name: "CEpoll"),
         // Static files + live reload; knows nothing of notebooks.
-        .target(name: "DevServer"),
+        .target(name: "DevServer", dependencies: ["CEpoll"]),
         // Builds a book: load → execute → render → publish, with progress events and typed diagnostics;
         // the serve loop (watch, cancel, rebuild, reload). Used by build, check and serve.
         .target(name: "LoopbookBuild", dependencies: ["BookModel", "Notebook", "SiteKit", "DevServer",
@@ -57,6 +59,7 @@ let package = Package(
         .executableTarget(name: "markdown-bench", dependencies: ["Markdown", "CCmarkGFM", "SiteKit", "BookModel"],
                           path: "Benchmarks/MarkdownBench"),
         .executableTarget(name: "book-bench", path: "Benchmarks/BookBench"),
+        .executableTarget(name: "server-bench", path: "Benchmarks/ServerBench"),
 
         // One copy of what the test targets share: SplitMix64, the raw HTTP client, temporary folders, onThread,
         // the fuzz settings and watchdog, headless Chromium, and a clock of the time the task threads could run

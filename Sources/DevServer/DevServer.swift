@@ -12,7 +12,7 @@ import Glibc
 ///
 /// It is hardened for a machine that also runs the rebuilds, and for pages of other sites open in the
 /// same browser:
-/// - it runs on a thread of its own (`poll(2)`), never on Swift's task threads, so no request can stall
+/// - it runs on a thread of its own (`epoll(7)`), never on Swift's task threads, so no request can stall
 ///   the rebuild loop, and every request head is read once, within ``Limits`` (414, 431, 408);
 /// - it keeps at most ``Limits/maxConnections`` connections: a new one pushes out the longest-idle one,
 ///   or gets 503 when all are busy; idle connections close after ``Limits/idleTimeout``;

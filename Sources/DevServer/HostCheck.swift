@@ -46,7 +46,11 @@ public enum HostCheck {
         let parts = value.split(separator: ":", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let name = parts.first, !name.isEmpty else { return nil }
         if parts.count == 2, !isPort(":" + parts[1]) { return nil }
-        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }) else { return nil }
+        // ASCII names (all of them, in practice) are checked byte by byte; others by Unicode properties.
+        let asciiAllowed = name.utf8.allSatisfy { byte in
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2E || byte == 0x2D || byte == 0x5F
+        }
+        guard asciiAllowed || name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }) else { return nil }
         return String(name)
     }
 

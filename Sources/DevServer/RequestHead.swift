@@ -39,8 +39,11 @@ struct RequestHead: Sendable, Equatable {
 
     /// Whether the connection may carry another request after this one's response.
     var keepAlive: Bool {
-        let tokens = fields.filter { $0.name == "connection" }
-            .flatMap { $0.value.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let tokens = fields.filter { $0.name == "connection" }.flatMap { field in
+            field.value.lowercased().split(separator: ",").map { token in
+                token.utf8.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
+            }.map { String(decoding: $0, as: UTF8.self) }
+        }
         if tokens.contains("close") { return false }
         return minorVersion >= 1 || tokens.contains("keep-alive")
     }

@@ -44,7 +44,10 @@ public struct RequestPath: Sendable, Equatable {
         var decoded: [String] = []
         for part in parts {
             guard !part.isEmpty else { throw .emptySegment(raw) }
-            guard let segment = part.removingPercentEncoding else { throw .badEncoding(raw) }
+            // Without a `%` there is nothing to decode (and Foundation's decoder costs a string copy or two).
+            guard let segment = part.utf8.contains(UInt8(ascii: "%")) ? part.removingPercentEncoding : part else {
+                throw .badEncoding(raw)
+            }
             guard segment != ".", segment != ".." else { throw .dotSegment(raw) }
             let forbidden = segment.unicodeScalars.contains { scalar in
                 scalar == "/" || scalar == "\\" || scalar.value < 0x20 || scalar.value == 0x7F

@@ -50,14 +50,19 @@ struct Response: Sendable {
     /// The status line and header fields, ending with the blank line. Values are our own; a control
     /// character in one (which would split the header) is dropped all the same.
     func encodedHead(contentLength: Int?, close: Bool) -> [UInt8] {
-        var text = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        bytes += "HTTP/1.1 \(status) \(Self.reason(status))\r\n".utf8
         for (name, value) in headers {
-            let clean = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
-            text += "\(name): \(clean)\r\n"
+            bytes += name.utf8
+            bytes += ": ".utf8
+            // In UTF-8 a byte below 0x20, or 0x7F, is always that control character itself.
+            bytes += value.utf8.lazy.filter { $0 >= 0x20 && $0 != 0x7F }
+            bytes += "\r\n".utf8
         }
-        if let contentLength { text += "Content-Length: \(contentLength)\r\n" }
-        if close { text += "Connection: close\r\n" }
-        text += "\r\n"
-        return Array(text.utf8)
+        if let contentLength { bytes += "Content-Length: \(contentLength)\r\n".utf8 }
+        if close { bytes += "Connection: close\r\n".utf8 }
+        bytes += "\r\n".utf8
+        return bytes
     }
 }

@@ -1,3 +1,4 @@
+import CEpoll
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -6,7 +7,11 @@ import Glibc
 import Darwin
 #endif
 
-/// The dev server's connections, served by one thread of its own with `poll(2)`.
+/// The dev server's connections, served by one thread of its own with `epoll(7)`.
+///
+/// epoll, not poll: a wake-up costs what is ready, not what is open, so a thousand idle connections do not
+/// slow the answers to the busy ones (issue #12). Each descriptor is registered once, with what its state
+/// waits for (reading: input; writing: room to write), and changed only when that changes.
 ///
 /// Why not Swift's task threads: they are one per core and the rebuild loop runs on them, so a request that
 /// costs CPU or blocks would stop rebuilds (issue a05). Here every request head is scanned once, bounded by
@@ -21,6 +26,8 @@ final class ServerLoop: @unchecked Sendable {
     private let heartbeat: Double
     private let notice: @Sendable (DevServer.Notice) -> Void
     private let wakeRead: Int32
+    /// The epoll instance (close-on-exec).
+    private let epoll: Int32
     private let waker: Waker
     private let stopping = Atomic<Bool>(false)
     private let finished = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
@@ -36,6 +43,14 @@ final class ServerLoop: @unchecked Sendable {
     private var lastCapNotice = -1_000.0
     private var eventStreams = 0
     private var nextExpiry = 0.0
+    /// Whether the listener is registered with `epoll` (it is not while accepting is paused or over).
+    private var listenerWatched = false
+    /// Connections with a request already buffered (pipelined after a keep-alive answer), to answer next.
+    private var pending: [Connection] = []
+    /// Makes each connection's epoll token unique, so an event for a closed descriptor is never taken for
+    /// a new connection that got the same number.
+    private var generation: UInt64 = 0
+    private static let wakeToken = UInt64.max, listenerToken = UInt64.max - 1
     /// One buffer for every read (the loop reads one connection at a time).
     private var readBuffer = [UInt8](repeating: 0, count: 16_384)
 
@@ -62,6 +77,10 @@ final class ServerLoop: @unchecked Sendable {
     private final class Connection {
         enum State { case reading, writing, events, draining }
         let fd: Int32
+        /// What epoll reports for it: the generation in the high half, the descriptor in the low one.
+        let token: UInt64
+        /// What it is registered for with epoll now.
+        var watched: UInt32 = 0
         var state = State.reading
         var input: [UInt8] = []
         var scan = RequestHead.Scan()
@@ -81,8 +100,9 @@ final class ServerLoop: @unchecked Sendable {
         var drainUntil = 0.0
         var drained = 0
 
-        init(fd: Int32, now: Double) {
+        init(fd: Int32, generation: UInt64, now: Double) {
             self.fd = fd
+            token = generation << 32 | UInt64(UInt32(bitPattern: fd))
             lastActivity = now
         }
     }
@@ -93,6 +113,15 @@ final class ServerLoop: @unchecked Sendable {
         var fds: [Int32] = [-1, -1]
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
         guard socketpair(AF_UNIX, type, 0, &fds) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let poller = cepoll_create()
+        guard poller >= 0, cepoll_add(poller, fds[0], CEPOLL_IN, Self.wakeToken) == 0 else {
+            let code = POSIXErrorCode(rawValue: errno) ?? .EIO
+            if poller >= 0 { Glibc.close(poller) }
+            Glibc.close(fds[0])
+            Glibc.close(fds[1])
+            throw POSIXError(code)
+        }
+        epoll = poller
         wakeRead = fds[0]
         waker = Waker(fd: fds[1])
         self.listener = listener
@@ -158,8 +187,7 @@ final class ServerLoop: @unchecked Sendable {
 
     private func run() {
         nextHeartbeat = Self.now() + heartbeat
-        var pollfds: [pollfd] = []
-        var order: [Connection?] = []
+        var ready = [cepoll_event](repeating: cepoll_event(), count: 256)
         while !stopping.load(ordering: .sequentiallyConsistent) {
             var now = Self.now()
             deliverMessages()
@@ -170,50 +198,30 @@ final class ServerLoop: @unchecked Sendable {
                 }
             }
             // Requests already buffered (pipelined after a keep-alive answer).
-            for connection in connections.values where connection.needsProcessing {
+            let buffered = pending
+            pending.removeAll(keepingCapacity: true)
+            for connection in buffered where connection.needsProcessing && connections[connection.fd] === connection {
                 connection.needsProcessing = false
                 process(connection, now: now)
             }
-            pollfds.removeAll(keepingCapacity: true)
-            order.removeAll(keepingCapacity: true)
-            pollfds.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))
-            order.append(nil)
             if spare < 0 { spare = open("/dev/null", O_RDONLY | O_CLOEXEC) }
-            let acceptNow = listening && now >= acceptPausedUntil
-            if acceptNow {
-                pollfds.append(pollfd(fd: listener, events: Int16(POLLIN), revents: 0))
-                order.append(nil)
+            watchListener(listening && now >= acceptPausedUntil)
+            let count = ready.withUnsafeMutableBufferPointer {
+                cepoll_wait(epoll, $0.baseAddress, Int32($0.count), pending.isEmpty ? 100 : 0)
             }
-            var busy = false
-            for connection in connections.values {
-                var events: Int16 = 0
-                switch connection.state {
-                case .reading, .draining: events = Int16(POLLIN)
-                case .writing: events = Int16(POLLOUT)
-                case .events: events = Int16(POLLIN) | (connection.outputOffset < connection.output.count ? Int16(POLLOUT) : 0)
-                }
-                if connection.needsProcessing { busy = true }
-                pollfds.append(pollfd(fd: connection.fd, events: events, revents: 0))
-                order.append(connection)
-            }
-            let timeout: Int32 = busy ? 0 : 100
-            let ready = poll(&pollfds, nfds_t(pollfds.count), timeout)
-            if ready < 0, errno != EINTR { usleep(10_000) }
+            if count < 0, errno != EINTR { usleep(10_000) }
             now = Self.now()
-            if ready > 0 {
-                if pollfds[0].revents != 0 { drainWake() }
-                if acceptNow {
-                    let revents = pollfds[1].revents
-                    if revents & Int16(POLLNVAL) != 0 {
-                        listenerFailed("the listening socket was closed")
-                    } else if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                        // accept(2) tells what the trouble is (EINVAL for a socket shut down, say).
-                        acceptConnections(now: now)
-                    }
-                }
-                for index in pollfds.indices where pollfds[index].revents != 0 {
-                    guard let connection = order[index], connections[connection.fd] === connection else { continue }
-                    handle(connection, revents: pollfds[index].revents, now: now)
+            for event in ready.prefix(Int(max(0, count))) {
+                switch event.data {
+                case Self.wakeToken:
+                    drainWake()
+                case Self.listenerToken:
+                    // accept(2) tells what the trouble is (EINVAL for a socket shut down, say).
+                    if listenerWatched { acceptConnections(now: now) }
+                default:
+                    let fd = Int32(bitPattern: UInt32(truncatingIfNeeded: event.data))
+                    guard let connection = connections[fd], connection.token == event.data else { continue }
+                    handle(connection, events: event.events, now: now)
                 }
             }
             if now >= nextExpiry {
@@ -222,6 +230,37 @@ final class ServerLoop: @unchecked Sendable {
             }
         }
         shutDown()
+    }
+
+    /// Registers the listener with epoll while accepting, and takes it out while paused or failed (a
+    /// failed listener would otherwise report its error on every wake-up).
+    private func watchListener(_ accepting: Bool) {
+        guard accepting != listenerWatched else { return }
+        if accepting {
+            guard cepoll_add(epoll, listener, CEPOLL_IN, Self.listenerToken) == 0 else {
+                listenerFailed(errno == EBADF ? "the listening socket was closed" : String(cString: strerror(errno)))
+                return
+            }
+        } else {
+            _ = cepoll_remove(epoll, listener)
+        }
+        listenerWatched = accepting
+    }
+
+    /// Registers (or re-registers) `connection` with epoll for what its state waits for.
+    private func watch(_ connection: Connection) {
+        let events: UInt32
+        switch connection.state {
+        case .reading, .draining: events = CEPOLL_IN
+        case .writing: events = CEPOLL_OUT
+        case .events: events = CEPOLL_IN | (connection.outputOffset < connection.output.count ? CEPOLL_OUT : 0)
+        }
+        guard events != connection.watched else { return }
+        if cepoll_modify(epoll, connection.fd, events, connection.token) == 0 {
+            connection.watched = events
+        } else {
+            close(connection)
+        }
     }
 
     private func drainWake() {
@@ -289,7 +328,22 @@ final class ServerLoop: @unchecked Sendable {
             }
             return
         }
-        connections[fd] = Connection(fd: fd, now: now)
+        let connection = Connection(fd: fd, generation: nextGeneration(), now: now)
+        guard cepoll_add(epoll, fd, CEPOLL_IN, connection.token) == 0 else {
+            refuse(fd, status: 503, message: "The dev server cannot watch more connections; try again.\n")
+            return
+        }
+        connection.watched = CEPOLL_IN
+        // Answers go out as soon as they are written (an answer just over one segment would otherwise wait
+        // for the client's acknowledgement of the first).
+        var yes: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
+        connections[fd] = connection
+    }
+
+    private func nextGeneration() -> UInt64 {
+        generation = (generation + 1) & 0x7FFF_FFFF
+        return generation
     }
 
     /// Closes the connection that has waited longest without a request in progress (or, failing that, the
@@ -329,7 +383,12 @@ final class ServerLoop: @unchecked Sendable {
             if fd >= 0 {
                 // Answered like any refusal (read what the client sent, then close), so it gets to read the
                 // 503; the spare is taken back once a descriptor is free again (see `run`).
-                let connection = Connection(fd: fd, now: now)
+                let connection = Connection(fd: fd, generation: nextGeneration(), now: now)
+                guard cepoll_add(epoll, fd, CEPOLL_IN, connection.token) == 0 else {
+                    refuse(fd, status: 503, message: "The dev server has run out of file descriptors; try again.\n")
+                    return
+                }
+                connection.watched = CEPOLL_IN
                 connections[fd] = connection
                 answer(connection, Response.plain(503, "The dev server has run out of file descriptors; try again.\n",
                                                   extra: [("Retry-After", "1")]), close: true, linger: true, now: now)
@@ -370,9 +429,8 @@ final class ServerLoop: @unchecked Sendable {
 
     // MARK: Connections
 
-    private func handle(_ connection: Connection, revents: Int16, now: Double) {
-        if revents & Int16(POLLNVAL) != 0 { close(connection); return }
-        if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+    private func handle(_ connection: Connection, events: UInt32, now: Double) {
+        if events & (CEPOLL_IN | CEPOLL_HUP | CEPOLL_ERR) != 0 {
             switch connection.state {
             case .reading: readRequest(connection, now: now)
             case .events, .draining: readAndDrop(connection, now: now)
@@ -380,9 +438,9 @@ final class ServerLoop: @unchecked Sendable {
             }
             guard connections[connection.fd] === connection else { return }
         }
-        if revents & Int16(POLLOUT | POLLERR | POLLHUP) != 0, connection.state == .writing || connection.state == .events {
+        if events & (CEPOLL_OUT | CEPOLL_ERR | CEPOLL_HUP) != 0, connection.state == .writing || connection.state == .events {
             flush(connection, now: now)
-            if revents & Int16(POLLERR | POLLHUP) != 0 { close(connection) }
+            if events & (CEPOLL_ERR | CEPOLL_HUP) != 0 { close(connection) }
         }
     }
 
@@ -500,20 +558,30 @@ final class ServerLoop: @unchecked Sendable {
         flush(connection, now: Self.now())
     }
 
-    /// Writes what is pending; moves the connection on when its answer is complete.
+    /// Writes what is pending; moves the connection on when its answer is complete, and tells epoll what
+    /// it waits for next.
     private func flush(_ connection: Connection, now: Double) {
+        writePending(connection, now: now)
+        if connections[connection.fd] === connection { watch(connection) }
+    }
+
+    private func writePending(_ connection: Connection, now: Double) {
         while true {
+            // The next piece of a file goes in the same buffer as what is left (the head, for the first), so
+            // a small file leaves in one send(2).
+            if connection.file >= 0, connection.fileRemaining > 0, connection.output.count - connection.outputOffset < 65_536 {
+                connection.output.removeFirst(connection.outputOffset)
+                connection.outputOffset = 0
+                let start = connection.output.count, size = min(65_536, connection.fileRemaining)
+                connection.output += repeatElement(0, count: size)
+                let n = connection.output.withUnsafeMutableBytes { read(connection.file, $0.baseAddress! + start, size) }
+                connection.output.removeLast(size - max(0, n))
+                guard n > 0 else { close(connection); return }   // the file shrank: the length cannot be met
+                connection.fileRemaining -= n
+            }
             if connection.outputOffset >= connection.output.count {
                 connection.output.removeAll(keepingCapacity: true)
                 connection.outputOffset = 0
-                if connection.file >= 0, connection.fileRemaining > 0 {
-                    var chunk = [UInt8](repeating: 0, count: min(65_536, connection.fileRemaining))
-                    let n = chunk.withUnsafeMutableBytes { read(connection.file, $0.baseAddress, $0.count) }
-                    guard n > 0 else { close(connection); return }   // the file shrank: the length cannot be met
-                    connection.fileRemaining -= n
-                    connection.output = Array(chunk[0..<n])
-                    continue
-                }
                 if connection.file >= 0 {
                     Glibc.close(connection.file)
                     connection.file = -1
@@ -531,6 +599,7 @@ final class ServerLoop: @unchecked Sendable {
                     connection.state = .reading
                     connection.lastActivity = now
                     connection.needsProcessing = !connection.input.isEmpty
+                    if connection.needsProcessing { pending.append(connection) }
                 }
                 return
             }
@@ -588,6 +657,9 @@ final class ServerLoop: @unchecked Sendable {
         connections[connection.fd] = nil
         if connection.file >= 0 { Glibc.close(connection.file) }
         connection.file = -1
+        // Removed explicitly: a program being spawned may hold a copy of the descriptor for a moment, and
+        // epoll forgets a descriptor only when its last copy closes.
+        _ = cepoll_remove(epoll, connection.fd)
         Glibc.close(connection.fd)
         if connection.state == .events {
             eventStreams -= 1
@@ -610,6 +682,7 @@ final class ServerLoop: @unchecked Sendable {
         if spare >= 0 { Glibc.close(spare) }
         waker.close()
         Glibc.close(wakeRead)
+        Glibc.close(epoll)
         let waiters = finished.withLock { state in
             state.done = true
             defer { state.waiters = [] }

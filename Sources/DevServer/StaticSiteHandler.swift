@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,6 +17,8 @@ struct StaticSiteHandler: Sendable {
     let root: String
     let host: String
     let injectLiveReload: Bool
+    /// HTML pages with the live-reload script already added, so a page asked for again is not read again.
+    let injectedPages = InjectedPages()
 
     /// The answer to one parsed request. Host first (403 for a foreign `Host`, see ``HostCheck``), then the
     /// method (405 with `Allow: GET, HEAD`), then the path.
@@ -69,13 +72,18 @@ struct StaticSiteHandler: Sendable {
             ("Cache-Control", "no-store"),
             ("X-Content-Type-Options", "nosniff"),
         ]
-        if type.hasPrefix("text/html"), injectLiveReload {
-            let html = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-            let body = LiveReloadScript.inject(into: html, eventsPath: Self.eventsPath)
-            return Response(status: status, headers: headers, body: .bytes(body), headOnly: head)
-        }
         var info = stat()
         guard stat(path, &info) == 0 else { throw CocoaError(.fileReadNoSuchFile) }
+        if type.hasPrefix("text/html"), injectLiveReload {
+            let version = InjectedPages.Version(info)
+            if let body = injectedPages.page(at: path, version: version) {
+                return Response(status: status, headers: headers, body: .bytes(body), headOnly: head)
+            }
+            let html = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            let body = LiveReloadScript.inject(into: html, eventsPath: Self.eventsPath)
+            injectedPages.keep(body, at: path, version: version)
+            return Response(status: status, headers: headers, body: .bytes(body), headOnly: head)
+        }
         return Response(status: status, headers: headers, body: .file(path: path, size: Int(info.st_size)), headOnly: head)
     }
 
@@ -114,6 +122,44 @@ struct StaticSiteHandler: Sendable {
         let kind = info.st_mode & S_IFMT
         guard kind == S_IFDIR || kind == S_IFREG else { return nil }
         return (real, kind == S_IFDIR)
+    }
+
+    /// The last pages served with the live-reload script in them, by real path. An entry is used only while
+    /// the file's inode, size, modification and change times are those it was read with (a rebuild
+    /// publishes by renaming new files into place, which changes the inode), and all are dropped when they
+    /// hold more than 32 MB.
+    final class InjectedPages: Sendable {
+        struct Version: Equatable {
+            var device: UInt64, inode: UInt64, size: Int64
+            var modified: Int64, modifiedNanoseconds: Int64, changed: Int64, changedNanoseconds: Int64
+
+            init(_ info: stat) {
+                device = UInt64(info.st_dev)
+                inode = UInt64(info.st_ino)
+                size = Int64(info.st_size)
+                modified = Int64(info.st_mtim.tv_sec)
+                modifiedNanoseconds = Int64(info.st_mtim.tv_nsec)
+                changed = Int64(info.st_ctim.tv_sec)
+                changedNanoseconds = Int64(info.st_ctim.tv_nsec)
+            }
+        }
+
+        private let pages = Mutex<(entries: [String: (version: Version, body: [UInt8])], bytes: Int)>(([:], 0))
+
+        func page(at path: String, version: Version) -> [UInt8]? {
+            pages.withLock { state in
+                guard let entry = state.entries[path], entry.version == version else { return nil }
+                return entry.body
+            }
+        }
+
+        func keep(_ body: [UInt8], at path: String, version: Version) {
+            pages.withLock { state in
+                if state.bytes + body.count > 32 << 20 { state = ([:], 0) }
+                state.bytes += body.count - (state.entries[path]?.body.count ?? 0)
+                state.entries[path] = (version, body)
+            }
+        }
     }
 
     /// `realpath(3)`: the absolute path with every symlink, `.` and `..` resolved; nil if it does not exist.

@@ -308,6 +308,17 @@ struct DescriptorTests {
             }.filter { $0.hasPrefix("socket:[") }.map { String($0.dropFirst(8).dropLast()) }
             let leaked = Set(childSockets).intersection(inodes)
             #expect(leaked.isEmpty, "the child inherited the server's sockets \(leaked)")
+            // The server's epoll instance too (this process's others, Dispatch's, are close-on-exec as well).
+            var pollers = 0
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+                guard let fd = Int32(entry),
+                      let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + entry),
+                      target == "anon_inode:[eventpoll]" else { continue }
+                let flags = fcntl(fd, F_GETFD)
+                #expect(flags < 0 || flags & FD_CLOEXEC != 0, "epoll descriptor \(fd) is not close-on-exec")
+                pollers += 1
+            }
+            #expect(pollers >= 1, "the server's epoll descriptor was not found")
             withExtendedLifetime((listener, plain)) {}
         }
     }
