@@ -67,7 +67,8 @@ public struct SiteBuilder: Sendable {
                                     language: book.language ?? "en", logo: book.logo, repository: book.repository,
                                     editURL: book.editURL, siteURL: book.siteURL)
                 do {
-                    var files = try SiteRenderer(book: info).render(report.chapters, assets: book.assets)
+                    let math = MathRenderer.katex(cacheDirectory: notebook.cacheDirectory)
+                    var files = try SiteRenderer(book: info, math: math).render(report.chapters, assets: book.assets)
                     try copyContentFiles(into: &files)
                     outcome.files = files
                 } catch let error as SiteError {
