@@ -6,12 +6,8 @@ import Testing
 
 /// `$…$` and `$$…$$` are math, rendered by KaTeX at build time (HTML + MathML), before Markdown can read TeX
 /// as emphasis; prices and code keep their dollars; bad TeX is an error at its line and column.
-@Suite(.enabled(if: MathTests.katexInstalled, "needs node, libjs-katex and fonts-katex"))
+@Suite(.enabled(if: KaTeXInstalled.value, "needs node, libjs-katex and fonts-katex"))
 struct MathTests {
-    static let katexInstalled = KaTeX.findNode() != nil
-        && FileManager.default.fileExists(atPath: "/usr/share/javascript/katex/katex.min.js")
-        && FileManager.default.fileExists(atPath: "/usr/share/fonts/truetype/katex/KaTeX_Main-Regular.woff2")
-
     static func page(_ markdown: String) throws -> String {
         let files = try ChapterDocumentTests.render([ChapterDocumentTests.chapter(markdown)])
         return try #require(files.text("01-results.html"))
@@ -94,7 +90,7 @@ struct MathTests {
             "# Results\n\nThe loss is $\\frac{a}{b}$ and\nthe rate $x + \\alpah$ here.\n")])
         #expect(problems.count == 1)
         let problem = problems.first ?? ""
-        #expect(problem.hasPrefix("Content/01-results.md:4:13: the formula $x + \\alpah$ is not valid TeX (KaTeX: Undefined control sequence: \\alpah)"),
+        #expect(problem.hasPrefix("Content/01-results.md:4:15: the formula $x + \\alpah$ is not valid TeX (KaTeX: Undefined control sequence: \\alpah)"),
                 "\(problem)")
         #expect(problem.contains("fix the TeX"))
     }
@@ -131,6 +127,14 @@ struct MathTests {
         #expect(!search.contains("katex"))
         let page = try #require(files.text("01-results.html"))
         #expect(page.contains("id=\"the-rate-alpha\""), "heading id from the TeX")
+    }
+
+    @Test func aLineStartingWithMathStaysMarkdown() throws {
+        // The token at the start of a line must not open a raw HTML block that would swallow the next lines.
+        let body = Self.body(try Self.page("$$x^2$$\nwhere *y* is bold.\n\n$a$ and **b**\n"))
+        #expect(body.contains("<em>y</em>"))
+        #expect(body.contains("<strong>b</strong>"))
+        #expect(body.components(separatedBy: "class=\"katex\"").count - 1 == 2)
     }
 
     @Test func mathInListsQuotesAndTables() throws {
@@ -203,6 +207,12 @@ struct MathTests {
         let probe = try await Chromium.run(proxy + [folder.url("probe.html").absoluteString]).stdout
         #expect(probe.contains("data-loaded=\"1,1\""), "both fonts load from the site's folder: \(probe)")
     }
+}
+
+enum KaTeXInstalled {
+    static let value = KaTeX.findNode() != nil
+        && FileManager.default.fileExists(atPath: "/usr/share/javascript/katex/katex.min.js")
+        && FileManager.default.fileExists(atPath: "/usr/share/fonts/truetype/katex/KaTeX_Main-Regular.woff2")
 }
 
 /// A thread-safe list of numbers.

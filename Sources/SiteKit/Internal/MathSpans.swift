@@ -112,7 +112,11 @@ struct MathSpans {
                     search += 1
                 }
                 if let closed, bytes[(index + 2)..<closed].contains(where: { !isSpace($0) }) {
-                    found.append((index..<(closed + 2), index + 2, closed, true))
+                    // The TeX without the white space around it (`$$\n…\n$$`).
+                    var texStart = index + 2, texEnd = closed
+                    while isSpace(bytes[texStart]) { texStart += 1 }
+                    while isSpace(bytes[texEnd - 1]) { texEnd -= 1 }
+                    found.append((index..<(closed + 2), texStart, texEnd, true))
                     index = closed + 2
                 } else {
                     index += 2

@@ -52,7 +52,9 @@ struct ProseRenderer {
     func render(title: String) -> Output {
         let source = math?.source ?? markdown
         let lines = SourceLines(source)
-        let mathTeX = Dictionary((math?.spans ?? []).map { ($0.token, $0.tex) }, uniquingKeysWith: { a, _ in a })
+        // A formula's TeX by its token's opening tag (cmark keeps `<lb-math-3>` and `</lb-math-3>` as two nodes).
+        let mathTeX = Dictionary((math?.spans ?? []).map { (String($0.token.prefix { $0 != ">" }) + ">", $0.tex) },
+                                 uniquingKeysWith: { a, _ in a })
         var problems: [Diagnostic] = []
         var assetReferences: Set<String> = []
         var anchorReferences: [AnchorReference] = []
