@@ -222,3 +222,15 @@ final class Counter: @unchecked Sendable {
     func add(_ value: Int) { lock.withLock { list.append(value) } }
     var values: [Int] { lock.withLock { list } }
 }
+
+/// The shipped book uses dollars only in code (`$0`), so math leaves its pages exactly as they were.
+@Test func theBookHasNoMathByAccident() throws {
+    let content = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Content")
+    let chapters = try FileManager.default.contentsOfDirectory(atPath: content.path).filter { $0.hasSuffix(".md") }
+    #expect(!chapters.isEmpty)
+    for name in chapters {
+        let text = try String(contentsOf: content.appendingPathComponent(name), encoding: .utf8)
+        #expect(MathSpans.scan(text) == nil, "\(name) has dollars read as math")
+    }
+}
