@@ -3,9 +3,9 @@ import Markdown
 /// The math of a chapter's Markdown (`$…$` inline, `$$…$$` display), found before cmark reads the text, so
 /// Markdown never sees TeX (`\text{acc}_{train}` keeps its underscores instead of turning into emphasis).
 ///
-/// The rule is pandoc's `tex_math_dollars`: an opening `$` has a non-space character right after it; a
-/// closing `$` has a non-space character right before it and no digit right after it (so "$5 and $10" is
-/// prose); `$$…$$` is display math and may have spaces inside its dollars; `\$` is a dollar sign. Math may
+/// The rule is pandoc's `tex_math_dollars`: an opening `$` has a non-space character right after it, and the
+/// next `$` closes it only if it has a non-space character right before it and no digit right after it
+/// (else that opening `$` is a dollar sign: "$5 and $10" is prose); `$$…$$` is display math and may have spaces inside its dollars; `\$` is a dollar sign. Math may
 /// span lines but not a blank line. Nothing in code spans, code blocks or raw HTML blocks is math.
 ///
 /// Each formula becomes a raw-HTML token (`<lb-math-3></lb-math-3>`) that cmark passes through untouched;
@@ -125,11 +125,14 @@ struct MathSpans {
                 guard index + 1 < end, !isSpace(bytes[index + 1]) else { index += 1; continue }
                 var search = index + 1
                 var closed: Int?
+                // The next dollar closes it, or nothing does: after a space or before a digit it is no closer,
+                // so "$5 and $10" stays prose (as in pandoc).
                 while search < end {
                     if bytes[search] == 0x5C { search += 2; continue }
-                    if bytes[search] == 0x24, !isSpace(bytes[search - 1]),
-                       !(search + 1 < end && (0x30...0x39).contains(bytes[search + 1])) {
-                        closed = search
+                    if bytes[search] == 0x24 {
+                        if !isSpace(bytes[search - 1]), !(search + 1 < end && (0x30...0x39).contains(bytes[search + 1])) {
+                            closed = search
+                        }
                         break
                     }
                     search += 1
@@ -204,7 +207,18 @@ struct MathSpans {
             copied = index
         }
         result += bytes[copied...]
-        return String(decoding: result, as: UTF8.self)
+        var text = String(decoding: result, as: UTF8.self)
+        // In an image's alt text cmark escapes raw HTML: there the formula is its TeX.
+        if text.byteRange(of: "&lt;\(prefix)-") != nil {
+            for span in spans {
+                let escaped = HTML.escape(span.token)
+                if text.byteRange(of: escaped) != nil {
+                    text = text.replacingBytes(escaped, with: HTML.escape((span.display ? "$$" : "$") + span.tex
+                                                                          + (span.display ? "$$" : "$")))
+                }
+            }
+        }
+        return text
     }
 
     // MARK: - Helpers
