@@ -2,7 +2,8 @@ import Foundation
 import BookModel
 import Markdown
 
-/// Turns executed chapters into the files of the website (pure: no disk access, deterministic output).
+/// Turns executed chapters into the files of the website (deterministic output; no disk access except through
+/// `math`, which a book with formulas calls once per render: KaTeX by default).
 ///
 /// ```swift
 /// let files = try SiteRenderer(book: BookInfo(title: "Feedback Loops")).render(chapters)
