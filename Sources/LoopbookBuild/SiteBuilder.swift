@@ -73,8 +73,9 @@ public struct SiteBuilder: Sendable {
                                     language: book.language ?? "en", logo: book.logo, repository: book.repository,
                                     editURL: book.editURL, siteURL: book.siteURL)
                 do {
-                    var files = try SiteRenderer(book: info).render(report.chapters, assets: book.assets,
-                                                                    pageCache: pageCache)
+                    let math = MathRenderer.katex(cacheDirectory: notebook.cacheDirectory)
+                    var files = try SiteRenderer(book: info, math: math).render(report.chapters, assets: book.assets,
+                                                                                pageCache: pageCache)
                     pageCache?.prune()
                     try copyContentFiles(into: &files)
                     outcome.files = files

@@ -158,7 +158,7 @@ struct CachedPage: Equatable {
 /// unchanged would be rendered to the same bytes. That is the book's settings, the names of all chapter
 /// files and content files (links are checked against them), the chapter before and after (the pager),
 /// and the chapter itself: its front matter as resolved, its Markdown, its steps and its results
-/// (artifacts by content). The renderer's own code is not in it: the page cache's store keys by the tool's
+/// (artifacts by content), and its formulas as KaTeX rendered them. The renderer's own code is not in it: the page cache's store keys by the tool's
 /// binary too.
 struct PageKey {
     /// What every page of one build shares.
@@ -176,9 +176,16 @@ struct PageKey {
         }
     }
 
-    static func key(site: Site, chapter executed: ExecutedChapter, previous: Chapter?, next: Chapter?) -> String {
+    /// `math` is the chapter's rendered formulas (token → HTML): KaTeX's output is an input of the page.
+    static func key(site: Site, chapter executed: ExecutedChapter, previous: Chapter?, next: Chapter?,
+                    math: [String: String] = [:]) -> String {
         var hasher = SHA256()
         hasher.update(data: site.digest)
+        field(String(math.count), into: &hasher)
+        for token in math.keys.sorted() {
+            field(token, into: &hasher)
+            field(math[token] ?? "", into: &hasher)
+        }
         for neighbour in [previous, next] {
             field(neighbour.map { $0.slug + "\n" + $0.title } ?? "-", into: &hasher)
         }

@@ -2,7 +2,8 @@ import BookModel
 import Foundation
 import Markdown
 
-/// Turns executed chapters into the files of the website (pure: no disk access, deterministic output).
+/// Turns executed chapters into the files of the website (deterministic output; no disk access except through
+/// `math`, which a book with formulas calls once per render: KaTeX by default).
 ///
 /// ```swift
 /// let files = try SiteRenderer(book: BookInfo(title: "Feedback Loops")).render(chapters)
@@ -15,9 +16,12 @@ import Markdown
 /// `assets/site.js`, `search-index.js` and the chapters' artifacts under `files/<slug>/`.
 public struct SiteRenderer: Sendable {
     public var book: BookInfo
+    /// Renders the book's `$…$` and `$$…$$` formulas, once per build (KaTeX through Node.js by default).
+    public var math: MathRenderer
 
-    public init(book: BookInfo) {
+    public init(book: BookInfo, math: MathRenderer = .katex()) {
         self.book = book
+        self.math = math
     }
 
     /// Renders every page, the assets, the search index and the chapters' artifacts.
@@ -61,10 +65,12 @@ public struct SiteRenderer: Sendable {
             }
         }
         let layout = Layout(book: book, chapters: resolved.map(\.chapter))
+        let formulas = renderMath(resolved)
+        problems += formulas.problems
         let context = ChapterPage.SiteContext(
             values: values,
             chapterFiles: Dictionary(chapters.map { ($0.chapter.slug + ".md", $0.chapter.slug) }, uniquingKeysWith: { a, _ in a }),
-            assets: Set(assets))
+            assets: Set(assets), math: formulas.spans, mathHTML: formulas.html)
         var files = SiteFiles()
         var search: [[UInt8]] = []
         var headingsByPage: [String: [TOCEntry]] = [:]
@@ -77,10 +83,12 @@ public struct SiteRenderer: Sendable {
         if let pageCache {
             let site = PageKey.Site(book: book, chapterFiles: context.chapterFiles, assets: context.assets)
             let chapters = resolved
+            let mathHTML = formulas.html
             lookups = Self.parallelMap(Array(chapters.indices)) { position in
                 let key = PageKey.key(site: site, chapter: chapters[position],
                                       previous: position > 0 ? chapters[position - 1].chapter : nil,
-                                      next: position + 1 < chapters.count ? chapters[position + 1].chapter : nil)
+                                      next: position + 1 < chapters.count ? chapters[position + 1].chapter : nil,
+                                      math: position < mathHTML.count ? mathHTML[position] : [:])
                 return (key, pageCache.load(key).flatMap(CachedPage.init(decoding:)))
             }
         }
@@ -133,6 +141,7 @@ public struct SiteRenderer: Sendable {
             files.set(SiteBasics.sitemapPath, text: SiteBasics.sitemap(siteURL: siteURL, chapters: layout.chapters))
         }
         for asset in Assets.files { files[asset.path] = asset.bytes }
+        for asset in formulas.assets { files[asset.path] = asset.bytes }
         files[SearchIndex.path] = SearchIndex.script(book: book.title, chapters: search)
 
         // Links to files the site makes itself (index.html, downloads under files/).
@@ -177,6 +186,63 @@ public struct SiteRenderer: Sendable {
             slots[index] = transform(elements[index])  // each index is written by one iteration only
         }
         return values.map { $0! }
+    }
+
+    /// Every chapter's formulas, rendered in one call; a formula KaTeX rejects is a problem at its place.
+    private func renderMath(_ chapters: [ExecutedChapter])
+        -> (spans: [MathSpans?], html: [[String: String]], problems: [Diagnostic], assets: [(path: String, bytes: [UInt8])])
+    {
+        let spans = chapters.map { MathSpans.scan($0.chapter.markdown) }
+        var formulas: [MathRenderer.Formula] = []
+        var seen: Set<MathRenderer.Formula> = []
+        for chapterSpans in spans.compactMap({ $0 }) {
+            for span in chapterSpans.spans {
+                let formula = MathRenderer.Formula(tex: span.tex, display: span.display)
+                if seen.insert(formula).inserted { formulas.append(formula) }
+            }
+        }
+        guard !formulas.isEmpty, let first = spans.firstIndex(where: { $0 != nil }), let firstSpans = spans[first] else {
+            return (spans, [], [], [])
+        }
+        var problems: [Diagnostic] = []
+        var html: [[String: String]] = Array(repeating: [:], count: chapters.count)
+        var assets: [(path: String, bytes: [UInt8])] = []
+        do {
+            let outcomes = try math.render(formulas)
+            let byFormula = Dictionary(zip(formulas, outcomes), uniquingKeysWith: { a, _ in a })
+            assets = try math.assets()
+            for (index, chapterSpans) in spans.enumerated() {
+                guard let chapterSpans else { continue }
+                for span in chapterSpans.spans {
+                    switch byFormula[MathRenderer.Formula(tex: span.tex, display: span.display)] {
+                    case let .html(rendered):
+                        html[index][span.token] = rendered
+                    case let .error(message, offset):
+                        let place = offset.map { chapterSpans.place(of: span, texOffset: $0) }
+                            ?? chapterSpans.place(span.range.lowerBound)
+                        problems.append(Diagnostic(file: chapters[index].chapter.path, line: place.line, column: place.column,
+                                                   message: Self.texMessage(span, message)))
+                    case nil:
+                        continue
+                    }
+                }
+            }
+        } catch {
+            let place = firstSpans.place(firstSpans.spans[0].range.lowerBound)
+            problems.append(Diagnostic(file: chapters[first].chapter.path, line: place.line, column: place.column,
+                                       message: "\(error)"))
+        }
+        return (spans, html, problems, assets)
+    }
+
+    private static func texMessage(_ span: MathSpans.Span, _ message: String) -> String {
+        let dollars = span.display ? "$$" : "$"
+        var tex = span.tex.split(whereSeparator: \.isNewline).joined(separator: " ")
+        if tex.count > 60 { tex = String(tex.prefix(57)) + "…" }
+        var reason = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        if reason.hasSuffix(".") { reason.removeLast() }
+        return "the formula \(dollars)\(tex)\(dollars) is not valid TeX (KaTeX: \(reason)); fix the TeX "
+            + "(KaTeX's commands: https://katex.org/docs/supported.html), or write \\$ for a dollar sign that is not math."
     }
 
     private func checkSlugs(_ chapters: [ExecutedChapter]) throws(SiteError) {

@@ -25,6 +25,9 @@ struct ChapterPage {
         /// "03-data.md" → "03-data".
         var chapterFiles: [String: String]
         var assets: Set<String>
+        /// Each chapter's formulas (by position; nil for a chapter without math) and their HTML by token.
+        var math: [MathSpans?] = []
+        var mathHTML: [[String: String]] = []
     }
 
     private var chapter: Chapter { executed.chapter }
@@ -38,6 +41,9 @@ struct ChapterPage {
         var prose = ProseRenderer(file: chapter.path, markdown: chapter.markdown, values: context.values[position],
                                   chapterFiles: context.chapterFiles, assets: context.assets,
                                   reservedIDs: Layout.reservedIDs)
+        let math = position < context.math.count ? context.math[position] : nil
+        prose.math = math
+        if math != nil, position < context.mathHTML.count { prose.mathHTML = context.mathHTML[position] }
         prose.stepHTML = { line in
             guard let step = stepsByLine[line] else { return nil }
             return stepHTML(step, result: results[step.index], chartCounter: &chartCounter,
@@ -68,8 +74,9 @@ struct ChapterPage {
         main += "</article>\n" + pager()
 
         let description = chapter.summary ?? SiteBasics.excerpt(rendered.sections) ?? layout.book.subtitle
-        let head = Layout.Head(title: "\(chapter.title) · \(layout.book.title)", shortTitle: chapter.title,
+        var head = Layout.Head(title: "\(chapter.title) · \(layout.book.title)", shortTitle: chapter.title,
                                description: description, path: chapter.slug + ".html", type: "article")
+        head.math = math != nil
         let html = layout.page(head, current: position, main: main, toc: Layout.toc(headings))
         let search = SearchIndex.Chapter(number: chapter.number, slug: chapter.slug, title: chapter.title,
                                          headings: headings, sections: rendered.sections)

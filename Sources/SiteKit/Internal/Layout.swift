@@ -32,6 +32,8 @@ struct Layout {
         /// The 404 page: not indexed, and with `<base>` at the site's address when it is known, so its
         /// links and assets work at any missing path.
         var notFound = false
+        /// The page shows formulas: it links KaTeX's stylesheet.
+        var math = false
     }
 
     /// A whole page. `current` is the index of the chapter shown (nil for the index and 404 pages).
@@ -64,6 +66,7 @@ struct Layout {
             html += "<link rel=\"icon\" href=\"\(SiteBasics.faviconPath)\" type=\"image/svg+xml\">\n"
         }
         html += Self.themeScript + "\n"
+        if head.math { html += "<link rel=\"stylesheet\" href=\"\(MathRenderer.stylesheetPath)\">\n" }
         html += "<link rel=\"stylesheet\" href=\"assets/style.css\">\n</head>\n"
         html += "<body class=\"\(current == nil ? "home" : "chapter")\">\n"
         html += "<a class=\"skip-link\" href=\"#main\">Skip to content</a>\n"

@@ -20,6 +20,10 @@ struct ProseRenderer {
     let reservedIDs: Set<String>
     /// The HTML of a step, by the line of its opening fence.
     var stepHTML: (Int) -> String? = { _ in nil }
+    /// The chapter's formulas (nil when it has none): cmark reads `math.source`, where each formula is a token.
+    var math: MathSpans?
+    /// Each formula's HTML, by its token.
+    var mathHTML: [String: String] = [:]
 
     /// A link to a section of a chapter page, checked once every page is rendered.
     struct AnchorReference: Sendable {
@@ -46,17 +50,22 @@ struct ProseRenderer {
     static let maxDepth = 100
 
     func render(title: String) -> Output {
-        let lines = SourceLines(markdown)
+        let source = math?.source ?? markdown
+        let lines = SourceLines(source)
+        // A formula's TeX by its token's opening tag (cmark keeps `<lb-math-3>` and `</lb-math-3>` as two nodes).
+        let mathTeX = Dictionary((math?.spans ?? []).map { (String($0.token.prefix { $0 != ">" }) + ">", $0.tex) },
+                                 uniquingKeysWith: { a, _ in a })
         var problems: [Diagnostic] = []
         var assetReferences: Set<String> = []
         var anchorReferences: [AnchorReference] = []
         var siteReferences: [(Diagnostic, String)] = []
         func problem(_ position: Markdown.Position, _ message: String) {
+            let position = math?.original(position) ?? position
             problems.append(Diagnostic(file: file, line: max(position.line, 1),
                                        column: position.column > 0 ? position.column : nil, message: message))
         }
 
-        return Markdown.withDocument(markdown) { document in
+        return Markdown.withDocument(source) { document in
             let nodes = document.nodes()
             // Depth first: the rest walks parents, which must stay cheap.
             if let deep = document.nodeNestedDeeperThan(Self.maxDepth) {
@@ -135,7 +144,7 @@ struct ProseRenderer {
                 if let heading = inHeading, !Self.isInside(node, heading) { inHeading = nil }
                 switch node.kind {
                 case .heading:
-                    let text = node.plainText
+                    let text = mathTeX.isEmpty ? node.plainText : Self.plainText(node, math: mathTeX)
                     let id = Markdown.uniqueID(Markdown.slug(text), used: &used)
                     headings.append(Markdown.Heading(level: node.headingLevel, text: text, id: id))
                     if sections.count == 1, sections[0].text.isEmpty, node.headingLevel == 1 {
@@ -147,6 +156,10 @@ struct ProseRenderer {
                 case .text, .code:
                     guard inHeading == nil else { continue }
                     Self.append(node.literal ?? "", to: &sections)
+                case .htmlInline, .htmlBlock:
+                    // A formula is searched as its TeX.
+                    guard inHeading == nil, !mathTeX.isEmpty, let tex = mathTeX[node.literal ?? ""] else { continue }
+                    Self.append(tex, to: &sections)
                 case .codeBlock:
                     if node.fenceInfo.map(Self.isStep) != true { Self.append(node.literal ?? "", to: &sections) }
                 default:
@@ -162,7 +175,7 @@ struct ProseRenderer {
                 switch node.kind {
                 case .codeBlock:
                     let info = node.fenceInfo
-                    if let info, Self.isStep(info), let html = stepHTML(node.start.line) {
+                    if let info, Self.isStep(info), let html = stepHTML((math?.original(node.start) ?? node.start).line) {
                         node.replace(withHTMLBlock: html)
                         continue
                     }
@@ -181,7 +194,9 @@ struct ProseRenderer {
             let finished = sections.enumerated().filter {
                 $0.offset == 0 || !$0.element.text.isEmpty || !$0.element.heading.isEmpty
             }.map(\.element)
-            return Output(html: Self.labelTaskCheckboxes(document.html()), headings: headings, sections: finished,
+            var html = Self.labelTaskCheckboxes(document.html())
+            if let math { html = math.replacingTokens(in: html) { mathHTML[$0.token] ?? HTML.escape($0.tex) } }
+            return Output(html: html, headings: headings, sections: finished,
                           assetReferences: assetReferences, anchorReferences: anchorReferences,
                           siteReferences: siteReferences.map { (problem: $0.0, path: $0.1) }, problems: problems)
         }
@@ -372,7 +387,8 @@ struct ProseRenderer {
     }
 
     private func place(_ position: Markdown.Position) -> Diagnostic {
-        Diagnostic(file: file, line: max(position.line, 1), column: position.column > 0 ? position.column : nil,
+        let position = math?.original(position) ?? position
+        return Diagnostic(file: file, line: max(position.line, 1), column: position.column > 0 ? position.column : nil,
                    message: "")
     }
 
@@ -429,6 +445,20 @@ struct ProseRenderer {
             current = parent.parent
         }
         return false
+    }
+
+    /// A heading's text with its formulas as TeX.
+    private static func plainText(_ node: Markdown.Node, math: [String: String]) -> String {
+        var text = ""
+        for child in node.descendants() {
+            switch child.kind {
+            case .text, .code: text += child.literal ?? ""
+            case .softBreak, .lineBreak: text += " "
+            case .htmlInline: text += math[child.literal ?? ""] ?? ""
+            default: break
+            }
+        }
+        return text
     }
 
     /// Appends `text` to the last section, its runs of white space as single spaces.
