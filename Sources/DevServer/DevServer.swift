@@ -51,7 +51,7 @@ public actor DevServer {
         /// Seconds a refused client may go on sending before it is cut off (so it can read the refusal).
         public var lingerSeconds = 2.0
         /// Most open connections, event streams included. The default is half the process's soft limit
-        /// of open files (at most 1,024), so the build keeps descriptors for its own work.
+        /// of open files (at most 8,192), so the build keeps descriptors for its own work.
         public var maxConnections = Limits.defaultMaxConnections
         /// Most bytes of events waiting for one page that does not read them (then its stream is closed).
         public var maxEventBacklog = 1 << 20
@@ -62,7 +62,7 @@ public actor DevServer {
             var limit = rlimit()
             guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 256 }
             let soft = limit.rlim_cur == rlim_t.max ? 4_096 : Int(clamping: limit.rlim_cur)
-            return max(16, min(1_024, soft / 2))
+            return max(16, min(8_192, soft / 2))
         }
     }
 

@@ -121,7 +121,7 @@ struct MathTests {
     @Test func headingsAndSearchShowTheTeX() throws {
         let files = try ChapterDocumentTests.render([ChapterDocumentTests.chapter(
             "# Results\n\n## The rate $\\alpha$\n\nWe set $\\alpha = 0.1$ here.\n")])
-        let search = try #require(files.text("search-index.json"))
+        let search = try #require(files.text("search-index.js"))
         #expect(search.contains("We set \\\\alpha = 0.1 here."), "\(search)")
         #expect(!search.contains("katex"))
         let page = try #require(files.text("01-results.html"))

@@ -62,7 +62,7 @@ struct BookLoader {
 
         // Chapters are read and parsed on every core (cmark parses one document at a time, the rest runs
         // in parallel); the first problem in book order is reported, as a one-by-one load would.
-        let parsed = Self.parallelMap(files) { file in
+        let parsed = files.concurrentMap { file in
             Result { try ChapterParser.parse(try readText(file.name), path: display(file.name), slug: file.slug, number: file.number) }
         }
         var dependencies: [(chapter: String, path: String, slug: String, line: Int)] = []
@@ -82,18 +82,6 @@ struct BookLoader {
         }
         _ = try Self.order(book.chapters)
         return book
-    }
-
-    /// `transform` of each element, computed on all cores, in the order of `elements`.
-    static func parallelMap<Element: Sendable, Value>(_ elements: [Element], _ transform: @Sendable (Element) -> Value) -> [Value] {
-        let values = UnsafeMutableBufferPointer<Value?>.allocate(capacity: elements.count)
-        values.initialize(repeating: nil)
-        defer { values.deinitialize(); values.deallocate() }
-        nonisolated(unsafe) let slots = values
-        DispatchQueue.concurrentPerform(iterations: elements.count) { index in
-            slots[index] = transform(elements[index])  // each index is written by one iteration only
-        }
-        return values.map { $0! }
     }
 
     private static func isFolder(_ url: URL) -> Bool {

@@ -84,7 +84,7 @@ public struct SiteRenderer: Sendable {
             let site = PageKey.Site(book: book, chapterFiles: context.chapterFiles, assets: context.assets)
             let chapters = resolved
             let mathHTML = formulas.html
-            lookups = Self.parallelMap(Array(chapters.indices)) { position in
+            lookups = Array(chapters.indices).concurrentMap { position in
                 let key = PageKey.key(site: site, chapter: chapters[position],
                                       previous: position > 0 ? chapters[position - 1].chapter : nil,
                                       next: position + 1 < chapters.count ? chapters[position + 1].chapter : nil,
@@ -174,18 +174,6 @@ public struct SiteRenderer: Sendable {
         if problems.count > 1 { throw .several(problems.map(SiteError.located)) }
         files.contentFiles = contentFiles.sorted()
         return files
-    }
-
-    /// `transform` of each element, computed on all cores, in the order of `elements`.
-    static func parallelMap<Element: Sendable, Value>(_ elements: [Element], _ transform: @Sendable (Element) -> Value) -> [Value] {
-        let values = UnsafeMutableBufferPointer<Value?>.allocate(capacity: elements.count)
-        values.initialize(repeating: nil)
-        defer { values.deinitialize(); values.deallocate() }
-        nonisolated(unsafe) let slots = values
-        DispatchQueue.concurrentPerform(iterations: elements.count) { index in
-            slots[index] = transform(elements[index])  // each index is written by one iteration only
-        }
-        return values.map { $0! }
     }
 
     /// Every chapter's formulas, rendered in one call; a formula KaTeX rejects is a problem at its place.
