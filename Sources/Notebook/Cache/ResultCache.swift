@@ -106,7 +106,7 @@ struct ResultCache: Sendable {
         if chapter.steps.allSatisfy(\.flags.norun) {
             // Nothing to run has one result (what `ChapterExecutor` returns for it): the entry only records
             // that the chapter was built, so it is not read (a prose book of 1,000 chapters reads no JSON).
-            guard FileManager.default.fileExists(atPath: entry.appendingPathComponent("result.json").path) else { return nil }
+            guard access(entry.appendingPathComponent("result.json").path, F_OK) == 0 else { return nil }
             return ChapterResult(steps: chapter.steps.map { StepResult(index: $0.index) })
         }
         guard FileManager.default.fileExists(atPath: entry.path) else { return nil }

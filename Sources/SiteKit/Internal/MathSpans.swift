@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Markdown
 
 /// The math of a chapter's Markdown (`$…$` inline, `$$…$$` display), found before cmark reads the text, so
@@ -36,7 +39,9 @@ struct MathSpans {
 
     /// The math of `markdown`, or nil when it has none (the common case costs a byte scan).
     static func scan(_ markdown: String) -> MathSpans? {
-        guard markdown.utf8.contains(0x24) else { return nil }
+        // Most chapters have no dollar at all: find that out with memchr, not byte by byte.
+        var text = markdown
+        guard text.withUTF8({ $0.isEmpty ? false : memchr($0.baseAddress!, 0x24, $0.count) != nil }) else { return nil }
         let bytes = Array(markdown.utf8)
         let starts = lineStarts(bytes)
         // Lines that are code or raw HTML blocks, as cmark reads the document.
