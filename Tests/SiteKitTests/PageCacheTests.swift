@@ -124,6 +124,9 @@ import Testing
         #expect(Mirror(reflecting: Step(index: 1, line: 1, code: "", flags: StepFlags())).children.count == 5)
         #expect(Mirror(reflecting: StepFlags()).children.count == 4)
         #expect(Mirror(reflecting: ChapterLimits()).children.count == 3)
+        // CachedPage.Reference copies a link's Diagnostic field by field (severity, file, line, column,
+        // message; `output` is always nil for links): a new field must be kept there too.
+        #expect(Mirror(reflecting: Diagnostic(file: "", line: 1, message: "")).children.count == 6)
     }
 
     @Test func everyChapterPropertyChangesTheKey() {
