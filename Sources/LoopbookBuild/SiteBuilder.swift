@@ -73,7 +73,8 @@ public struct SiteBuilder: Sendable {
                                     language: book.language ?? "en", logo: book.logo, repository: book.repository,
                                     editURL: book.editURL, siteURL: book.siteURL)
                 do {
-                    let math = MathRenderer.katex(cacheDirectory: notebook.cacheDirectory)
+                    // `check` (no page cache) renders every formula afresh too: it must not trust any cache.
+                    let math = MathRenderer.katex(cacheDirectory: pageCache == nil ? nil : notebook.cacheDirectory)
                     var files = try SiteRenderer(book: info, math: math).render(report.chapters, assets: book.assets,
                                                                                 pageCache: pageCache)
                     pageCache?.prune()

@@ -42,4 +42,33 @@ struct MathBuildTests {
         let check = await execute(CheckCommand.self, ["--root", project.root.path])
         #expect(check.code == 0, "\(check.stderr)")
     }
+
+    @Test func checkTrustsNeitherCacheAndADeepFormulaIsItsOwnError() async throws {
+        let project = try await Fixtures.builtCopy()
+        defer { project.remove() }
+        try project.edit("01-basics.md") { $0 + "\nA square $x^2$ here.\n" }
+        let built = await execute(BuildCommand.self, ["--root", project.root.path])
+        #expect(built.code == 0, "\(built.stderr)")
+
+        // A damaged cache of rendered formulas (x³ where the page says x²) and a rebuilt Site/ from it:
+        // `check` renders every formula afresh and says Site/ differs from a clean build.
+        let cache = project.root.appendingPathComponent(".loopbook/cache/math-katex.json")
+        let text = try String(contentsOf: cache, encoding: .utf8)
+        #expect(text.contains("<mn>2<\\/mn>"))  // JSONEncoder writes "/" as "\\/"
+        try text.replacingOccurrences(of: "<mn>2<\\/mn>", with: "<mn>3<\\/mn>").write(to: cache, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: project.root.appendingPathComponent(".loopbook/cache/pages"))
+        _ = await execute(BuildCommand.self, ["--root", project.root.path])
+        let check = await execute(CheckCommand.self, ["--root", project.root.path])
+        #expect(check.code == 1, "\(check.stderr)")
+        #expect(check.stderr.contains("01-basics.html"), "\(check.stderr)")
+
+        // KaTeX giving up on a formula nested 3,000 deep is that formula's error, not every formula's.
+        let deep = String(repeating: "{", count: 3000) + "x" + String(repeating: "}", count: 3000)
+        try project.edit("02-more.md") { $0 + "\nDeep $\(deep)$ here.\n" }
+        let failed = await execute(BuildCommand.self, ["--root", project.root.path])
+        #expect(failed.code == 1)
+        #expect(failed.stderr.contains("error: Content/02-more.md:"), "\(failed.stderr.prefix(2000))")
+        #expect(failed.stderr.contains("KaTeX could not render it"), "\(failed.stderr.prefix(2000))")
+        #expect(!failed.stderr.contains("01-basics.md"), "\(failed.stderr.prefix(2000))")
+    }
 }

@@ -100,19 +100,27 @@ import Testing
         #expect(throws: SiteError.self) { try Self.renderer.render(broken, pageCache: cache) }
     }
 
-    @Test(arguments: ["truncated", "header", "fields", "empty"])
+    @Test(arguments: ["truncated", "header", "fields", "empty", "flipped", "swapped"])
     func aDamagedEntryIsRenderedAgain(_ damage: String) throws {
         let cache = Memory()
         let plain = try Self.renderer.render(Self.book())
         _ = try Self.renderer.render(Self.book(), pageCache: cache)
-        cache.damageEvery { bytes in
+        if damage == "swapped" {
+            // Every entry replaced by the next one's: each is whole, but stored under another key.
+            cache.state.withLock { state in
+                let keys = state.entries.keys.sorted()
+                let values = keys.map { state.entries[$0]! }
+                for (index, key) in keys.enumerated() { state.entries[key] = values[(index + 1) % values.count] }
+            }
+        } else { cache.damageEvery { bytes in
             switch damage {
             case "truncated": Array(bytes.dropLast(3))
             case "header": Array("loopbook-page 1 x".utf8) + bytes
             case "fields": bytes.prefix { $0 != 0x0A } + [0x0A] + Array(repeating: UInt8(ascii: "9"), count: bytes.count - bytes.prefix { $0 != 0x0A }.count - 1)
+            case "flipped": bytes.enumerated().map { $0.offset == bytes.count - 10 ? $0.element ^ 1 : $0.element }
             default: []
             }
-        }
+        } }
         _ = cache.counts()
         #expect(try Self.renderer.render(Self.book(), pageCache: cache) == plain)
         #expect(cache.counts().stores == 6, "every damaged entry was rendered and stored again")

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Renders a book's formulas to HTML, all at once: `SiteRenderer` collects every `$…$` and `$$…$$` of the
@@ -74,7 +75,13 @@ struct KaTeX {
             out.push(JSON.stringify({html: katex.renderToString(f.tex, {displayMode: f.display,
               output: 'htmlAndMathml', throwOnError: true, strict: 'ignore', trust: false})}));
           } catch (e) {
-            if (!(e instanceof katex.ParseError)) throw e;
+            if (!(e instanceof katex.ParseError)) {
+              // Not a TeX error but KaTeX giving up (a formula nested thousands deep overflows its stack):
+              // still this formula's problem, reported at its place.
+              out.push(JSON.stringify({error: 'KaTeX could not render it: ' + (e && e.name ? e.name + ': ' : '') +
+                (e && e.message ? e.message : String(e)), position: null}));
+              continue;
+            }
             const m = /^KaTeX parse error: ([\\s\\S]*?)(?: at position \\d+:[\\s\\S]*| at end of input:[\\s\\S]*)?$/.exec(e.message);
             out.push(JSON.stringify({error: m ? m[1] : e.message, position: typeof e.position === 'number' ? e.position : null}));
           }
@@ -91,11 +98,12 @@ struct KaTeX {
 
     func render(_ formulas: [MathRenderer.Formula]) throws -> [MathRenderer.Outcome] {
         let script = katexDirectory.appendingPathComponent("katex.min.js")
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: script.path) else {
+        // Debian's katex.min.js is a link to katex.js: the fingerprint is the real file's.
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: script.resolvingSymlinksInPath().path) else {
             throw MathRenderer.Unavailable("the book has math, which Loopbook renders with KaTeX, but \(script.path) "
                                            + "is missing; " + MathRenderer.installHint + ".")
         }
-        let fingerprint = Self.fingerprint(path: script.path, attributes: attributes)
+        let fingerprint = Self.fingerprint(path: script.resolvingSymlinksInPath().path, attributes: attributes)
         let cacheURL = cacheDirectory?.appendingPathComponent("math-katex.json")
         var cached: [String: String] = [:]
         if let cacheURL, let data = FileManager.default.contents(atPath: cacheURL.path),
@@ -210,7 +218,9 @@ struct KaTeX {
     static func fingerprint(path: String, attributes: [FileAttributeKey: Any]) -> String {
         let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        return "\(path) \(size) \(Int64(modified * 1000))"
+        // The renderer script (its KaTeX options) is part of it too.
+        let options = SHA256.hash(data: Array(script.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return "\(path) \(size) \(Int64(modified * 1000)) \(options)"
     }
 
     /// KaTeX's stylesheet, naming only the `.woff2` fonts (every browser that runs the site reads them), and

@@ -76,11 +76,13 @@ struct CachedPage: Equatable {
                     line: reference.line, column: reference.column, message: reference.message), reference.path)
     }
 
-    static let magic = "loopbook-page 2"
+    static let magic = "loopbook-page 3"
 
-    /// `loopbook-page 2 <html bytes> <search bytes> <meta bytes>\n`, then the three parts; the meta part is
-    /// length-prefixed fields (`Fields`), which read far faster than JSON.
-    func encoded() -> [UInt8] {
+    /// `loopbook-page 3 <key> <SHA-256 of the rest> <html bytes> <search bytes> <meta bytes>\n`, then the
+    /// three parts; the meta part is length-prefixed fields (`Fields`), which read far faster than JSON. The
+    /// key and the checksum make an entry verify itself: one copied over another, or damaged in place, is
+    /// rendered again instead of published.
+    func encoded(key: String) -> [UInt8] {
         var fields = Fields()
         fields.append(meta.headings.count)
         for heading in meta.headings { fields.append(heading.level); fields.append(heading.id); fields.append(heading.text) }
@@ -98,23 +100,26 @@ struct CachedPage: Equatable {
             for text in [reference.severity, reference.file, String(reference.line), reference.column.map(String.init) ?? "",
                          reference.message, reference.path] { fields.append(text) }
         }
-        let metaBytes = fields.bytes
-        var bytes = Array("\(Self.magic) \(html.count) \(search.count) \(metaBytes.count)\n".utf8)
-        bytes.reserveCapacity(bytes.count + html.count + search.count + metaBytes.count)
-        bytes += html
-        bytes += search
-        bytes += metaBytes
-        return bytes
+        let body = html + search + fields.bytes
+        let header = "\(Self.magic) \(key) \(Self.hex(SHA256.hash(data: body))) \(html.count) \(search.count) \(fields.bytes.count)\n"
+        return Array(header.utf8) + body
     }
 
-    /// The page stored in `bytes`; nil for anything else (another version, a truncated or damaged file).
-    init?(decoding bytes: [UInt8]) {
-        guard let newline = bytes.prefix(100).firstIndex(of: 0x0A) else { return nil }
+    static func hex(_ digest: SHA256.Digest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
+    }
+
+    /// The page stored in `bytes` under `key`; nil for anything else (another version, another key's entry,
+    /// a truncated or damaged file).
+    init?(decoding bytes: [UInt8], key: String) {
+        guard let newline = bytes.prefix(300).firstIndex(of: 0x0A) else { return nil }
         let header = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ")
-        guard header.count == 5, header[0] + " " + header[1] == Self.magic,
-              let htmlCount = Int(header[2]), let searchCount = Int(header[3]), let metaCount = Int(header[4]),
+        guard header.count == 7, header[0] + " " + header[1] == Self.magic, header[2] == key,
+              let htmlCount = Int(header[4]), let searchCount = Int(header[5]), let metaCount = Int(header[6]),
               htmlCount >= 0, searchCount >= 0, metaCount >= 0,
-              bytes.count - newline - 1 == htmlCount + searchCount + metaCount
+              bytes.count - newline - 1 == htmlCount + searchCount + metaCount,
+              header[3] == Self.hex(SHA256.hash(data: bytes[(newline + 1)...]))
         else { return nil }
         let start = newline + 1
         html = Array(bytes[start..<start + htmlCount])

@@ -89,7 +89,7 @@ public struct SiteRenderer: Sendable {
                                       previous: position > 0 ? chapters[position - 1].chapter : nil,
                                       next: position + 1 < chapters.count ? chapters[position + 1].chapter : nil,
                                       math: position < mathHTML.count ? mathHTML[position] : [:])
-                return (key, pageCache.load(key).flatMap(CachedPage.init(decoding:)))
+                return (key, pageCache.load(key).flatMap { CachedPage(decoding: $0, key: key) })
             }
         }
         for (position, executed) in resolved.enumerated() {
@@ -126,7 +126,7 @@ public struct SiteRenderer: Sendable {
                                            assetReferences: page.assetReferences.sorted(),
                                            anchorReferences: page.anchorReferences.map(CachedPage.reference),
                                            siteReferences: page.siteReferences.map(CachedPage.reference))
-                pageCache.store(CachedPage(html: html, search: entry, meta: meta).encoded(), for: key)
+                pageCache.store(CachedPage(html: html, search: entry, meta: meta).encoded(key: key), for: key)
             }
         }
         files.set("index.html", text: IndexPage(layout: layout).render())
