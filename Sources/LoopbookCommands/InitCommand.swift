@@ -33,7 +33,7 @@ public struct InitCommand: AsyncParsableCommand {
             console.print("Created a new book in \(shown):")
             for file in created { console.print("  " + file) }
             let cd = folder == "." ? "" : "cd \(BookTemplate.shellQuoted(folder)) && "
-            console.print("Next: \(cd)loopbook build   (then open Site/index.html), or \(cd)loopbook serve to write with live reload.")
+            console.print("Next: \(cd)loopbook build, then open Site/index.html (or run 'loopbook serve' there to write with live reload).")
         } catch {
             console.error("\(error)")
             throw ExitCode.failure
