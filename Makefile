@@ -5,7 +5,7 @@ SWIFT       ?= swift
 APT_PACKAGES = libcmark-gfm-dev libcmark-gfm-extensions-dev chromium nodejs libjs-katex fonts-katex
 RELEASE_BIN  = .build/release
 
-.PHONY: site test check-site deps tool bench bench-server clean a11y-venv
+.PHONY: site test check-site deps tool bench bench-server clean a11y-venv install uninstall check-install
 
 # Install missing system packages (needs root; otherwise says what to install).
 deps:
@@ -94,6 +94,43 @@ bench-server: tool
 	@echo "== load before: $$(uptime)"
 	$(RELEASE_BIN)/server-bench --runs $(BENCH_RUNS) --clients $(SERVER_CLIENTS) --requests $(SERVER_REQUESTS) --idle $(SERVER_IDLE)
 	@echo "== load after: $$(uptime)"
+
+# make install PREFIX=/usr/local: the tool in PREFIX/bin, and what chapter programs compile and link against
+# (libLoopbookKit.so and the swiftmodules of BookModel, Learning and LoopbookRuntime) in PREFIX/lib/loopbook,
+# where the tool looks for them (<its folder>/../lib/loopbook). DESTDIR is prepended, for packaging.
+# BUILD_CONFIG=debug installs the debug build instead (quicker to build; slower chapters and tool).
+PREFIX       ?= /usr/local
+BUILD_CONFIG ?= release
+INSTALL_LIB   = $(DESTDIR)$(PREFIX)/lib/loopbook
+KIT_MODULES   = BookModel Learning LoopbookRuntime
+
+install:
+	@if [ "$(BUILD_CONFIG)" = "release" ]; then $(MAKE) tool; else $(SWIFT) build -c $(BUILD_CONFIG) --product loopbook && $(SWIFT) build -c $(BUILD_CONFIG) --product LoopbookKit; fi
+	@bin=$$($(SWIFT) build -c $(BUILD_CONFIG) --show-bin-path) && \
+	  install -d $(DESTDIR)$(PREFIX)/bin $(INSTALL_LIB)/Modules && \
+	  install -m 755 $$bin/loopbook $(DESTDIR)$(PREFIX)/bin/loopbook && \
+	  install -m 755 $$bin/libLoopbookKit.so $(INSTALL_LIB)/libLoopbookKit.so && \
+	  for m in $(KIT_MODULES); do \
+	    for f in $$bin/Modules/$$m.swiftmodule $$bin/Modules/$$m.swiftdoc $$bin/Modules/$$m.swiftsourceinfo; do \
+	      [ -e $$f ] && install -m 644 $$f $(INSTALL_LIB)/Modules/; done; \
+	    [ -e $(INSTALL_LIB)/Modules/$$m.swiftmodule ] || { echo "error: $$bin/Modules/$$m.swiftmodule is missing" >&2; exit 1; }; \
+	  done && \
+	  echo "Installed $(DESTDIR)$(PREFIX)/bin/loopbook and $(INSTALL_LIB)/ (libLoopbookKit.so, Modules/)"
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/loopbook
+	rm -rf $(INSTALL_LIB)
+
+# Installs into a temporary prefix, then, from a temporary folder outside the repository and without
+# LOOPBOOK_LIBRARY_DIR, runs the installed `loopbook init book` and `loopbook build --root book` and checks the
+# page shows the first chapter's published value. Run by nothing else (it builds the tool in BUILD_CONFIG).
+check-install:
+	@prefix=$$(mktemp -d) && work=$$(mktemp -d) && trap 'rm -rf "$$prefix" "$$work"' EXIT && \
+	  $(MAKE) --no-print-directory install PREFIX=$$prefix DESTDIR= BUILD_CONFIG=$(BUILD_CONFIG) && \
+	  cd $$work && env -u LOOPBOOK_LIBRARY_DIR $$prefix/bin/loopbook init book && \
+	  env -u LOOPBOOK_LIBRARY_DIR $$prefix/bin/loopbook build --root book && \
+	  grep -q 'The mean score is <strong>78.2</strong>' book/Site/01-first-chapter.html && \
+	  echo "check-install: an installed loopbook ($$prefix) started and built a book in $$work"
 
 clean:
 	rm -rf .build

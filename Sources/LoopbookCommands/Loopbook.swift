@@ -19,10 +19,10 @@ public struct Loopbook: AsyncParsableCommand {
 
             Building the book executes its code with your permissions: only build books you trust.
 
-            Start with 'loopbook build', then 'loopbook serve' while writing.
+            Start a new book with 'loopbook init my-book', then 'loopbook build', and 'loopbook serve' while writing.
             """,
         version: version,
-        subcommands: [BuildCommand.self, ServeCommand.self, CheckCommand.self, CleanCommand.self, NewCommand.self]
+        subcommands: [InitCommand.self, BuildCommand.self, ServeCommand.self, CheckCommand.self, CleanCommand.self, NewCommand.self]
     )
 
     public init() {}
@@ -66,6 +66,7 @@ extension ServeCommand: AsyncParsableCommandWithConsole {}
 extension CheckCommand: AsyncParsableCommandWithConsole {}
 extension CleanCommand: AsyncParsableCommandWithConsole {}
 extension NewCommand: AsyncParsableCommandWithConsole {}
+extension InitCommand: AsyncParsableCommandWithConsole {}
 
 /// What an interrupted command does (SIGINT, SIGTERM, SIGHUP): kill the chapter programs it started, which
 /// the terminal's Ctrl-C does not reach, then exit with 128 + the signal's number, as the shell expects.

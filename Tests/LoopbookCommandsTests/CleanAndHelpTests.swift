@@ -25,7 +25,7 @@ struct CleanAndHelpTests {
 
     @Test func helpListsEverySubcommandAndOption() {
         let root = Loopbook.helpMessage(columns: 100)
-        for name in ["build", "serve", "check", "clean", "new", "--version"] { #expect(root.contains(name), "\(name)") }
+        for name in ["init", "build", "serve", "check", "clean", "new", "--version"] { #expect(root.contains(name), "\(name)") }
         let build = Loopbook.helpMessage(for: BuildCommand.self, columns: 100)
         for option in ["--root", "--content", "--output", "--jobs", "--force", "--keep-going", "<chapter>"] {
             #expect(build.contains(option), "build --help lacks \(option)")

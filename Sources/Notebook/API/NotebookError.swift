@@ -70,7 +70,7 @@ public enum NotebookError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .noMatchingChapter(filter):
             "No chapter matches '\(filter)'; give a chapter's slug (03-data) or number (3)."
         case let .libraryNotFound(searched):
-            "libLoopbookKit.so was not found (looked in: \(searched.joined(separator: ", "))); build it with 'swift build -c release --product LoopbookKit' or set LOOPBOOK_LIBRARY_DIR."
+            "libLoopbookKit.so was not found (looked in: \(searched.joined(separator: ", "))); build it with 'swift build -c release --product LoopbookKit', install the tool with 'make install PREFIX=…', or set LOOPBOOK_LIBRARY_DIR."
         case let .compilerUnavailable(path, message):
             "The Swift compiler '\(path)' could not be run: \(message)"
         }

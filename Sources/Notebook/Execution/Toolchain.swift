@@ -64,7 +64,9 @@ struct RuntimeLibrary: Sendable {
     /// SHA-256 over the library and the runtime's and Learning's module files.
     var fingerprint: String
 
-    /// Finds the library: explicit folder, else `$LOOPBOOK_LIBRARY_DIR`, else the running executable's folder.
+    /// Finds the library: explicit folder, else `$LOOPBOOK_LIBRARY_DIR`, else the running executable's folder
+    /// (`.build/release`, where `swift build` puts both), else `<executable's folder>/../lib/loopbook` (where
+    /// `make install PREFIX=…` puts it beside `PREFIX/bin/loopbook`).
     static func locate(explicit: URL?, memoDirectory: URL) throws -> RuntimeLibrary {
         var candidates: [URL] = []
         if let explicit { candidates.append(explicit) }
@@ -73,7 +75,9 @@ struct RuntimeLibrary: Sendable {
                 candidates.append(URL(fileURLWithPath: fromEnvironment))
             }
             if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-                candidates.append(executable.deletingLastPathComponent())
+                let folder = executable.deletingLastPathComponent()
+                candidates.append(folder)
+                candidates.append(folder.deletingLastPathComponent().appendingPathComponent("lib/loopbook").standardizedFileURL)
             }
         }
         for directory in candidates where isLibraryDirectory(directory) {
