@@ -28,6 +28,17 @@ import Testing
         ("<div>\n$x$\n</div>\n", []),
         ("a $x\n\nb$ across a blank line", []),
         ("a $x\ny$ across a line", ["I:x\ny"]),
+        // A formula never leaves its block (the tester's cases): list items, quote lines, a heading's end.
+        ("- budget: $a\n- spent: b$\n", []),
+        ("> Cost $k\n> is n$ here.\n", []),
+        ("> Cost $k$ here.\n", ["I:k"]),
+        ("# Heading $x\ntext y$ more\n", []),
+        ("- use `quoting $a$\n- and ` again\n", ["I:a"]),
+        // Nor does it stand in a link's destination, an autolink or an HTML tag.
+        ("[t](https://example.com/$x$y) and $z$", ["I:z"]),
+        ("<https://example.com/$a$b>", []),
+        ("<span title=\"$t$\">$u$</span>", ["I:u"]),
+        ("$a<b$ is math", ["I:a<b"]),
         ("$$$$ empty", []),
         ("$", []),
         ("a$b$c", ["I:b"]),

@@ -44,28 +44,30 @@ struct MathSpans {
         guard text.withUTF8({ $0.isEmpty ? false : memchr($0.baseAddress!, 0x24, $0.count) != nil }) else { return nil }
         let bytes = Array(markdown.utf8)
         let starts = lineStarts(bytes)
-        // Lines that are code or raw HTML blocks, as cmark reads the document.
-        var skipped = [Bool](repeating: false, count: starts.count + 1)
+        // Where math may stand: the lines of each paragraph, heading and table, as cmark reads the document
+        // (never code or raw HTML blocks). A formula never crosses from one block into another, and in a
+        // block quote or list (whose lines start with `>` or an indent) it stays on one line, as in pandoc.
+        var regions: [(first: Int, last: Int)] = []
         Markdown.withDocument(markdown) { document in
-            for node in document.nodes() where node.kind == .codeBlock || node.kind == .htmlBlock {
+            document.root.forEachBlock { node in
+                guard node.kind == .paragraph || node.kind == .heading || node.kind == .table else { return }
                 let first = max(node.start.line, 1), last = min(max(node.end.line, first), starts.count)
-                if first <= last { for line in first...last { skipped[line] = true } }
+                guard first <= last else { return }
+                if node.parent?.kind == .document && node.kind != .table {
+                    regions.append((first, last))
+                } else {
+                    for line in first...last { regions.append((line, line)) }
+                }
             }
         }
         var prefix = "lb-math"
         while markdown.contains(prefix) { prefix += "x" }
 
         var found: [(range: Range<Int>, texStart: Int, texEnd: Int, display: Bool)] = []
-        var line = 1
-        while line <= starts.count {
-            // A region: consecutive lines that are neither code, raw HTML nor blank.
-            guard !skipped[line], !isBlank(bytes, line: line, starts: starts) else { line += 1; continue }
-            var last = line
-            while last + 1 <= starts.count, !skipped[last + 1], !isBlank(bytes, line: last + 1, starts: starts) { last += 1 }
-            let start = starts[line - 1]
-            let end = last < starts.count ? starts[last] : bytes.count
+        for region in regions {
+            let start = starts[region.first - 1]
+            let end = region.last < starts.count ? starts[region.last] : bytes.count
             scanRegion(bytes, start..<end, into: &found)
-            line = last + 1
         }
         guard !found.isEmpty else { return nil }
 
@@ -87,6 +89,8 @@ struct MathSpans {
                          protectedStarts: lineStarts(protected))
     }
 
+    private static func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
+
     private static func scanRegion(_ bytes: [UInt8], _ region: Range<Int>,
                                    into found: inout [(range: Range<Int>, texStart: Int, texEnd: Int, display: Bool)]) {
         let end = region.upperBound
@@ -95,6 +99,19 @@ struct MathSpans {
             switch bytes[index] {
             case 0x5C:  // a backslash escapes the next character (`\$` is a dollar sign)
                 index += 2
+            case 0x3C where index + 1 < end && (isLetter(bytes[index + 1]) || "/!?".utf8.contains(bytes[index + 1])):
+                // An HTML tag or an autolink (`<span title="$x$">`, `<https://example.com/$a$b>`): no math inside.
+                index = (bytes[(index + 1)..<end].firstIndex(of: 0x3E) ?? index) + 1
+            case 0x5D where index + 1 < end && bytes[index + 1] == 0x28:
+                // A link's destination (`[text](https://example.com/$x$y)`): no math inside.
+                var depth = 0, search = index + 1
+                while search < end {
+                    if bytes[search] == 0x5C { search += 2; continue }
+                    if bytes[search] == 0x28 { depth += 1 }
+                    if bytes[search] == 0x29 { depth -= 1; if depth == 0 { break } }
+                    search += 1
+                }
+                index = search + 1
             case 0x60:  // a code span: its backtick run closes at the next run of the same length
                 var run = 1
                 while index + run < end, bytes[index + run] == 0x60 { run += 1 }
@@ -232,12 +249,6 @@ struct MathSpans {
         var starts = [0]
         for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
         return starts
-    }
-
-    private static func isBlank(_ bytes: [UInt8], line: Int, starts: [Int]) -> Bool {
-        let start = starts[line - 1]
-        let end = line < starts.count ? starts[line] : bytes.count
-        return bytes[start..<end].allSatisfy(isSpace)
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {
