@@ -1,5 +1,6 @@
 import Testing
 import LoopbookRuntime
+@testable import Notebook
 
 /// `publish(_:_:format:)`'s formats: the same text on every machine, with the rounding edge cases.
 @Suite struct ValueFormatTests {
@@ -50,6 +51,24 @@ import LoopbookRuntime
         #expect(ValueFormat.significant(3).string(0.9995) == "1.00")
         #expect(ValueFormat.significant(3, grouped: true).string(123456) == "123,000")
         #expect(ValueFormat.significant(1).string(0.95) == "0.9", "0.95 is a little below the tie in binary")
+    }
+
+    @Test func aChapterPublishesFormattedValues() async throws {
+        let code = """
+            ```swift
+            publish("accuracy", 0.9981, format: .percent(digits: 1))
+            publish("rows", 1234567.891, format: .grouped)
+            publish("count", 1234567, format: .integer(grouped: true))
+            publish("rate", 0.012345, format: .significant(2))
+            publish("loss", Double.nan, format: .fixed(3))
+            ```
+            """
+        let project = try TestProject(["Content/01-a.md": code])
+        defer { project.remove() }
+        let report = try await project.run()
+        #expect(report.succeeded, "\(report.diagnostics.map(\.descriptionWithOutput))")
+        #expect(try report.chapter("01-a").result.values
+            == ["accuracy": "99.8%", "rows": "1,234,568", "count": "1,234,567", "rate": "0.012", "loss": "nan"])
     }
 
     @Test func nonFiniteValuesAreSpelledOutInEveryFormat() {
