@@ -14,6 +14,8 @@ public struct Book: Sendable, Equatable {
     public var editURL: String?
     /// `site-url` from book.yml: the web address the site is published at, ending in "/".
     public var siteURL: String?
+    /// `code-fold` from book.yml: steps show their code folded under "Show code" unless they say `unfold`.
+    public var codeFold = false
     /// Chapters ordered by their numeric prefix.
     public var chapters: [Chapter]
     /// The files beside the chapters (images, data, downloads), as paths relative to the content folder

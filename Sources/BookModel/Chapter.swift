@@ -11,8 +11,13 @@ public struct StepFlags: Codable, Sendable, Equatable, Hashable {
     public var hideOutput = false
     /// Must fail (compile error or trap); the error is shown in the page.
     public var expectError = false
-    public init(hidden: Bool = false, norun: Bool = false, hideOutput: Bool = false, expectError: Bool = false) {
+    /// Code collapsed under "Show code" (`fold`, true), shown open (`unfold`, false), or as the book's
+    /// `code-fold` setting says (nil). Changes only the page, never what runs.
+    public var fold: Bool?
+    public init(hidden: Bool = false, norun: Bool = false, hideOutput: Bool = false, expectError: Bool = false,
+                fold: Bool? = nil) {
         self.hidden = hidden; self.norun = norun; self.hideOutput = hideOutput; self.expectError = expectError
+        self.fold = fold
     }
 }
 
@@ -175,10 +180,10 @@ public struct ExecutedChapter: Sendable, Equatable {
 
 extension StepFlags {
     /// The flags a step's info string may carry, in the order messages list them.
-    public static let names = ["hidden", "norun", "hide-output", "expect-error"]
+    public static let names = ["hidden", "norun", "hide-output", "expect-error", "fold", "unfold"]
 
     /// The flags that are set, as written after `swift` in an info string.
     public var words: [String] {
-        zip(Self.names, [hidden, norun, hideOutput, expectError]).filter(\.1).map(\.0)
+        zip(Self.names, [hidden, norun, hideOutput, expectError, fold == true, fold == false]).filter(\.1).map(\.0)
     }
 }

@@ -71,7 +71,7 @@ public struct SiteBuilder: Sendable {
                 let book = report.book
                 let info = BookInfo(title: book.title ?? "Untitled book", subtitle: book.subtitle, author: book.author,
                                     language: book.language ?? "en", logo: book.logo, repository: book.repository,
-                                    editURL: book.editURL, siteURL: book.siteURL)
+                                    editURL: book.editURL, siteURL: book.siteURL, codeFold: book.codeFold)
                 do {
                     // `check` (no page cache) renders every formula afresh too: it must not trust any cache.
                     let math = MathRenderer.katex(cacheDirectory: pageCache == nil ? nil : notebook.cacheDirectory)

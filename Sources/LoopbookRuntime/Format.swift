@@ -81,3 +81,69 @@ enum PlainText {
         }
     }
 }
+
+/// How `publish` writes a number for prose: always the same text on every machine (no locale; `.` as
+/// the decimal point, `,` between thousands). Not-a-number is "nan", infinities are "inf" and "-inf" (in
+/// every format, without a `%`), and no format prints a negative zero.
+///
+/// ```swift
+/// publish("accuracy", 0.9981, format: .percent(digits: 1))   // 99.8%
+/// publish("loss", 0.123456, format: .fixed(3))                // 0.123
+/// publish("rate", 0.0012345, format: .significant(2))         // 0.0012
+/// publish("rows", 1234567.891, format: .grouped)              // 1,234,568
+/// publish("total", 1234567.891, format: .fixed(2, grouped: true))  // 1,234,567.89
+/// ```
+public struct ValueFormat: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
+        case fixed(digits: Int, grouped: Bool)
+        case percent(digits: Int, grouped: Bool)
+        case significant(digits: Int, grouped: Bool)
+    }
+    let kind: Kind
+
+    /// Exactly `digits` digits after the point (0…17), rounded from the exact binary value (as C's printf:
+    /// an exact tie such as 0.125 goes to the even
+    /// digit, "0.12" at `.fixed(2)`): `.fixed(3)` writes 0.8154 as "0.815".
+    public static func fixed(_ digits: Int, grouped: Bool = false) -> ValueFormat {
+        ValueFormat(kind: .fixed(digits: digits, grouped: grouped))
+    }
+
+    /// A percentage with `digits` digits after the point (0…15): `.percent(digits: 1)` writes 0.9981 as
+    /// "99.8%" and 0.9995 as "100.0%".
+    public static func percent(digits: Int = 0, grouped: Bool = false) -> ValueFormat {
+        ValueFormat(kind: .percent(digits: digits, grouped: grouped))
+    }
+
+    /// `digits` significant digits (1…15): `.significant(2)` writes 0.012345 as "0.012", 12345 as "12000"
+    /// and 0.5 as "0.50"; below 1e-6 or from 1e15 up in scientific notation ("1.2e-07").
+    public static func significant(_ digits: Int, grouped: Bool = false) -> ValueFormat {
+        ValueFormat(kind: .significant(digits: digits, grouped: grouped))
+    }
+
+    /// A whole number, rounded: `.integer()` writes 41.5 as "42"; `.integer(grouped: true)` writes
+    /// 1234567.891 as "1,234,568".
+    public static func integer(grouped: Bool = false) -> ValueFormat { fixed(0, grouped: grouped) }
+
+    /// A whole number with thousands separated by commas: 1234567.891 is "1,234,568".
+    public static let grouped = integer(grouped: true)
+
+    /// `value` in this format.
+    public func string(_ value: Double) -> String {
+        switch kind {
+        case let .fixed(digits, grouped):
+            let text = NumberFormat.fixed(value, digits: digits)
+            return grouped ? NumberFormat.group(text) : text
+        case let .percent(digits, grouped): return NumberFormat.percent(value, digits: digits, grouped: grouped)
+        case let .significant(digits, grouped): return NumberFormat.significant(value, digits: digits, grouped: grouped)
+        }
+    }
+
+    /// `value` in this format; whole numbers keep every digit (`.grouped` writes Int.max exactly).
+    public func string(_ value: Int) -> String {
+        if case let .fixed(digits, grouped) = kind {
+            let text = "\(value)" + (digits > 0 ? "." + String(repeating: "0", count: min(digits, 17)) : "")
+            return grouped ? NumberFormat.group(text) : text
+        }
+        return string(Double(value))
+    }
+}

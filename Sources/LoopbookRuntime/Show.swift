@@ -84,6 +84,19 @@ public func publish(_ key: String, _ value: Double, digits: Int = 3) {
     emit(.value(key: key, text: Format.fixed(value, digits: digits)))
 }
 
+/// Publishes a number for prose in a format, e.g. `publish("accuracy", 0.9981, format: .percent(digits: 1))`
+/// gives "99.8%" (see `ValueFormat`: `.fixed(3)`, `.percent(digits:)`, `.significant(2)`, `.grouped`,
+/// `.integer(grouped:)`).
+public func publish(_ key: String, _ value: Double, format: ValueFormat) {
+    emit(.value(key: key, text: format.string(value)))
+}
+
+/// Publishes an integer for prose in a format, e.g. `publish("rows", 1234567, format: .grouped)` gives
+/// "1,234,567".
+public func publish(_ key: String, _ value: Int, format: ValueFormat) {
+    emit(.value(key: key, text: format.string(value)))
+}
+
 /// Publishes a truth value for prose as "true" or "false".
 public func publish(_ key: String, _ value: Bool) {
     emit(.value(key: key, text: value ? "true" : "false"))

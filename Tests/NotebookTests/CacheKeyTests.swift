@@ -43,5 +43,10 @@ import Testing
         // Where a step stands and a norun step's code do not count (a prose edit above it re-renders only).
         #expect(hash { $0.line = 40 } == hash { _ in })
         #expect(hash { $0.flags.norun = true; $0.code = "other" } == hash { $0.flags.norun = true })
+        // Folding changes only how the page shows the code, not what runs: it re-renders without re-running.
+        #expect(hash { $0.flags.fold = true } == hash { _ in })
+        #expect(hash { $0.flags.fold = false } == hash { _ in })
+        // hashSteps lists the flags by hand: a new one must be added there, or left out on purpose as `fold` is.
+        #expect(Mirror(reflecting: StepFlags()).children.count == 5)
     }
 }

@@ -95,7 +95,7 @@ import Testing
             Issue.record("\(fence) was accepted")
         } catch let error as NotebookError {
             let info = fence.replacingOccurrences(of: "- ", with: "").dropFirst(3)
-            #expect(error.description == "Content/01-a.md:3:\(column): the code block '```\(info)' looks like a step but is not one: a step starts with '```swift' in lower case, then optional flags separated by spaces (hidden, norun, hide-output, expect-error), e.g. '```swift hidden'. Write it that way to run it, or name another language to only show it.")
+            #expect(error.description == "Content/01-a.md:3:\(column): the code block '```\(info)' looks like a step but is not one: a step starts with '```swift' in lower case, then optional flags separated by spaces (hidden, norun, hide-output, expect-error, fold, unfold), e.g. '```swift hidden'. Write it that way to run it, or name another language to only show it.")
         }
         // Other languages are only shown.
         #expect(try load(["Content/01-a.md": "```swiftui\nText()\n```\n```python\nx = 1\n```\n"]).chapters[0].steps.isEmpty)
@@ -121,7 +121,7 @@ import Testing
 
     @Test func unknownStepFlagIsAnErrorAtItsLine() throws {
         let message = try loadError(["Content/03-data.md": "# D\n\n```swift hiden\nlet a = 1\n```\n"])
-        #expect(message == "Content/03-data.md:3: unknown step flag 'hiden'; expected one of hidden, norun, hide-output, expect-error.")
+        #expect(message == "Content/03-data.md:3: unknown step flag 'hiden'; expected one of hidden, norun, hide-output, expect-error, fold, unfold.")
     }
 
     @Test func conflictingFlagsAreAnError() throws {
@@ -186,7 +186,24 @@ import Testing
 
     @Test func bookFileUnknownKeyIsAnError() throws {
         #expect(try loadError(["Content/01-a.md": "", "Content/book.yml": "title: T\nauthr: me\n"])
-            == "Content/book.yml:2: unknown key 'authr' in book.yml; expected one of title, subtitle, description, author, language, logo, repository, edit-url, site-url.")
+            == "Content/book.yml:2: unknown key 'authr' in book.yml; expected one of title, subtitle, description, author, language, logo, repository, edit-url, site-url, code-fold.")
+    }
+
+    @Test func foldFlagsAndTheBookWideDefault() throws {
+        let chapter = "```swift fold\nprint(1)\n```\n```swift unfold\nprint(2)\n```\n```swift norun fold\nprint(3)\n```\n```swift\nprint(4)\n```\n"
+        let book = try load(["Content/01-a.md": chapter, "Content/book.yml": "code-fold: true\n"])
+        #expect(book.codeFold)
+        #expect(book.chapters[0].steps.map(\.flags.fold) == [true, false, true, nil])
+        #expect(book.chapters[0].steps[2].flags == StepFlags(norun: true, fold: true))
+        #expect(try !load(["Content/01-a.md": chapter]).codeFold, "folding is off unless book.yml turns it on")
+        #expect(try load(["Content/01-a.md": chapter, "Content/book.yml": "code-fold: false\n"]).codeFold == false)
+        #expect(try loadError(["Content/01-a.md": "", "Content/book.yml": "code-fold: sometimes\n"])
+            == "Content/book.yml:1: 'code-fold' must be true or false, e.g. 'code-fold: true'; it is 'sometimes'.")
+        #expect(try loadError(["Content/01-a.md": "```swift fold unfold\nprint(1)\n```\n"])
+            == "Content/01-a.md:1: a step cannot be both 'fold' and 'unfold'; keep one of them.")
+        #expect(try loadError(["Content/01-a.md": "# A\n\n```swift hidden fold\nprint(1)\n```\n"])
+            == "Content/01-a.md:3: a step cannot be both 'hidden' and 'fold': a hidden step shows no code to fold; keep one of them.")
+        #expect(StepFlags(fold: true).words == ["fold"] && StepFlags(fold: false).words == ["unfold"] && StepFlags().words == [])
     }
 
     @Test func aFolderOfImagesIsFineAndAFolderNamedLikeAChapterIsNot() throws {

@@ -130,7 +130,7 @@ import Testing
         // PageKey.hashChapter lists the properties by hand: a new one must be added there (and counted here).
         #expect(Mirror(reflecting: Chapter(path: "", slug: "", number: 1, title: "", markdown: "", steps: [])).children.count == 11)
         #expect(Mirror(reflecting: Step(index: 1, line: 1, code: "", flags: StepFlags())).children.count == 5)
-        #expect(Mirror(reflecting: StepFlags()).children.count == 4)
+        #expect(Mirror(reflecting: StepFlags()).children.count == 5)
         #expect(Mirror(reflecting: ChapterLimits()).children.count == 3)
         // CachedPage.Reference copies a link's Diagnostic field by field (severity, file, line, column,
         // message; `output` is always nil for links): a new field must be kept there too.
@@ -151,10 +151,21 @@ import Testing
             { $0.chapter.titleLine = 7 }, { $0.chapter.summary = "" }, { $0.chapter.timeout += 1 },
             { $0.chapter.limits.memory += 1 }, { $0.chapter.markdown += " " }, { $0.chapter.dependsOn = ["01-part"] },
             { $0.chapter.steps = [Step(index: 1, line: 3, code: "", flags: StepFlags())] },
+            // Folding changes only the page, so it is in this key (and not in the result cache's).
+            { $0.chapter.steps = [Step(index: 1, line: 3, code: "", flags: StepFlags(fold: true))] },
+            { $0.chapter.steps = [Step(index: 1, line: 3, code: "", flags: StepFlags(fold: false))] },
             { $0.result.values = ["a": "1"] },
         ]
         for change in changes { keys.insert(key(change)) }
         #expect(keys.count == changes.count + 1)
+    }
+
+    @Test func theBookWideFoldDefaultChangesTheKey() {
+        let executed = Self.book()[1]
+        func key(_ info: BookInfo) -> String {
+            PageKey.key(site: PageKey.Site(book: info, chapterFiles: [:], assets: []), chapter: executed, previous: nil, next: nil)
+        }
+        #expect(key(BookInfo(title: "Course")) != key(BookInfo(title: "Course", codeFold: true)))
     }
 
     @Test(arguments: ["plain", "quote \" and \\ backslash", "controls \u{0}\u{1}\u{8}\u{9}\u{A}\u{C}\u{D}\u{1F}",

@@ -55,6 +55,8 @@ struct CacheComponents: Codable, Equatable, Sendable {
     static func hashSteps(_ chapter: Chapter) -> String {
         var hasher = SHA256()
         for step in chapter.steps {
+            // `flags.fold` is left out on purpose: folding changes only the page (PageKey covers it), not
+            // what runs, so folding a step re-renders its page without re-running the chapter.
             let flags = step.flags
             let code = flags.norun ? "-" : "+" + step.code
             for field in ["\(step.index) \(flags.hidden) \(flags.norun) \(flags.hideOutput) \(flags.expectError)", code] {

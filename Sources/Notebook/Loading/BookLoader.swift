@@ -28,7 +28,7 @@ struct BookLoader {
                 let info = try BookFile(yaml: try readText(name), path: display(name))
                 book.title = info.title; book.subtitle = info.subtitle; book.author = info.author
                 book.language = info.language; book.repository = info.repository; book.editURL = info.editURL
-                book.siteURL = info.siteURL
+                book.siteURL = info.siteURL; book.codeFold = info.codeFold ?? false
                 logo = info.logo.map { ($0.path, $0.line, display(name)) }
                 continue
             }

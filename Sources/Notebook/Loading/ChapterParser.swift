@@ -109,6 +109,14 @@ enum ChapterParser {
             case "norun": flags.norun = true
             case "hide-output": flags.hideOutput = true
             case "expect-error": flags.expectError = true
+            case "fold", "unfold":
+                let fold = word == "fold"
+                if flags.fold == !fold {
+                    throw NotebookError.conflictingStepFlags(
+                        path: path, line: line,
+                        message: "a step cannot be both 'fold' and 'unfold'; keep one of them.")
+                }
+                flags.fold = fold
             default: throw NotebookError.unknownStepFlag(path: path, line: line, flag: word)
             }
         }
@@ -116,6 +124,11 @@ enum ChapterParser {
             throw NotebookError.conflictingStepFlags(
                 path: path, line: line,
                 message: "a step cannot be both 'norun' and 'expect-error': a step that never runs cannot fail; keep one of them.")
+        }
+        if flags.hidden, let fold = flags.fold {
+            throw NotebookError.conflictingStepFlags(
+                path: path, line: line,
+                message: "a step cannot be both 'hidden' and '\(fold ? "fold" : "unfold")': a hidden step shows no code to fold; keep one of them.")
         }
         return flags
     }

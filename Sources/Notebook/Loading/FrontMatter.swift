@@ -193,7 +193,7 @@ struct ChapterFrontMatter {
 
 /// What `Content/book.yml` says, every value checked.
 struct BookFile {
-    static let keys = ["title", "subtitle", "description", "author", "language", "logo", "repository", "edit-url", "site-url"]
+    static let keys = ["title", "subtitle", "description", "author", "language", "logo", "repository", "edit-url", "site-url", "code-fold"]
     /// The kinds of file a logo may be.
     static let logoExtensions = ["svg", "png", "jpg", "jpeg", "gif", "webp", "ico"]
 
@@ -208,6 +208,8 @@ struct BookFile {
     var editURL: String?
     /// Ends in "/".
     var siteURL: String?
+    /// Whether steps show their code folded unless they say `unfold`.
+    var codeFold: Bool?
 
     init(yaml: String, path: String) throws {
         for entry in try YAMLMapping(yaml: yaml, path: path, firstLine: 1).entries {
@@ -250,6 +252,12 @@ struct BookFile {
                                                     message: "'site-url' must be the address of the site's folder, without '?' or '#', e.g. 'site-url: https://example.org/book/'; it is \(YAMLMapping.describe(entry.value)).")
                 }
                 siteURL = url.hasSuffix("/") ? url : url + "/"
+            case "code-fold":
+                guard entry.value.scalar != nil, let value = entry.value.bool else {
+                    throw NotebookError.frontMatter(path: path, line: entry.line,
+                                                    message: "'code-fold' must be true or false, e.g. 'code-fold: true'; it is \(YAMLMapping.describe(entry.value)).")
+                }
+                codeFold = value
             default:
                 throw NotebookError.frontMatter(path: path, line: entry.line,
                                                 message: "unknown key '\(entry.key)' in book.yml; expected one of \(Self.keys.joined(separator: ", ")).")

@@ -22,10 +22,13 @@ public struct BookInfo: Codable, Sendable, Equatable {
     /// The address the site is published at, ending in "/" (e.g. "https://example.org/book/"): gives
     /// `og:url`, `sitemap.xml`, and a `<base>` for the 404 page.
     public var siteURL: String?
+    /// Steps show their code folded under "Show code" unless they say `unfold` (book.yml's `code-fold`).
+    /// Part of every page's cache key, since `PageKey.Site` encodes the whole `BookInfo`.
+    public var codeFold: Bool
 
     public init(title: String, subtitle: String? = nil, author: String? = nil, introduction: String? = nil,
                 language: String = "en", logo: String? = nil, repository: String? = nil, editURL: String? = nil,
-                siteURL: String? = nil) {
+                siteURL: String? = nil, codeFold: Bool = false) {
         self.title = title
         self.subtitle = subtitle
         self.author = author
@@ -34,6 +37,7 @@ public struct BookInfo: Codable, Sendable, Equatable {
         self.logo = logo
         self.repository = repository
         self.editURL = editURL
+        self.codeFold = codeFold
         self.siteURL = siteURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
     }
 }

@@ -119,7 +119,16 @@ struct ChapterPage {
             if step.flags.norun { badges.append(.element("span", ["class": "badge norun"], [.text("not run")])) }
             if step.flags.expectError { badges.append(.element("span", ["class": "badge expect"], [.text("expected to fail")])) }
             let code = step.code.hasSuffix("\n") ? String(step.code.dropLast()) : step.code
-            children.append(CodeBlocks.node(highlighted: SwiftHighlighter.highlight(code), badges: badges))
+            let block = CodeBlocks.node(highlighted: SwiftHighlighter.highlight(code), badges: badges)
+            if step.flags.fold ?? layout.book.codeFold {
+                // Collapsed without JavaScript: a <summary> is a keyboard-usable button named by its text.
+                children.append(.element("details", ["class": "fold"], [
+                    .element("summary", [], [.text("Show code")]), .newline, block,
+                ]))
+                children.append(.newline)
+            } else {
+                children.append(block)
+            }
         }
         if let result {
             if !step.flags.hideOutput {
