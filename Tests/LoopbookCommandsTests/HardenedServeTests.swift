@@ -106,8 +106,9 @@ struct HardenedServeTests {
     func daemonStartedByAChapterDoesNotKeepThePort() async throws {
         let project = try await Fixtures.builtCopy()
         defer { project.remove() }
-        // A sleep with a duration no other test uses, to find it and end it afterwards.
-        let marker = "97.\(Int.random(in: 100_000...999_999))"
+        // A sleep with a duration no other test uses, to find it and end it afterwards. It lasts a quarter
+        // of an hour (the test kills it): a busy CI machine once polled for it only after a 97 s one ended.
+        let marker = "997.\(Int.random(in: 100_000...999_999))"
         let daemon = """
             # Starts a daemon
 
