@@ -28,7 +28,7 @@ final class PageStore: PageCache {
         let name = fileName(key)
         used.withLock { _ = $0.insert(name) }
         // POSIX reads: a no-op build of a big book reads a thousand of these, and Foundation's costs more.
-        let descriptor = open(directory.appendingPathComponent(name).path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(directory.path + "/" + name, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()

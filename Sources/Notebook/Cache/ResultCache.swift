@@ -93,9 +93,9 @@ struct ResultCache: Sendable {
     var lockFile: URL { Self.lockFile(in: directory) }
     var resultsDirectory: URL { results }
     var chaptersDirectory: URL { chapters }
-    private var results: URL { directory.appendingPathComponent("results") }
-    private var chapters: URL { directory.appendingPathComponent("chapters") }
-    private var temporary: URL { directory.appendingPathComponent("tmp") }
+    private var results: URL { directory.appendingPathComponent("results", isDirectory: true) }
+    private var chapters: URL { directory.appendingPathComponent("chapters", isDirectory: true) }
+    private var temporary: URL { directory.appendingPathComponent("tmp", isDirectory: true) }
 
     func lastComponents(slug: String) -> CacheComponents? {
         guard let data = try? Data(contentsOf: chapters.appendingPathComponent("\(slug).json")) else { return nil }
@@ -104,13 +104,14 @@ struct ResultCache: Sendable {
 
     /// The stored result for `key`, re-based onto `chapter`'s current lines; nil when absent or unreadable.
     func load(key: String, chapter: Chapter) -> ChapterResult? {
-        let entry = results.appendingPathComponent(key)
         if chapter.steps.allSatisfy(\.flags.norun) {
             // Nothing to run has one result (what `ChapterExecutor` returns for it): the entry only records
-            // that the chapter was built, so it is not read (a prose book of 1,000 chapters reads no JSON).
-            guard access(entry.appendingPathComponent("result.json").path, F_OK) == 0 else { return nil }
+            // that the chapter was built, so it is not read (a prose book of 1,000 chapters reads no JSON,
+            // and builds no URL: Foundation's path appending stats the file).
+            guard access(directory.path + "/results/" + key + "/result.json", F_OK) == 0 else { return nil }
             return ChapterResult(steps: chapter.steps.map { StepResult(index: $0.index) })
         }
+        let entry = results.appendingPathComponent(key, isDirectory: true)
         guard FileManager.default.fileExists(atPath: entry.path) else { return nil }
         guard let data = try? Data(contentsOf: entry.appendingPathComponent("result.json")),
               var result = try? JSONDecoder().decode(ChapterResult.self, from: data),
