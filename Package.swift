@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["BookModel", "LoopbookRuntime", "Notebook", "LoopbookTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SiteKitTests", dependencies: ["BookModel", "LoopbookRuntime", "Notebook", "SiteKit", "LoopbookTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DevServerTests", dependencies: ["DevServer", "LoopbookTestSupport"]),
-        .testTarget(name: "LoopbookCommandsTests", dependencies: ["BookModel", "LoopbookBuild", "LoopbookCommands", "LoopbookTestSupport", "SiteKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LoopbookCommandsTests", dependencies: ["BookModel", "LoopbookBuild", "LoopbookCommands", "LoopbookTestSupport", "SiteKit",
+                                                               .product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Fixtures")]),
     ]
 )

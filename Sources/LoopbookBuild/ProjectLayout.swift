@@ -17,6 +17,9 @@ public struct ProjectLayout: Sendable, Equatable {
     public var stateDirectory: URL { root.appendingPathComponent(".loopbook") }
     public var cacheDirectory: URL { stateDirectory.appendingPathComponent("cache") }
     public var buildReport: URL { stateDirectory.appendingPathComponent("last-build.json") }
+    /// `.loopbook/published-site`: the chapter pages the last build published, by digest and file identity,
+    /// so the next build leaves unchanged ones in place unread (see `PageStore`).
+    public var publishedRecord: URL { stateDirectory.appendingPathComponent("published-site") }
 
     /// `url` relative to the root when inside it (for messages), else its absolute path.
     public func display(_ url: URL) -> String {

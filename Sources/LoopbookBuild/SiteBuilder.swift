@@ -124,7 +124,8 @@ public struct SiteBuilder: Sendable {
     public func build(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) async -> Outcome {
         let start = ContinuousClock.now
         if let issue = outputIssue() { return Outcome(issues: [issue]) }
-        let pages = PageStore(directory: notebook.cacheDirectory.appendingPathComponent("pages"))
+        let pages = PageStore(directory: notebook.cacheDirectory.appendingPathComponent("pages"), site: layout.output,
+                              record: layout.publishedRecord)
         var outcome = await render(pageCache: pages, progress: progress)
         if outcome.succeeded, let files = outcome.files {
             do {
@@ -135,6 +136,7 @@ public struct SiteBuilder: Sendable {
                 Publisher.removeLeftovers(besides: layout.output)
                 // Past this point the build finishes even if cancelled: the swap is atomic and short.
                 outcome.published = try Publisher.publish(files, to: layout.output)
+                pages.recordPublished(files)
                 withExtendedLifetime(lock) {}
             } catch is CancellationError {
                 outcome.cancelled = true

@@ -12,8 +12,21 @@ import Foundation
 public protocol PageCache: Sendable {
     /// The bytes stored for `key` (64 hex digits), or nil.
     func load(_ key: String) -> [UInt8]?
+    /// The first `count` bytes stored for `key` (all of them when there are fewer), or nil. The default
+    /// loads the whole entry.
+    func loadPrefix(_ key: String, count: Int) -> [UInt8]?
     /// Stores `bytes` for `key`; failing to store costs speed only, so it does not throw.
     func store(_ bytes: [UInt8], for key: String)
+    /// The SHA-256 (64 hex digits) of the file the published site holds at `path` (e.g. `03-data.html`),
+    /// when the store can vouch for it without reading it: it recorded the file after publishing it and
+    /// the file is unchanged since (same inode, size, modification and change times). Nil otherwise, and
+    /// by default. The renderer then leaves an unchanged page where it is instead of reading it.
+    func publishedDigest(of path: String) -> String?
+}
+
+extension PageCache {
+    public func loadPrefix(_ key: String, count: Int) -> [UInt8]? { load(key).map { Array($0.prefix(count)) } }
+    public func publishedDigest(of path: String) -> String? { nil }
 }
 
 /// A rendered chapter page as the page cache keeps it: its HTML, its search-index entry, and what the
@@ -76,12 +89,13 @@ struct CachedPage: Equatable {
                     line: reference.line, column: reference.column, message: reference.message), reference.path)
     }
 
-    static let magic = "loopbook-page 3"
+    static let magic = "loopbook-page 4"
 
-    /// `loopbook-page 3 <key> <SHA-256 of the rest> <html bytes> <search bytes> <meta bytes>\n`, then the
-    /// three parts; the meta part is length-prefixed fields (`Fields`), which read far faster than JSON. The
-    /// key and the checksum make an entry verify itself: one copied over another, or damaged in place, is
-    /// rendered again instead of published.
+    /// `loopbook-page 4 <key> <SHA-256 of search and meta> <SHA-256 of html> <search bytes> <meta bytes>
+    /// <html bytes>\n`, then the three parts, the HTML last (so the rest reads without it); the meta part is
+    /// length-prefixed fields (`Fields`), which read far faster than JSON. The key and the checksums make
+    /// an entry verify itself: one copied over another, or damaged in place, is rendered again instead of
+    /// published.
     func encoded(key: String) -> [UInt8] {
         var fields = Fields()
         fields.append(meta.headings.count)
@@ -100,31 +114,41 @@ struct CachedPage: Equatable {
             for text in [reference.severity, reference.file, String(reference.line), reference.column.map(String.init) ?? "",
                          reference.message, reference.path] { fields.append(text) }
         }
-        let body = html + search + fields.bytes
-        let header = "\(Self.magic) \(key) \(Self.hex(SHA256.hash(data: body))) \(html.count) \(search.count) \(fields.bytes.count)\n"
-        return Array(header.utf8) + body
+        let rest = search + fields.bytes
+        let header = "\(Self.magic) \(key) \(Self.hex(SHA256.hash(data: rest))) \(Self.digest(html)) \(search.count) \(fields.bytes.count) \(html.count)\n"
+        return Array(header.utf8) + rest + html
     }
+
+    /// The SHA-256 of `bytes` in hex, as entries and `PageCache.publishedDigest(of:)` give it.
+    static func digest(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
 
     static func hex(_ digest: SHA256.Digest) -> String {
         let digits = Array("0123456789abcdef".utf8)
         return String(decoding: digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
     }
 
-    /// The page stored in `bytes` under `key`; nil for anything else (another version, another key's entry,
-    /// a truncated or damaged file).
-    init?(decoding bytes: [UInt8], key: String) {
-        guard let newline = bytes.prefix(300).firstIndex(of: 0x0A) else { return nil }
+    /// An entry without its HTML: the search entry and meta (verified), and where the HTML is.
+    struct Head {
+        var search: [UInt8]
+        var meta: Meta
+        var htmlDigest: String
+        var htmlOffset: Int
+        var htmlCount: Int
+    }
+
+    /// The head of the entry whose first bytes are `bytes` (the whole entry or a prefix of it) under
+    /// `key`; nil when it is another version or key's, damaged, or `bytes` ends before the HTML starts.
+    static func head(_ bytes: [UInt8], key: String) -> Head? {
+        guard let newline = bytes.prefix(400).firstIndex(of: 0x0A) else { return nil }
         let header = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ")
-        guard header.count == 7, header[0] + " " + header[1] == Self.magic, header[2] == key,
-              let htmlCount = Int(header[4]), let searchCount = Int(header[5]), let metaCount = Int(header[6]),
+        guard header.count == 8, header[0] + " " + header[1] == Self.magic, header[2] == key,
+              let searchCount = Int(header[5]), let metaCount = Int(header[6]), let htmlCount = Int(header[7]),
               htmlCount >= 0, searchCount >= 0, metaCount >= 0,
-              bytes.count - newline - 1 == htmlCount + searchCount + metaCount,
-              header[3] == Self.hex(SHA256.hash(data: bytes[(newline + 1)...]))
-        else { return nil }
+              bytes.count - newline - 1 >= searchCount + metaCount else { return nil }
         let start = newline + 1
-        html = Array(bytes[start..<start + htmlCount])
-        search = Array(bytes[start + htmlCount..<start + htmlCount + searchCount])
-        var reader = Fields.Reader(bytes[(start + htmlCount + searchCount)...])
+        let rest = bytes[start..<start + searchCount + metaCount]
+        guard header[3] == Self.hex(SHA256.hash(data: rest)) else { return nil }
+        var reader = Fields.Reader(bytes[(start + searchCount)..<(start + searchCount + metaCount)])
         var meta = Meta(headings: [], ids: [], assetReferences: [], anchorReferences: [], siteReferences: [])
         guard let headings = reader.int() else { return nil }
         for _ in 0..<headings {
@@ -151,7 +175,22 @@ struct CachedPage: Equatable {
                                                      message: message, path: path))
         }
         guard reader.isAtEnd else { return nil }
-        self.meta = meta
+        return Head(search: Array(bytes[start..<start + searchCount]), meta: meta, htmlDigest: String(header[4]),
+                    htmlOffset: start + searchCount + metaCount, htmlCount: htmlCount)
+    }
+
+    /// The HTML of the whole entry `bytes` whose head is `head`, if it is all there and matches its digest.
+    static func html(_ bytes: [UInt8], head: Head) -> [UInt8]? {
+        guard bytes.count == head.htmlOffset + head.htmlCount else { return nil }
+        let html = Array(bytes[head.htmlOffset...])
+        return Self.digest(html) == head.htmlDigest ? html : nil
+    }
+
+    /// The page stored in `bytes` under `key`; nil for anything else (another version, another key's entry,
+    /// a truncated or damaged file).
+    init?(decoding bytes: [UInt8], key: String) {
+        guard let head = Self.head(bytes, key: key), let html = Self.html(bytes, head: head) else { return nil }
+        self.init(html: html, search: head.search, meta: head.meta)
     }
 
     init(html: [UInt8], search: [UInt8], meta: Meta) {
@@ -231,8 +270,11 @@ struct PageKey {
 
     /// A length-prefixed field, so no two different sequences of fields hash alike.
     static func field(_ text: String, into hasher: inout SHA256) {
-        hasher.update(data: Array("\(text.utf8.count):".utf8))
-        hasher.update(data: Array(text.utf8))
+        var prefix = "\(text.utf8.count):"
+        var text = text
+        // Hashed in place (no copy into an array): a big book's build keys a thousand chapters' Markdown.
+        prefix.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
     }
 }
 

@@ -108,7 +108,12 @@ public enum Publisher {
         var unchanged: Set<String> = []
         if siteExists {
             // On all cores: a big book's no-op rebuild compares a thousand pages here.
-            let same = paths.concurrentMap { path in sameFile(site + "/" + path, bytes: files[path] ?? []) }
+            let same = paths.concurrentMap { path in
+                // A kept file is one the page cache vouched the site holds unchanged: not read, only checked
+                // to still be a regular file of its size.
+                if let size = files.keptSize(path) { return isRegularFile(site + "/" + path, size: size) }
+                return sameFile(site + "/" + path, bytes: files[path] ?? [])
+            }
             for (path, same) in zip(paths, same) where same { unchanged.insert(path) }
             let wanted = Set(paths + [markerName])
             let removed = existingFiles(in: site).filter { !wanted.contains($0) }.count
@@ -135,9 +140,12 @@ public enum Publisher {
             let unchanged = unchanged
             // The files on all cores: a one-page edit of a big book links a thousand unchanged pages here.
             let staged = paths.concurrentMap { path -> Result<Bool, SiteError> in
-                let bytes = files[path] ?? []
                 let target = temporary + "/" + path
                 do throws(SiteError) {
+                    if unchanged.contains(path), link(site + "/" + path, target) == 0 { return .success(true) }
+                    guard let bytes = files[path] else {
+                        throw SiteError.publishFailed(path: path, reason: "the page could not be read back from the page cache; build again")
+                    }
                     if unchanged.contains(path), try reuse(site + "/" + path, as: target, ifEqualTo: bytes, known: true) {
                         return .success(true)
                     }
@@ -249,6 +257,12 @@ public enum Publisher {
         }
     }
 
+    /// Whether `path` is a regular file (not a link) of `size` bytes.
+    private static func isRegularFile(_ path: String, size: Int) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && Int(info.st_size) == size
+    }
+
     /// Whether `path` is a regular file (not a link) holding exactly `bytes`. POSIX calls: Foundation's
     /// reading costs several times more, and a no-op rebuild of a big book compares every page.
     private static func sameFile(_ path: String, bytes: [UInt8]) -> Bool {
@@ -258,15 +272,19 @@ public enum Publisher {
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count else { return false }
-        var existing = [UInt8](repeating: 0, count: bytes.count)
-        var done = 0
-        while done < existing.count {
-            let count = existing.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + done, $0.count - done) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return false }
-            done += count
+        // Compared a chunk at a time through one small buffer: no page-sized allocation per file.
+        return bytes.withUnsafeBytes { expected in
+            withUnsafeTemporaryAllocation(byteCount: 1 << 16, alignment: 16) { buffer in
+                var done = 0
+                while done < expected.count {
+                    let count = read(descriptor, buffer.baseAddress!, min(buffer.count, expected.count - done))
+                    if count < 0, errno == EINTR { continue }
+                    guard count > 0, memcmp(buffer.baseAddress!, expected.baseAddress! + done, count) == 0 else { return false }
+                    done += count
+                }
+                return true
+            }
         }
-        return existing == bytes
     }
 
     /// Hard-links (or copies, keeping the mtime) `old` to `target` if `old` is a regular file holding `bytes`

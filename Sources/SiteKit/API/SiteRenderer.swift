@@ -36,6 +36,33 @@ public struct SiteRenderer: Sendable {
     ///
     /// With a `pageCache`, a chapter page whose inputs are unchanged since a build that stored it is taken
     /// from the cache instead of rendered (the bytes are the same either way; see `PageCache`).
+    /// A page found in the page cache: its head, and its HTML or a way to read it.
+    struct CacheHit: Sendable {
+        enum HTML: Sendable {
+            case bytes([UInt8])
+            /// The published site holds it already (the cache vouches for its digest): read only on demand.
+            case kept(@Sendable () -> [UInt8]?)
+        }
+        var head: CachedPage.Head
+        var html: HTML
+    }
+
+    /// The cached page for `key` (the chapter page `page`), or nil when there is none that verifies. When
+    /// the store vouches that the published site holds this very HTML, only the entry's head is read (a few
+    /// kilobytes of a page's tens): a no-op rebuild of a big book then reads no page at all.
+    static func lookUp(_ key: String, page: String, in pageCache: any PageCache) -> CacheHit? {
+        if let published = pageCache.publishedDigest(of: page),
+           let prefix = pageCache.loadPrefix(key, count: 1 << 15),
+           let head = CachedPage.head(prefix, key: key), head.htmlDigest == published {
+            return CacheHit(head: head, html: .kept({
+                pageCache.load(key).flatMap { bytes in CachedPage.head(bytes, key: key).flatMap { CachedPage.html(bytes, head: $0) } }
+            }))
+        }
+        guard let bytes = pageCache.load(key), let head = CachedPage.head(bytes, key: key),
+              let html = CachedPage.html(bytes, head: head) else { return nil }
+        return CacheHit(head: head, html: .bytes(html))
+    }
+
     public func render(_ chapters: [ExecutedChapter], assets: [String] = [],
                        pageCache: (any PageCache)? = nil) throws(SiteError) -> SiteFiles {
         try checkSlugs(chapters)
@@ -79,7 +106,7 @@ public struct SiteRenderer: Sendable {
         var contentFiles: Set<String> = []
         var siteReferences: [(problem: Diagnostic, path: String)] = []
         // Keys and cached pages first, on all cores (hashing, reading and decoding need no order).
-        var lookups: [(key: String, page: CachedPage?)?] = Array(repeating: nil, count: resolved.count)
+        var lookups: [(key: String, page: CacheHit?)?] = Array(repeating: nil, count: resolved.count)
         if let pageCache {
             let site = PageKey.Site(book: book, chapterFiles: context.chapterFiles, assets: context.assets)
             let chapters = resolved
@@ -89,24 +116,26 @@ public struct SiteRenderer: Sendable {
                                       previous: position > 0 ? chapters[position - 1].chapter : nil,
                                       next: position + 1 < chapters.count ? chapters[position + 1].chapter : nil,
                                       math: position < mathHTML.count ? mathHTML[position] : [:])
-                return (key, pageCache.load(key).flatMap { CachedPage(decoding: $0, key: key) })
+                return (key, Self.lookUp(key, page: "\(chapters[position].chapter.slug).html", in: pageCache))
             }
         }
         for (position, executed) in resolved.enumerated() {
             let slug = executed.chapter.slug
             let key = lookups[position]?.key
-            if pageCache != nil {
-                if let cached = lookups[position]?.page {
-                    files["\(slug).html"] = cached.html
-                    for artifact in executed.result.artifacts { files["files/\(slug)/\(artifact.name)"] = artifact.contents }
-                    search.append(cached.search)
-                    headingsByPage[slug] = cached.meta.headings
-                    idsByPage[slug] = Set(cached.meta.ids)
-                    contentFiles.formUnion(cached.meta.assetReferences)
-                    anchorReferences += cached.meta.anchorReferences.map { (slug, CachedPage.anchorReference($0)) }
-                    siteReferences += cached.meta.siteReferences.map(CachedPage.siteReference)
-                    continue
+            if let hit = lookups[position]?.page {
+                switch hit.html {
+                case let .bytes(html): files.set("\(slug).html", bytes: html, digest: hit.head.htmlDigest)
+                case let .kept(load): files.keep("\(slug).html", size: hit.head.htmlCount, digest: hit.head.htmlDigest, load: load)
                 }
+                for artifact in executed.result.artifacts { files["files/\(slug)/\(artifact.name)"] = artifact.contents }
+                let cached = hit.head
+                search.append(cached.search)
+                headingsByPage[slug] = cached.meta.headings
+                idsByPage[slug] = Set(cached.meta.ids)
+                contentFiles.formUnion(cached.meta.assetReferences)
+                anchorReferences += cached.meta.anchorReferences.map { (slug, CachedPage.anchorReference($0)) }
+                siteReferences += cached.meta.siteReferences.map(CachedPage.siteReference)
+                continue
             }
             let page = try ChapterPage(layout: layout, position: position, executed: executed).render(context: context)
             let html = Array(page.html.utf8)
@@ -127,6 +156,7 @@ public struct SiteRenderer: Sendable {
                                            anchorReferences: page.anchorReferences.map(CachedPage.reference),
                                            siteReferences: page.siteReferences.map(CachedPage.reference))
                 pageCache.store(CachedPage(html: html, search: entry, meta: meta).encoded(key: key), for: key)
+                files.set("\(slug).html", bytes: html, digest: CachedPage.digest(html))
             }
         }
         files.set("index.html", text: IndexPage(layout: layout).render())
