@@ -222,9 +222,15 @@ struct PageKey {
 
     /// `math` is the chapter's rendered formulas (token → HTML): KaTeX's output is an input of the page.
     static func key(site: Site, chapter executed: ExecutedChapter, previous: Chapter?, next: Chapter?,
-                    math: [String: String] = [:]) -> String {
+                    math: [String: String] = [:], quotes: [String: String?] = [:]) -> String {
         var hasher = SHA256()
         hasher.update(data: site.digest)
+        // Other chapters' values the page quotes (`{{ slug.key }}`), a missing one too.
+        field(String(quotes.count), into: &hasher)
+        for name in quotes.keys.sorted() {
+            field(name, into: &hasher)
+            field(quotes[name]!.map { "+" + $0 } ?? "-", into: &hasher)
+        }
         field(String(math.count), into: &hasher)
         for token in math.keys.sorted() {
             field(token, into: &hasher)

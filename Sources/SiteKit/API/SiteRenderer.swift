@@ -68,15 +68,21 @@ public struct SiteRenderer: Sendable {
         try checkSlugs(chapters)
         var problems: [Diagnostic] = []
         // Titles and summaries may quote values: every place that shows them shows the values.
-        let values = chapters.map(ChapterPage.publishedValues)
+        let published = chapters.map(ChapterPage.publishedValues)
+        let everyChapter = Dictionary(zip(chapters.map(\.chapter.slug), published), uniquingKeysWith: { first, _ in first })
+        let values = published.map { ValueScope($0, book: everyChapter) }
         var resolved = chapters
+        let originalTitles = chapters.map(\.chapter.title)
+        let originalSummaries = chapters.map(\.chapter.summary)
         for (index, executed) in chapters.enumerated() {
             let chapter = executed.chapter
             let title = Placeholders.substitutePlain(chapter.title, values: values[index])
             resolved[index].chapter.title = title.text
             for key in title.unknown {
                 problems.append(Diagnostic(file: chapter.path, line: chapter.titleLine ?? 1,
-                                           message: "unknown key '\(key)' in the chapter title; "
+                                           message: values[index].quoted(key) != nil
+                                           ? values[index].unknownMessage(key, "the chapter title")
+                                           : "unknown key '\(key)' in the chapter title; "
                                            + (values[index].isEmpty ? "this chapter publishes no values."
                                               : "this chapter publishes: \(values[index].keys.sorted().joined(separator: ", ")).")))
             }
@@ -85,7 +91,9 @@ public struct SiteRenderer: Sendable {
                 resolved[index].chapter.summary = substituted.text
                 for key in substituted.unknown {
                     problems.append(Diagnostic(file: chapter.path, line: 1,
-                                               message: "unknown key '\(key)' in the summary of the front matter; "
+                                               message: values[index].quoted(key) != nil
+                                               ? values[index].unknownMessage(key, "the summary of the front matter")
+                                               : "unknown key '\(key)' in the summary of the front matter; "
                                                + (values[index].isEmpty ? "this chapter publishes no values."
                                                   : "this chapter publishes: \(values[index].keys.sorted().joined(separator: ", ")).")))
                 }
@@ -111,11 +119,15 @@ public struct SiteRenderer: Sendable {
             let site = PageKey.Site(book: book, chapterFiles: context.chapterFiles, assets: context.assets)
             let chapters = resolved
             let mathHTML = formulas.html
+            let scopes = values
             lookups = Array(chapters.indices).concurrentMap { position in
+                // The original text: what it quotes of other chapters is part of what the page shows.
+                let original = chapters[position].chapter
+                let quotes = scopes[position].quotes(in: [original.markdown, originalTitles[position], originalSummaries[position] ?? ""])
                 let key = PageKey.key(site: site, chapter: chapters[position],
                                       previous: position > 0 ? chapters[position - 1].chapter : nil,
                                       next: position + 1 < chapters.count ? chapters[position + 1].chapter : nil,
-                                      math: position < mathHTML.count ? mathHTML[position] : [:])
+                                      math: position < mathHTML.count ? mathHTML[position] : [:], quotes: quotes)
                 return (key, Self.lookUp(key, page: "\(chapters[position].chapter.slug).html", in: pageCache))
             }
         }

@@ -20,8 +20,8 @@ struct ChapterPage {
 
     /// What every page needs to know about the book.
     struct SiteContext {
-        /// Published values per chapter position.
-        var values: [[String: String]]
+        /// The values each chapter (by position) may quote: its own and the book's.
+        var values: [ValueScope]
         /// "03-data.md" → "03-data".
         var chapterFiles: [String: String]
         var assets: Set<String>

@@ -59,7 +59,7 @@ enum Placeholders {
     }
 
     /// A plain string (a title, a summary) with its placeholders replaced; unknown keys are returned.
-    static func substitutePlain(_ text: String, values: [String: String]) -> (text: String, unknown: [String]) {
+    static func substitutePlain(_ text: String, values: ValueScope) -> (text: String, unknown: [String]) {
         var result = ""
         var unknown: [String] = []
         for piece in scan(text) {

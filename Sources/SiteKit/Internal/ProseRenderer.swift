@@ -11,7 +11,7 @@ struct ProseRenderer {
     /// "Content/03-data.md": where problems are reported.
     let file: String
     let markdown: String
-    let values: [String: String]
+    let values: ValueScope
     /// Chapter file names ("03-data.md") by slug-less lookup: file name → slug.
     let chapterFiles: [String: String]
     /// Files beside the chapters, relative to the content folder.
@@ -215,7 +215,7 @@ struct ProseRenderer {
 
     /// The HTML of Markdown with no steps and no values (an introduction, a test).
     static func preview(_ markdown: String, values: [String: String] = [:], file: String = "Content/README.md") -> Output {
-        ProseRenderer(file: file, markdown: markdown, values: values, chapterFiles: [:], assets: [], reservedIDs: [])
+        ProseRenderer(file: file, markdown: markdown, values: ValueScope(values), chapterFiles: [:], assets: [], reservedIDs: [])
             .render(title: "")
     }
 
@@ -323,9 +323,7 @@ struct ProseRenderer {
     }
 
     private func unknownKey(_ key: String, _ written: String) -> String {
-        let list = values.isEmpty ? "this chapter publishes no values" :
-            "this chapter publishes: \(values.keys.sorted().joined(separator: ", "))"
-        return "unknown key '\(key)' in \(written); \(list)."
+        values.unknownMessage(key, written)
     }
 
     // MARK: - Links
