@@ -21,6 +21,9 @@ public struct Book: Sendable, Equatable {
     /// The files beside the chapters (images, data, downloads), as paths relative to the content folder
     /// with `/` separators, sorted; a chapter may link to them and the site publishes the ones it links to.
     public var assets: [String] = []
+    /// The Swift files of `Content/shared/` (sorted by path), compiled into every chapter program: helper
+    /// functions and types the chapters share.
+    public var sharedCode: [SourceFile] = []
 
     public init(title: String? = nil, subtitle: String? = nil, author: String? = nil, chapters: [Chapter]) {
         self.title = title; self.subtitle = subtitle; self.author = author; self.chapters = chapters
@@ -30,4 +33,12 @@ public struct Book: Sendable, Equatable {
     public func chapter(_ slug: String) -> Chapter? {
         chapters.first { $0.slug == slug }
     }
+}
+
+/// A Swift source file of the book, e.g. `Content/shared/metrics.swift`.
+public struct SourceFile: Sendable, Equatable, Codable {
+    /// The path shown in messages, relative to the project ("Content/shared/metrics.swift").
+    public var path: String
+    public var contents: String
+    public init(path: String, contents: String) { self.path = path; self.contents = contents }
 }

@@ -9,10 +9,10 @@ import Testing
 
     @Test func everyComponentChangesTheKey() {
         // `key` lists the components by hand: a new one must be added there (and counted here).
-        #expect(Mirror(reflecting: Self.base).children.count == 8)
+        #expect(Mirror(reflecting: Self.base).children.count == 9)
         let changes: [(inout CacheComponents) -> Void] = [
             { $0.engine += 1 }, { $0.path += "x" }, { $0.steps += "x" }, { $0.timeout += 1 }, { $0.library += "x" },
-            { $0.toolchain += "x" }, { $0.data += "x" }, { $0.dependencies["00-x"] = "j" },
+            { $0.toolchain += "x" }, { $0.data += "x" }, { $0.shared += "x" }, { $0.dependencies["00-x"] = "j" },
             { $0.dependencies["00-y"] = "k" }, { $0.dependencies = [:] },
             // Fields that run together must not collide: "s" + "l" against "sl" + "".
             { $0.steps = "sl"; $0.library = "" },

@@ -15,6 +15,8 @@ struct CacheComponents: Codable, Equatable, Sendable {
     var library: String
     var toolchain: String
     var data: String
+    /// Hash of `Content/shared/`'s Swift files (paths and contents), compiled into every program.
+    var shared = "none"
     /// Dependency slug → its key.
     var dependencies: [String: String]
 
@@ -24,7 +26,7 @@ struct CacheComponents: Codable, Equatable, Sendable {
     var key: String {
         var hasher = SHA256()
         var fields = ["loopbook cache key", String(engine), path, steps, String(timeout), library, toolchain, data,
-                      String(dependencies.count)]
+                      shared, String(dependencies.count)]
         for slug in dependencies.keys.sorted() { fields += [slug, dependencies[slug] ?? ""] }
         for field in fields {
             hasher.update(data: Array("\(field.utf8.count):".utf8))
@@ -43,11 +45,23 @@ struct CacheComponents: Codable, Equatable, Sendable {
         if previous.path != path { return "its file was renamed" }
         if previous.timeout != timeout { return "its timeout changed" }
         if previous.data != data { return "the data files changed" }
+        if previous.shared != shared { return "the shared code changed" }
         for slug in dependencies.keys.sorted() where previous.dependencies[slug] != dependencies[slug] {
             return "dependency \(slug) changed"
         }
         if previous.dependencies.keys.sorted() != dependencies.keys.sorted() { return "its dependencies changed" }
         return "no cache entry"
+    }
+
+    /// A SHA-256 of the shared files' paths and contents, length-prefixed; "none" when there are none.
+    static func hashShared(_ files: [SourceFile]) -> String {
+        guard !files.isEmpty else { return "none" }
+        var hasher = SHA256()
+        for field in [String(files.count)] + files.flatMap({ [$0.path, $0.contents] }) {
+            hasher.update(data: Array("\(field.utf8.count):".utf8))
+            hasher.update(data: Array(field.utf8))
+        }
+        return hasher.finalize().hex
     }
 
     /// A SHA-256 of each step's index, flags and code, length-prefixed; a `norun` step's code is left out

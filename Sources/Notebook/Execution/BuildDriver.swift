@@ -63,6 +63,7 @@ struct BuildDriver: Sendable {
                              contentDirectory: notebook.contentDirectory)
             : nil
         let dataHash = try dataFolder?.hash() ?? "none"
+        let sharedHash = CacheComponents.hashShared(book.sharedCode)
         let toolchainHash = SHA256.hash(data: Data(toolchain.version.utf8)).hex
         let moduleCache = options.moduleCacheDirectory
             ?? Self.moduleCacheDirectory(in: cacheDirectory, toolchainVersion: toolchain.version)
@@ -74,7 +75,8 @@ struct BuildDriver: Sendable {
             for slug in chapter.dependsOn { dependencies[slug] = components[slug]?.key }
             components[chapter.slug] = CacheComponents(
                 path: chapter.path, steps: CacheComponents.hashSteps(chapter), timeout: chapter.timeout,
-                library: library.fingerprint, toolchain: toolchainHash, data: dataHash, dependencies: dependencies)
+                library: library.fingerprint, toolchain: toolchainHash, data: dataHash, shared: sharedHash,
+                dependencies: dependencies)
         }
 
         let board = Board()
@@ -152,7 +154,7 @@ struct BuildDriver: Sendable {
         progress(.started(chapter: chapter.slug, reason: reason))
         let executor = ChapterExecutor(chapter: chapter, toolchain: toolchain, library: library,
                                        cacheDirectory: notebook.cacheDirectory, dataDirectory: dataDirectory,
-                                       dependencyFiles: [], outputCap: options.outputCap,
+                                       dependencyFiles: [], outputCap: options.outputCap, sharedCode: book.sharedCode,
                                        moduleCacheDirectory: moduleCache, slots: slots)
         let failedDependency = Mutex<String?>(nil)
         let dependencies = chapter.dependsOn

@@ -27,11 +27,13 @@ struct ChapterExecutor: Sendable {
 
     /// `moduleCacheDirectory` nil: the toolchain's module cache under `cacheDirectory`.
     init(chapter: Chapter, toolchain: Toolchain, library: RuntimeLibrary, cacheDirectory: URL, dataDirectory: URL?,
-         dependencyFiles: [Artifact], outputCap: Int, moduleCacheDirectory: URL?, slots: JobSlots) {
+         dependencyFiles: [Artifact], outputCap: Int, sharedCode: [SourceFile] = [], moduleCacheDirectory: URL?,
+         slots: JobSlots) {
         self.chapter = chapter
         let moduleCache = moduleCacheDirectory
             ?? BuildDriver.moduleCacheDirectory(in: cacheDirectory, toolchainVersion: toolchain.version)
-        compiler = Compiler(chapter: chapter, toolchain: toolchain, library: library, moduleCache: moduleCache, slots: slots)
+        compiler = Compiler(chapter: chapter, toolchain: toolchain, library: library, moduleCache: moduleCache, slots: slots,
+                            sharedCode: sharedCode)
         runner = ProgramRunner(chapter: chapter, cacheDirectory: cacheDirectory, dataDirectory: dataDirectory,
                                dependencyFiles: dependencyFiles, outputCap: outputCap, slots: slots,
                                symbolizer: toolchain.symbolizer)

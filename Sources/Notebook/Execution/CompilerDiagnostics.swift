@@ -4,7 +4,8 @@ import BookModel
 enum CompilerDiagnostics {
     /// The `error:` lines of swiftc's output as diagnostics, without repeats; errors in the generated glue
     /// around the steps (any file but the chapter) point at the chapter's first code line.
-    static func parse(_ text: String, chapter: Chapter) -> [Diagnostic] {
+    /// Errors in a shared file (`sharedPaths`, e.g. "Content/shared/metrics.swift") point at its own line.
+    static func parse(_ text: String, chapter: Chapter, sharedPaths: Set<String> = []) -> [Diagnostic] {
         let chapterLine = StepLines.chapterLine(of: chapter)
         var errors: [Diagnostic] = []
         var seen: Set<String> = []
@@ -17,10 +18,14 @@ enum CompilerDiagnostics {
             if parts.count >= 3, let lineNumber = Int(parts[parts.count - 2]), let column = Int(parts[parts.count - 1]) {
                 let file = parts.dropLast(2).joined(separator: ":")
                 let indent = chapter.steps.last { $0.line < lineNumber }?.indent ?? 0
-                diagnostic = file == chapter.path
-                    ? Diagnostic(file: file, line: lineNumber, column: column + indent, message: message)
-                    : Diagnostic(file: chapter.path, line: chapterLine,
-                                 message: "in the code generated around the steps: \(message)")
+                if file == chapter.path {
+                    diagnostic = Diagnostic(file: file, line: lineNumber, column: column + indent, message: message)
+                } else if sharedPaths.contains(file) {
+                    diagnostic = Diagnostic(file: file, line: lineNumber, column: column, message: message)
+                } else {
+                    diagnostic = Diagnostic(file: chapter.path, line: chapterLine,
+                                            message: "in the code generated around the steps: \(message)")
+                }
             } else {
                 diagnostic = Diagnostic(file: chapter.path, line: chapterLine, message: message)
             }

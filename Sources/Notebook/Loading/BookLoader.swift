@@ -36,7 +36,15 @@ struct BookLoader {
             guard let (number, slug) = Self.chapterName(name) else {
                 // Markdown files are meant as chapters; anything else (images, data, a folder of them) is an asset.
                 if name.hasSuffix(".md"), !isFolder { throw NotebookError.badChapterFileName(path: display(name)) }
-                book.assets += isFolder ? assets(in: name) : [name]
+                var files = isFolder ? assets(in: name) : [name]
+                if name == Self.sharedFolder, isFolder {
+                    // Content/shared/*.swift: code every chapter program is compiled with, not files to publish.
+                    for path in files.filter({ $0.hasSuffix(".swift") }) {
+                        book.sharedCode.append(SourceFile(path: display(path), contents: try readText(path)))
+                    }
+                    files.removeAll { $0.hasSuffix(".swift") }
+                }
+                book.assets += files
                 continue
             }
             if isFolder {
@@ -85,6 +93,9 @@ struct BookLoader {
     }
 
     /// Whether `path` is a folder or a link to one (one stat(2); Foundation's URL calls cost more in a big book).
+    /// The folder of the content folder whose Swift files every chapter program is compiled with.
+    static let sharedFolder = "shared"
+
     private static func isFolder(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
