@@ -5,7 +5,7 @@ SWIFT       ?= swift
 APT_PACKAGES = libcmark-gfm-dev libcmark-gfm-extensions-dev chromium nodejs libjs-katex fonts-katex
 RELEASE_BIN  = .build/release
 
-.PHONY: site test check-site deps tool bench bench-server clean a11y-venv install uninstall check-install
+.PHONY: site test check-site deps tool bench bench-server clean a11y-venv install uninstall check-install dist check-dist
 
 # Install missing system packages (needs root; otherwise says what to install).
 deps:
@@ -28,6 +28,7 @@ test: deps a11y-venv
 	$(SWIFT) build --product LoopbookKit
 	$(SWIFT) test
 	$(MAKE) check-site
+	$(MAKE) check-dist
 
 # The accessibility audit's tools (Tests/Accessibility/audit.py, run by AccessibilityTests): axe-core as the
 # axe-playwright-python package bundles it, and Playwright, which drives Debian's Chromium (it never downloads
@@ -131,6 +132,31 @@ check-install:
 	  env -u LOOPBOOK_LIBRARY_DIR $$prefix/bin/loopbook build --root book && \
 	  grep -q 'The mean score is <strong>78.2</strong>' book/Site/01-first-chapter.html && \
 	  echo "check-install: an installed loopbook ($$prefix) started and built a book in $$work"
+
+# make dist: a relocatable bundle, .build/dist/loopbook-<version>-linux-<arch>.tar.gz, byte-reproducible (sorted
+# entries, mtime 0, owner 0, gzip without a timestamp). Unpack it anywhere on a machine with the same Swift
+# toolchain (chapters are compiled with its swiftc) and run <folder>/bin/loopbook; the tool finds its library
+# beside it (bin/../lib/loopbook). check-dist unpacks it in a temporary folder, moves that folder (so nothing
+# depends on where it was unpacked), and builds a new book there without the repository.
+VERSION   = $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/LoopbookCommands/Loopbook.swift)
+DIST_NAME = loopbook-$(VERSION)-linux-$(shell uname -m)
+DIST_DIR  = .build/dist
+
+dist:
+	@rm -rf $(DIST_DIR)/$(DIST_NAME) $(DIST_DIR)/$(DIST_NAME).tar.gz
+	@$(MAKE) --no-print-directory install PREFIX=$(abspath $(DIST_DIR))/$(DIST_NAME) DESTDIR= BUILD_CONFIG=release
+	@cp README.md $(DIST_DIR)/$(DIST_NAME)/README.md
+	@cd $(DIST_DIR) && tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - $(DIST_NAME) | gzip -n -9 > $(DIST_NAME).tar.gz
+	@rm -rf $(DIST_DIR)/$(DIST_NAME)
+	@echo "Wrote $(DIST_DIR)/$(DIST_NAME).tar.gz ($$(du -h $(DIST_DIR)/$(DIST_NAME).tar.gz | cut -f1)); sha256 $$(sha256sum $(DIST_DIR)/$(DIST_NAME).tar.gz | cut -c1-16)…"
+
+check-dist: dist
+	@work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
+	  tar -xzf $(DIST_DIR)/$(DIST_NAME).tar.gz -C $$work && mv $$work/$(DIST_NAME) $$work/moved && \
+	  cd $$work && env -u LOOPBOOK_LIBRARY_DIR $$work/moved/bin/loopbook init book && \
+	  env -u LOOPBOOK_LIBRARY_DIR $$work/moved/bin/loopbook build --root book && \
+	  grep -q 'The mean score is <strong>78.2</strong>' book/Site/01-first-chapter.html && \
+	  echo "check-dist: the unpacked, moved bundle built a new book in $$work"
 
 clean:
 	rm -rf .build
