@@ -17,6 +17,7 @@ final class PageStore: PageCache {
     let directory: URL
     private let salt: [UInt8]
     private let used = Mutex<Set<String>>([])
+    private let stored = Mutex(false)
     /// The published site, and what `recordPublished` last recorded of it (see `publishedDigest(of:)`).
     private let site: String?
     private let ledger: Ledger?
@@ -66,6 +67,7 @@ final class PageStore: PageCache {
     func store(_ bytes: [UInt8], for key: String) {
         let name = fileName(key)
         used.withLock { _ = $0.insert(name) }
+        stored.withLock { $0 = true }
         let temporary = directory.appendingPathComponent(".tmp-\(name)-\(UInt64.random(in: 0...UInt64.max))")
         do {
             try Data(bytes).write(to: temporary)
@@ -80,6 +82,9 @@ final class PageStore: PageCache {
     /// Removes the entries this store's builds neither read nor wrote (pages of chapters since edited,
     /// renamed or removed), and temporary files older than a minute (left by a build that was killed).
     func prune() {
+        // A build that stored nothing used entries that all survived the last prune, and left none behind
+        // (a page that goes away changes every page's key, so its build stores them all): nothing to list.
+        guard stored.withLock({ $0 }) else { return }
         let keep = used.withLock { $0 }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
         for name in names where !keep.contains(name) {
