@@ -67,18 +67,26 @@ extension Chapter {
     }
 
     /// The chapter as a build runs it: in the students' program (`solutions` false) every `solution` step
-    /// is left out (marked `norun`); with `solutions`, each solution runs in place of its exercise's starting
-    /// code (the exercise is marked `norun` instead). Lines and indexes stay the file's.
+    /// is left out (marked `norun`); with `solutions`, each exercise with a solution runs the solution's code
+    /// instead of its starting code, at the exercise's place (before its check), with the solution's lines so
+    /// errors point at the solution; the solution step itself is left out. Step indexes stay the file's.
     public func runnable(withSolutions solutions: Bool) -> Chapter {
         guard steps.contains(where: { $0.flags.part == .solution }) else { return self }
         var chapter = self
-        let replaced = Set(exercises.filter { $0.solution != nil }.map(\.step.index))
+        let solutionOf = Dictionary(exercises.compactMap { exercise in exercise.solution.map { (exercise.step.index, $0) } },
+                                    uniquingKeysWith: { first, _ in first })
         for position in chapter.steps.indices {
             let step = chapter.steps[position]
             switch step.flags.part {
-            case .solution?: chapter.steps[position].flags.norun = !solutions
-            case .exercise? where solutions && replaced.contains(step.index): chapter.steps[position].flags.norun = true
-            default: continue
+            case .solution?:
+                chapter.steps[position].flags.norun = true
+            case .exercise? where solutions:
+                guard let solution = solutionOf[step.index] else { continue }
+                chapter.steps[position].code = solution.code
+                chapter.steps[position].line = solution.line
+                chapter.steps[position].indent = solution.indent
+            default:
+                continue
             }
         }
         return chapter

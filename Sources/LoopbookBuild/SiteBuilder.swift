@@ -72,7 +72,8 @@ public struct SiteBuilder: Sendable {
                 var info = BookInfo(title: book.title ?? "Untitled book", subtitle: book.subtitle, author: book.author,
                                     language: book.language ?? "en", logo: book.logo, repository: book.repository,
                                     editURL: book.editURL, siteURL: book.siteURL, codeFold: book.codeFold)
-                info.edition = options.edition                do {
+                info.edition = options.edition
+                do {
                     // `check` (no page cache) renders every formula afresh too: it must not trust any cache.
                     let math = MathRenderer.katex(cacheDirectory: pageCache == nil ? nil : notebook.cacheDirectory)
                     var files = try SiteRenderer(book: info, math: math).render(report.chapters, assets: book.assets,

@@ -30,7 +30,7 @@ public struct RunOptions: ParsableArguments, Sendable {
     }
 }
 
-extension Edition: @retroactive ExpressibleByArgument {}
+extension Edition: ExpressibleByArgument {}
 
 /// `loopbook build`: run every chapter and write the site.
 public struct BuildCommand: AsyncParsableCommand {

@@ -121,7 +121,7 @@ import Testing
 
     @Test func unknownStepFlagIsAnErrorAtItsLine() throws {
         let message = try loadError(["Content/03-data.md": "# D\n\n```swift hiden\nlet a = 1\n```\n"])
-        #expect(message == "Content/03-data.md:3: unknown step flag 'hiden'; expected one of hidden, norun, hide-output, expect-error, fold, unfold.")
+        #expect(message == "Content/03-data.md:3: unknown step flag 'hiden'; expected one of hidden, norun, hide-output, expect-error, fold, unfold, exercise, check, solution.")
     }
 
     @Test func conflictingFlagsAreAnError() throws {

@@ -165,9 +165,9 @@ enum ChapterParser {
     static func checkExercises(_ steps: [Step], path: String) throws {
         var current: (step: Step, check: Step?, solution: Step?)?
         func close() throws {
-            if let open = current, open.check == nil {
+            if let pending = current, pending.check == nil {
                 throw NotebookError.conflictingStepFlags(
-                    path: path, line: open.step.line,
+                    path: path, line: pending.step.line,
                     message: "this exercise has no check: add a '```swift check' step after it that calls check(condition, \"message\") on the exercise's results.")
             }
         }
@@ -177,19 +177,19 @@ enum ChapterParser {
                 try close()
                 current = (step, nil, nil)
             case let part?:
-                guard var open = current else {
+                guard var pending = current else {
                     throw NotebookError.conflictingStepFlags(
                         path: path, line: step.line,
                         message: "this '\(part.rawValue)' step has no exercise before it: put it after the '```swift exercise' step it belongs to.")
                 }
-                let earlier = part == .check ? open.check : open.solution
+                let earlier = part == .check ? pending.check : pending.solution
                 if let earlier {
                     throw NotebookError.conflictingStepFlags(
                         path: path, line: step.line,
-                        message: "the exercise at line \(open.step.line) already has a \(part.rawValue) step (line \(earlier.line)); an exercise has one \(part.rawValue): merge the two, or start a new exercise with '```swift exercise'.")
+                        message: "the exercise at line \(pending.step.line) already has a \(part.rawValue) step (line \(earlier.line)); an exercise has one \(part.rawValue): merge the two, or start a new exercise with '```swift exercise'.")
                 }
-                if part == .check { open.check = step } else { open.solution = step }
-                current = open
+                if part == .check { pending.check = step } else { pending.solution = step }
+                current = pending
             case nil:
                 continue
             }
