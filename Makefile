@@ -45,6 +45,7 @@ a11y-venv:
 
 check-site: tool
 	$(RELEASE_BIN)/loopbook check
+	$(RELEASE_BIN)/loopbook validate
 
 # make bench: the book (cold, no-op, one-step edit, prose edit; memory), the generated 8-chapter book
 # against Jupyter Book 1, a generated prose book of BENCH_SCALE chapters (cold, no-op, one-chapter edits,

@@ -14,10 +14,13 @@ public struct StepFlags: Codable, Sendable, Equatable, Hashable {
     /// Code collapsed under "Show code" (`fold`, true), shown open (`unfold`, false), or as the book's
     /// `code-fold` setting says (nil). Changes only the page, never what runs.
     public var fold: Bool?
+    /// The step's part in an exercise (`exercise`, `check` or `solution`), nil for an ordinary step.
+    /// Optional so results and pages cached before exercises existed still decode.
+    public var part: ExercisePart?
     public init(hidden: Bool = false, norun: Bool = false, hideOutput: Bool = false, expectError: Bool = false,
-                fold: Bool? = nil) {
+                fold: Bool? = nil, part: ExercisePart? = nil) {
         self.hidden = hidden; self.norun = norun; self.hideOutput = hideOutput; self.expectError = expectError
-        self.fold = fold
+        self.fold = fold; self.part = part
     }
 }
 
@@ -180,10 +183,12 @@ public struct ExecutedChapter: Sendable, Equatable {
 
 extension StepFlags {
     /// The flags a step's info string may carry, in the order messages list them.
-    public static let names = ["hidden", "norun", "hide-output", "expect-error", "fold", "unfold"]
+    public static let names = ["hidden", "norun", "hide-output", "expect-error", "fold", "unfold",
+                               "exercise", "check", "solution"]
 
     /// The flags that are set, as written after `swift` in an info string.
     public var words: [String] {
-        zip(Self.names, [hidden, norun, hideOutput, expectError, fold == true, fold == false]).filter(\.1).map(\.0)
+        zip(Self.names, [hidden, norun, hideOutput, expectError, fold == true, fold == false,
+                         part == .exercise, part == .check, part == .solution]).filter(\.1).map(\.0)
     }
 }

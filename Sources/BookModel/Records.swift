@@ -16,6 +16,16 @@ public enum Record: Codable, Sendable, Equatable {
     case value(key: String, text: String)
     /// A file the step wrote into the chapter's working directory, offered for download.
     case file(FileSpec)
+    /// One verdict of an exercise's check (`check(condition, message)` in a ```swift check step).
+    case check(CheckSpec)
+}
+
+/// Whether one condition of an exercise's check held, and the author's message for the student,
+/// e.g. `CheckSpec(passed: false, message: "total should be 6, the sum of 1, 2 and 3")`.
+public struct CheckSpec: Codable, Sendable, Equatable {
+    public var passed: Bool
+    public var message: String
+    public init(passed: Bool, message: String) { self.passed = passed; self.message = message }
 }
 
 /// A table with a header row. Cells are pre-formatted text; `numeric` columns are right-aligned.

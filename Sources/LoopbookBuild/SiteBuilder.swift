@@ -69,9 +69,10 @@ public struct SiteBuilder: Sendable {
             outcome.issues = report.diagnostics.map(BuildIssue.located)
             if report.succeeded, options.chapters == nil {
                 let book = report.book
-                let info = BookInfo(title: book.title ?? "Untitled book", subtitle: book.subtitle, author: book.author,
+                var info = BookInfo(title: book.title ?? "Untitled book", subtitle: book.subtitle, author: book.author,
                                     language: book.language ?? "en", logo: book.logo, repository: book.repository,
                                     editURL: book.editURL, siteURL: book.siteURL, codeFold: book.codeFold)
+                info.edition = options.edition
                 do {
                     // `check` (no page cache) renders every formula afresh too: it must not trust any cache.
                     let math = MathRenderer.katex(cacheDirectory: pageCache == nil ? nil : notebook.cacheDirectory)

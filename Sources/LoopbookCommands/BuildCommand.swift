@@ -1,4 +1,5 @@
 import ArgumentParser
+import BookModel
 import LoopbookBuild
 import Notebook
 
@@ -13,6 +14,9 @@ public struct RunOptions: ParsableArguments, Sendable {
     @Flag(name: .long, help: "Keep running the other chapters after one fails, to see every error at once.")
     public var keepGoing = false
 
+    @Option(name: .long, help: ArgumentHelp("student (the default): no solutions anywhere in the site; teacher: each exercise's solution folded under \"Show solution\", into Site-teacher/ unless --output says otherwise.", valueName: "edition"))
+    public var edition: Edition = .student
+
     public init() {}
 
     public func validate() throws {
@@ -20,9 +24,13 @@ public struct RunOptions: ParsableArguments, Sendable {
     }
 
     func notebookOptions(chapters: [String]? = nil) -> NotebookOptions {
-        NotebookOptions(force: force, keepGoing: keepGoing, jobs: jobs, chapters: chapters)
+        var options = NotebookOptions(force: force, keepGoing: keepGoing, jobs: jobs, chapters: chapters)
+        options.edition = edition
+        return options
     }
 }
+
+extension Edition: ExpressibleByArgument {}
 
 /// `loopbook build`: run every chapter and write the site.
 public struct BuildCommand: AsyncParsableCommand {
@@ -57,11 +65,13 @@ public struct BuildCommand: AsyncParsableCommand {
     /// Builds with output on `console`; throws `ExitCode.failure` after printing the errors.
     public func perform(console: Console) async throws {
         let options = run.notebookOptions(chapters: chapters.isEmpty ? nil : chapters)
-        let builder = SiteBuilder(layout: project.layout, options: options)
+        let layout = project.layout(edition: run.edition)
+        let builder = SiteBuilder(layout: layout, options: options)
         let progress = BuildProgress(console: console)
         let outcome = await builder.build { progress.handle($0) }
         for issue in outcome.issues { console.error(issue) }
-        console.progress(BuildSummary.line(for: outcome, layout: project.layout, options: options, publishing: true))
+        if outcome.succeeded { for line in BuildSummary.exerciseLines(outcome) { console.progress(line) } }
+        console.progress(BuildSummary.line(for: outcome, layout: layout, options: options, publishing: true))
         if !outcome.succeeded { throw ExitCode.failure }
     }
 }

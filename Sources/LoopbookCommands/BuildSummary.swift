@@ -1,3 +1,4 @@
+import BookModel
 import LoopbookBuild
 import Notebook
 
@@ -34,12 +35,30 @@ enum BuildSummary {
             }
             return "Build failed with \(problems) (\(chapters): \(counts); \(time)); \(publishing ? "\(site) was left as it was" : "nothing was published")."
         }
+        let exercises = exerciseCount(outcome).map { " Exercises: \($0.passed) of \($0.total) pass." } ?? ""
         if let published = outcome.published {
-            return "Built \(chapters) (\(counts)) in \(time); \(site): \(published.written) written, \(published.unchanged) unchanged, \(published.removed) removed."
+            return "Built \(chapters) (\(counts)) in \(time); \(site): \(published.written) written, \(published.unchanged) unchanged, \(published.removed) removed." + exercises
         }
         if options.chapters != nil {
-            return "Ran \(chapters) (\(counts)) in \(time); \(site) is only written when every chapter is built."
+            return "Ran \(chapters) (\(counts)) in \(time); \(site) is only written when every chapter is built." + exercises
         }
-        return "Built \(chapters) (\(counts)) in \(time)."
+        return "Built \(chapters) (\(counts)) in \(time)." + exercises
+    }
+
+    /// How many of the built chapters' exercises pass; nil when they have none.
+    static func exerciseCount(_ outcome: SiteBuilder.Outcome) -> (passed: Int, total: Int)? {
+        let verdicts = (outcome.report?.chapters ?? []).flatMap(\.exerciseVerdicts)
+        guard !verdicts.isEmpty else { return nil }
+        return (verdicts.filter(\.verdict.passed).count, verdicts.count)
+    }
+
+    /// One line per exercise that does not pass yet, e.g.
+    /// "✗ Content/03-data.md:40: exercise not passed yet: total should be 6 (it is 0)".
+    static func exerciseLines(_ outcome: SiteBuilder.Outcome) -> [String] {
+        (outcome.report?.chapters ?? []).flatMap { executed in
+            executed.exerciseVerdicts.filter { !$0.verdict.passed }.map {
+                "✗ \(executed.chapter.path):\($0.exercise.step.line): exercise not passed yet: \($0.verdict.message)"
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@ public struct CheckCommand: AsyncParsableCommand {
     }
 
     public func perform(console: Console) async throws {
-        let layout = project.layout
+        let layout = project.layout(edition: run.edition)
         var options = run.notebookOptions()
         options.keepGoing = true   // report every failing chapter, not only the first
         let progress = BuildProgress(console: console)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import BookModel
 import LoopbookBuild
 
 /// Where the book lives: shared by every subcommand through `@OptionGroup`.
@@ -10,13 +11,18 @@ public struct ProjectOptions: ParsableArguments, Sendable {
     @Option(name: .long, help: ArgumentHelp("The chapters folder, relative to the root.", valueName: "folder"))
     public var content: String = "Content"
 
-    @Option(name: .long, help: ArgumentHelp("The site folder, relative to the root.", valueName: "folder"))
-    public var output: String = "Site"
+    @Option(name: .long, help: ArgumentHelp("The site folder, relative to the root (default: Site, or Site-teacher for the teacher edition).", valueName: "folder"))
+    public var output: String?
 
     public init() {}
 
-    /// The resolved folders.
-    public var layout: ProjectLayout {
+    /// The resolved folders (the student edition's site folder).
+    public var layout: ProjectLayout { layout(edition: .student) }
+
+    /// The resolved folders for `edition`: without `--output`, the teacher edition goes to `Site-teacher/`,
+    /// so solutions never land in the `Site/` students read by accident.
+    public func layout(edition: Edition) -> ProjectLayout {
+        let output = output ?? (edition == .teacher ? "Site-teacher" : "Site")
         let base = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let rootURL = URL(fileURLWithPath: root, relativeTo: base).standardizedFileURL
         return ProjectLayout(

@@ -49,7 +49,7 @@ public struct ServeCommand: AsyncParsableCommand {
     }
 
     public func perform(console: Console) async throws {
-        let layout = project.layout
+        let layout = project.layout(edition: run.edition)
         let options = run.notebookOptions()
         let session = ServeSession(layout: layout, options: options, host: host, port: UInt16(port),
                                    events: Self.printer(console: console, layout: layout, options: options))

@@ -6,6 +6,7 @@ import BookModel
 @_exported import struct BookModel.TableSpec
 @_exported import struct BookModel.MetricSpec
 @_exported import struct BookModel.FileSpec
+@_exported import struct BookModel.CheckSpec
 @_exported import struct BookModel.ChartSpec
 @_exported import struct BookModel.ChartMarker
 @_exported import struct BookModel.LineSeries
@@ -78,6 +79,7 @@ extension Channel {
         case let .record(.metric(metric)): what = "the metric \"\(metric.name)\""
         case let .record(.value(key, _)): what = "the value \"\(key)\""
         case let .record(.file(file)): what = "the file \"\(file.path)\""
+        case let .record(.check(check)): what = "the check \"\(check.message)\""
         case .step, .end, .thrown: what = "a step marker"
         }
         let reason: String

@@ -78,6 +78,8 @@ enum PlainText {
             return "\(key) = \(text)"
         case let .file(file):
             return "[file: \(file.path)]"
+        case let .check(check):
+            return (check.passed ? "✓ " : "✗ ") + check.message
         }
     }
 }

@@ -119,7 +119,7 @@ struct FaultTests {
 
     @Test func unknownStepFlag() async throws {
         try await expectFault(in: "02-more.md", replacing: "```swift\n", with: "```swift hiden\n",
-                              errors: ["error: Content/02-more.md:11: unknown step flag 'hiden'; expected one of hidden, norun, hide-output, expect-error, fold, unfold."])
+                              errors: ["error: Content/02-more.md:11: unknown step flag 'hiden'; expected one of hidden, norun, hide-output, expect-error, fold, unfold, exercise, check, solution."])
     }
 
     @Test func unknownPlaceholderKey() async throws {

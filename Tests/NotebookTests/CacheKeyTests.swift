@@ -9,10 +9,11 @@ import Testing
 
     @Test func everyComponentChangesTheKey() {
         // `key` lists the components by hand: a new one must be added there (and counted here).
-        #expect(Mirror(reflecting: Self.base).children.count == 9)
+        #expect(Mirror(reflecting: Self.base).children.count == 10)
         let changes: [(inout CacheComponents) -> Void] = [
             { $0.engine += 1 }, { $0.path += "x" }, { $0.steps += "x" }, { $0.timeout += 1 }, { $0.library += "x" },
-            { $0.toolchain += "x" }, { $0.data += "x" }, { $0.shared += "x" }, { $0.dependencies["00-x"] = "j" },
+            { $0.toolchain += "x" }, { $0.data += "x" }, { $0.shared += "x" }, { $0.edition = "teacher" },
+            { $0.dependencies["00-x"] = "j" },
             { $0.dependencies["00-y"] = "k" }, { $0.dependencies = [:] },
             // Fields that run together must not collide: "s" + "l" against "sl" + "".
             { $0.steps = "sl"; $0.library = "" },
@@ -35,7 +36,8 @@ import Testing
         }
         let changes: [(inout Step) -> Void] = [
             { $0.index = 2 }, { $0.code += " " }, { $0.flags.hidden = true }, { $0.flags.hideOutput = true },
-            { $0.flags.expectError = true }, { $0.flags.norun = true },
+            { $0.flags.expectError = true }, { $0.flags.norun = true }, { $0.flags.part = .exercise },
+            { $0.flags.part = .check }, { $0.flags.part = .solution },
         ]
         var hashes: Set<String> = [hash { _ in }]
         for change in changes { hashes.insert(hash(change)) }
@@ -47,6 +49,6 @@ import Testing
         #expect(hash { $0.flags.fold = true } == hash { _ in })
         #expect(hash { $0.flags.fold = false } == hash { _ in })
         // hashSteps lists the flags by hand: a new one must be added there, or left out on purpose as `fold` is.
-        #expect(Mirror(reflecting: StepFlags()).children.count == 5)
+        #expect(Mirror(reflecting: StepFlags()).children.count == 6)
     }
 }

@@ -95,7 +95,7 @@ import Testing
             Issue.record("\(fence) was accepted")
         } catch let error as NotebookError {
             let info = fence.replacingOccurrences(of: "- ", with: "").dropFirst(3)
-            #expect(error.description == "Content/01-a.md:3:\(column): the code block '```\(info)' looks like a step but is not one: a step starts with '```swift' in lower case, then optional flags separated by spaces (hidden, norun, hide-output, expect-error, fold, unfold), e.g. '```swift hidden'. Write it that way to run it, or name another language to only show it.")
+            #expect(error.description == "Content/01-a.md:3:\(column): the code block '```\(info)' looks like a step but is not one: a step starts with '```swift' in lower case, then optional flags separated by spaces (hidden, norun, hide-output, expect-error, fold, unfold, exercise, check, solution), e.g. '```swift hidden'. Write it that way to run it, or name another language to only show it.")
         }
         // Other languages are only shown.
         #expect(try load(["Content/01-a.md": "```swiftui\nText()\n```\n```python\nx = 1\n```\n"]).chapters[0].steps.isEmpty)
@@ -121,7 +121,7 @@ import Testing
 
     @Test func unknownStepFlagIsAnErrorAtItsLine() throws {
         let message = try loadError(["Content/03-data.md": "# D\n\n```swift hiden\nlet a = 1\n```\n"])
-        #expect(message == "Content/03-data.md:3: unknown step flag 'hiden'; expected one of hidden, norun, hide-output, expect-error, fold, unfold.")
+        #expect(message == "Content/03-data.md:3: unknown step flag 'hiden'; expected one of hidden, norun, hide-output, expect-error, fold, unfold, exercise, check, solution.")
     }
 
     @Test func conflictingFlagsAreAnError() throws {

@@ -23,6 +23,10 @@ public struct NotebookOptions: Sendable, Equatable {
     public var moduleCacheDirectory: URL?
     /// Bytes of stdout (and separately of stderr) kept per step; the rest is dropped with a note.
     public var outputCap = 1 << 20
+    /// The edition being built (part of the result cache key, so editions never share results).
+    public var edition: Edition = .student
+    /// Run each exercise's solution in place of its starting code (`loopbook validate`); cached apart.
+    public var withSolutions = false
 
     public init(force: Bool = false, keepGoing: Bool = false, jobs: Int? = nil, chapters: [String]? = nil,
                 libraryDirectory: URL? = nil, cacheDirectory: URL? = nil, compiler: String? = nil,

@@ -19,6 +19,9 @@ struct CacheComponents: Codable, Equatable, Sendable {
     var shared = "none"
     /// Dependency slug → its key.
     var dependencies: [String: String]
+    /// The edition the result was made for ("student", "teacher"), with "+solutions" when each exercise's
+    /// solution ran in place of its starting code (`loopbook validate`): results of one never serve another.
+    var edition = "student"
 
     /// A SHA-256 of every component, each length-prefixed (written by hand: a 1,000-chapter book computes
     /// 1,000 keys per build, and JSON encoding cost more than everything else in a no-op build's lookups).
@@ -26,7 +29,7 @@ struct CacheComponents: Codable, Equatable, Sendable {
     var key: String {
         var hasher = SHA256()
         var fields = ["loopbook cache key", String(engine), path, steps, String(timeout), library, toolchain, data,
-                      shared, String(dependencies.count)]
+                      shared, edition, String(dependencies.count)]
         for slug in dependencies.keys.sorted() { fields += [slug, dependencies[slug] ?? ""] }
         for field in fields {
             hasher.update(data: Array("\(field.utf8.count):".utf8))
@@ -46,6 +49,7 @@ struct CacheComponents: Codable, Equatable, Sendable {
         if previous.timeout != timeout { return "its timeout changed" }
         if previous.data != data { return "the data files changed" }
         if previous.shared != shared { return "the shared code changed" }
+        if previous.edition != edition { return "no cache entry for the \(edition) edition" }
         for slug in dependencies.keys.sorted() where previous.dependencies[slug] != dependencies[slug] {
             return "dependency \(slug) changed"
         }
@@ -73,7 +77,10 @@ struct CacheComponents: Codable, Equatable, Sendable {
             // what runs, so folding a step re-renders its page without re-running the chapter.
             let flags = step.flags
             let code = flags.norun ? "-" : "+" + step.code
-            for field in ["\(step.index) \(flags.hidden) \(flags.norun) \(flags.hideOutput) \(flags.expectError)", code] {
+            // An exercise's part changes what runs (a solution is left out, or put in place of its exercise);
+            // added only when set, so the hashes of chapters without exercises stay as they were.
+            let part = flags.part.map { " " + $0.rawValue } ?? ""
+            for field in ["\(step.index) \(flags.hidden) \(flags.norun) \(flags.hideOutput) \(flags.expectError)\(part)", code] {
                 hasher.update(data: Array("\(field.utf8.count):".utf8))
                 hasher.update(data: Array(field.utf8))
             }

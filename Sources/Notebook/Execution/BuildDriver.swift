@@ -76,7 +76,7 @@ struct BuildDriver: Sendable {
             components[chapter.slug] = CacheComponents(
                 path: chapter.path, steps: CacheComponents.hashSteps(chapter), timeout: chapter.timeout,
                 library: library.fingerprint, toolchain: toolchainHash, data: dataHash, shared: sharedHash,
-                dependencies: dependencies)
+                dependencies: dependencies, edition: options.edition.rawValue + (options.withSolutions ? "+solutions" : ""))
         }
 
         let board = Board()
@@ -91,7 +91,10 @@ struct BuildDriver: Sendable {
                     let finished = await build(chapter, components: parts, cache: cache, board: board, slots: slots,
                                                toolchain: toolchain, library: library, moduleCache: moduleCache,
                                                dataDirectory: hasData ? dataDirectory : nil)
+                    // A student's exercise that does not compile or traps stops only its own chapter: the
+                    // others still run, so every error and every exercise is reported at once.
                     let stops = !options.keepGoing && (finished.executed?.status == .failed || !finished.diagnostics.isEmpty)
+                        && !Self.failedInExercise(chapter, finished.diagnostics)
                     await board.publish(chapter.slug, finished, stopsBuild: stops)
                 }
             }
@@ -112,14 +115,17 @@ struct BuildDriver: Sendable {
         var diagnostics: [Diagnostic] = []
         var used: [String: String] = [:]
         var allFinished: [(Chapter, Finished)] = []
+        var stopped = false
         for chapter in selected { allFinished.append((chapter, await board.wait(for: chapter.slug))) }
         let written = Self.writtenFiles(book.chapters, results: allFinished.compactMap(\.1.executed))
         for (chapter, finished) in allFinished {
             if let chapter = finished.executed { executed.append(chapter) }
             outcomes.append(finished.outcome)
-            if options.keepGoing || diagnostics.isEmpty {
+            // Without keepGoing: the errors up to the first failed chapter, past those of broken exercises.
+            if options.keepGoing || !stopped {
                 diagnostics += finished.diagnostics.map { Self.addingDependencyHint(to: $0, chapter: chapter, written: written) }
             }
+            if !finished.diagnostics.isEmpty, !Self.failedInExercise(chapter, finished.diagnostics) { stopped = true }
             switch finished.outcome.status {
             case .cached, .ran: used[chapter.slug] = components[chapter.slug]?.key
             case .failed, .skipped: break
@@ -152,7 +158,8 @@ struct BuildDriver: Sendable {
         }
         let reason = options.force ? "forced" : components.reason(comparedWith: cache.lastComponents(slug: chapter.slug))
         progress(.started(chapter: chapter.slug, reason: reason))
-        let executor = ChapterExecutor(chapter: chapter, toolchain: toolchain, library: library,
+        // Solutions never reach the students' program; `validate` runs them in place of the exercises.
+        let executor = ChapterExecutor(chapter: chapter.runnable(withSolutions: options.withSolutions), toolchain: toolchain, library: library,
                                        cacheDirectory: notebook.cacheDirectory, dataDirectory: dataDirectory,
                                        dependencyFiles: [], outputCap: options.outputCap, sharedCode: book.sharedCode,
                                        moduleCacheDirectory: moduleCache, slots: slots)
@@ -229,6 +236,15 @@ struct BuildDriver: Sendable {
         return Finished(executed: executed,
                         outcome: ChapterOutcome(slug: chapter.slug, status: .skipped(reason: reason), compileSeconds: 0, runSeconds: 0),
                         diagnostics: [])
+    }
+
+    /// True when every one of `diagnostics` points into an `exercise` or `check` step of `chapter` (and there
+    /// is one): a student's edit broke it, which must not hide the other chapters.
+    static func failedInExercise(_ chapter: Chapter, _ diagnostics: [Diagnostic]) -> Bool {
+        !diagnostics.isEmpty && diagnostics.allSatisfy { diagnostic in
+            guard diagnostic.file == chapter.path, let step = StepLines.step(containing: diagnostic.line, in: chapter) else { return false }
+            return step.flags.part == .exercise || step.flags.part == .check
+        }
     }
 
     /// The files each chapter writes, by slug: those its result holds, and those its code offers by name

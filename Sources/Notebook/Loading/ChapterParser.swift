@@ -53,6 +53,8 @@ enum ChapterParser {
             steps.append(step)
         }
 
+        try checkExercises(steps, path: path)
+
         let heading = outline.headings.first { $0.level == 1 }
         let title = frontMatter?.title ?? heading?.text ?? slug
         var chapter = Chapter(path: path, slug: slug, number: number, title: title, summary: frontMatter?.summary,
@@ -118,6 +120,14 @@ enum ChapterParser {
                         message: "a step cannot be both 'fold' and 'unfold'; keep one of them.")
                 }
                 flags.fold = fold
+            case "exercise", "check", "solution":
+                let part = ExercisePart(rawValue: word)!
+                if let other = flags.part, other != part {
+                    throw NotebookError.conflictingStepFlags(
+                        path: path, line: line,
+                        message: "a step cannot be both '\(other.rawValue)' and '\(word)': an exercise, its check and its solution are three steps; keep one of them.")
+                }
+                flags.part = part
             default: throw NotebookError.unknownStepFlag(path: path, line: line, flag: word)
             }
         }
@@ -131,6 +141,60 @@ enum ChapterParser {
                 path: path, line: line,
                 message: "a step cannot be both 'hidden' and '\(fold ? "fold" : "unfold")': a hidden step shows no code to fold; keep one of them.")
         }
+        if let part = flags.part {
+            // An exercise runs and is shown like any step (it may fold or hide its output); a check is never
+            // shown and a solution never runs in a build, so they take no other flag.
+            let others = StepFlags(hidden: flags.hidden, norun: flags.norun, hideOutput: flags.hideOutput,
+                                   expectError: flags.expectError, fold: part == .exercise ? nil : flags.fold).words
+                .filter { part != .exercise || $0 != "hide-output" }
+            if let other = others.first {
+                let why = switch part {
+                case .exercise: "an exercise is starting code the student edits and runs; it may only add 'fold', 'unfold' or 'hide-output'"
+                case .check: "a check step is never shown and runs after its exercise; it takes no other flag"
+                case .solution: "a solution step never runs in a build and is shown only in the teacher edition; it takes no other flag"
+                }
+                throw NotebookError.conflictingStepFlags(
+                    path: path, line: line,
+                    message: "a step cannot be both '\(part.rawValue)' and '\(other)': \(why); remove '\(other)'.")
+            }
+        }
         return flags
+    }
+
+    /// Checks that every `check` and `solution` step follows an `exercise`, that an exercise has exactly one
+    /// check and at most one solution, and that every exercise has its check.
+    static func checkExercises(_ steps: [Step], path: String) throws {
+        var current: (step: Step, check: Step?, solution: Step?)?
+        func close() throws {
+            if let pending = current, pending.check == nil {
+                throw NotebookError.conflictingStepFlags(
+                    path: path, line: pending.step.line,
+                    message: "this exercise has no check: add a '```swift check' step after it that calls check(condition, \"message\") on the exercise's results.")
+            }
+        }
+        for step in steps {
+            switch step.flags.part {
+            case .exercise?:
+                try close()
+                current = (step, nil, nil)
+            case let part?:
+                guard var pending = current else {
+                    throw NotebookError.conflictingStepFlags(
+                        path: path, line: step.line,
+                        message: "this '\(part.rawValue)' step has no exercise before it: put it after the '```swift exercise' step it belongs to.")
+                }
+                let earlier = part == .check ? pending.check : pending.solution
+                if let earlier {
+                    throw NotebookError.conflictingStepFlags(
+                        path: path, line: step.line,
+                        message: "the exercise at line \(pending.step.line) already has a \(part.rawValue) step (line \(earlier.line)); an exercise has one \(part.rawValue): merge the two, or start a new exercise with '```swift exercise'.")
+                }
+                if part == .check { pending.check = step } else { pending.solution = step }
+                current = pending
+            case nil:
+                continue
+            }
+        }
+        try close()
     }
 }

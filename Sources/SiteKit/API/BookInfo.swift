@@ -25,6 +25,9 @@ public struct BookInfo: Codable, Sendable, Equatable {
     /// Steps show their code folded under "Show code" unless they say `unfold` (book.yml's `code-fold`).
     /// Part of every page's cache key, since `PageKey.Site` encodes the whole `BookInfo`.
     public var codeFold: Bool
+    /// The student edition (the default) leaves every ```swift solution step out of the site; the teacher
+    /// edition shows each folded under "Show solution". Part of every page's cache key (through `PageKey.Site`).
+    public var edition: Edition = .student
 
     public init(title: String, subtitle: String? = nil, author: String? = nil, introduction: String? = nil,
                 language: String = "en", logo: String? = nil, repository: String? = nil, editURL: String? = nil,

@@ -267,7 +267,7 @@ struct PageKey {
         }
         for step in chapter.steps {
             let flags = step.flags
-            field("\(step.index) \(step.line) \(step.indent) \(flags.hidden) \(flags.norun) \(flags.hideOutput) \(flags.expectError) \(flags.fold.map(String.init) ?? "-")",
+            field("\(step.index) \(step.line) \(step.indent) \(flags.hidden) \(flags.norun) \(flags.hideOutput) \(flags.expectError) \(flags.fold.map(String.init) ?? "-") \(flags.part?.rawValue ?? "-")",
                   into: &hasher)
             field(step.code, into: &hasher)
         }

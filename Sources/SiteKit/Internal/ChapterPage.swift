@@ -113,9 +113,34 @@ struct ChapterPage {
 
     private func stepHTML(_ step: Step, result: StepResult?, chartCounter: inout Int, artifacts: [Artifact],
                           referenced: inout Set<String>) -> String {
+        switch step.flags.part {
+        case .solution?:
+            // The student edition holds no trace of a solution (not even hidden): the step becomes nothing.
+            guard layout.book.edition == .teacher else { return "" }
+            let code = step.code.hasSuffix("\n") ? String(step.code.dropLast()) : step.code
+            let block = CodeBlocks.node(highlighted: SwiftHighlighter.highlight(code), badges: [])
+            return Node.element("div", ["class": "step solution", "id": "step-\(step.index)"], [
+                .newline,
+                .element("details", ["class": "fold"], [.element("summary", [], [.text("Show solution")]), .newline, block]),
+                .newline,
+            ]).html + "\n"
+        case .check?:
+            // Never shown: its verdict stands beside the exercise; what it printed, or its error, stays here.
+            var children: [Node] = [.newline]
+            if let result {
+                let outputs = result.outputs.filter { if case .record(.check) = $0 { false } else { true } }
+                children.append(outputsNode(outputs, chartCounter: &chartCounter, artifacts: artifacts, referenced: &referenced))
+                if let failure = result.failure { children.append(failureNode(failure, expected: false)) }
+            }
+            guard children.count > 1 else { return "" }
+            return Node.element("div", ["class": "step check", "id": "step-\(step.index)"], children).html + "\n"
+        default:
+            break
+        }
         var children: [Node] = [.newline]
         if !step.flags.hidden {
             var badges: [Node] = []
+            if step.flags.part == .exercise { badges.append(.element("span", ["class": "badge exercise"], [.text("exercise")])) }
             if step.flags.norun { badges.append(.element("span", ["class": "badge norun"], [.text("not run")])) }
             if step.flags.expectError { badges.append(.element("span", ["class": "badge expect"], [.text("expected to fail")])) }
             let code = step.code.hasSuffix("\n") ? String(step.code.dropLast()) : step.code
@@ -139,7 +164,11 @@ struct ChapterPage {
                 children.append(failureNode(failure, expected: step.flags.expectError))
             }
         }
-        return Node.element("div", ["class": "step", "id": "step-\(step.index)"], children).html + "\n"
+        if step.flags.part == .exercise, let exercise = chapter.exercises.first(where: { $0.step.index == step.index }) {
+            children.append(verdictNode(executed.verdict(for: exercise)))
+        }
+        return Node.element("div", ["class": step.flags.part == .exercise ? "step exercise" : "step", "id": "step-\(step.index)"],
+                            children).html + "\n"
     }
 
     private func outputsNode(_ outputs: [StepOutput], chartCounter: inout Int, artifacts: [Artifact],
@@ -198,6 +227,10 @@ struct ChapterPage {
                         parts += [.text(" "), .element("span", [], [.text(description)])]
                     }
                     nodes += [.element("p", ["class": "download"], parts), .newline]
+                case let .check(check):
+                    // A check outside a check step: shown where it was made.
+                    nodes += [.element("p", ["class": check.passed ? "check passed" : "check failed"],
+                                       [.text((check.passed ? "✓ " : "✗ ") + check.message)]), .newline]
                 case .value, .metric:
                     break
                 }
@@ -234,6 +267,24 @@ struct ChapterPage {
             }
         }
         return result
+    }
+
+    /// ✓ or ✗ and the check's messages, beside the exercise; announced politely when the page loads.
+    private func verdictNode(_ verdict: ExerciseVerdict) -> Node {
+        var lines: [Node] = [.newline]
+        let checks = verdict.checks.isEmpty ? [CheckSpec(passed: false, message: verdict.message)] : verdict.checks
+        for check in checks {
+            lines += [.element("li", ["class": check.passed ? "passed" : "failed"], [
+                .element("span", ["class": "mark", "aria-hidden": "true"], [.text(check.passed ? "✓" : "✗")]), .text(" "),
+                .text(check.message),
+            ]), .newline]
+        }
+        return .group([.element("div", ["class": verdict.passed ? "exercise-result passed" : "exercise-result failed", "role": "status"], [
+            .newline,
+            .element("p", ["class": "exercise-verdict"], [.text(verdict.passed ? "✓ Exercise passed" : "✗ Exercise not passed yet")]),
+            .newline,
+            .element("ul", [], lines), .newline,
+        ]), .newline])
     }
 
     private func failureNode(_ failure: StepFailure, expected: Bool) -> Node {
