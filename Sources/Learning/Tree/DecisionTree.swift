@@ -19,14 +19,20 @@ public struct DecisionTree: Sendable, Equatable {
         public var minSamplesLeaf: Int
         /// How many features each split considers.
         public var maxFeatures: MaxFeatures
+        /// Each child of a split keeps at least this fraction of the total sample weight (0 ... 0.5;
+        /// scikit-learn's `min_weight_fraction_leaf`): `min_weight_leaf = fraction · Σ sample_weight`
+        /// (or `fraction · n` without weights), tested on the children's weighted counts, and a node
+        /// weighing less than `2 · min_weight_leaf` is a leaf. `minSamplesLeaf` counts rows, not weight.
+        public var minWeightFractionLeaf: Double
 
         public init(criterion: Criterion = .gini, maxDepth: Int? = nil, minSamplesSplit: Int = 2,
-                    minSamplesLeaf: Int = 1, maxFeatures: MaxFeatures = .all) {
+                    minSamplesLeaf: Int = 1, maxFeatures: MaxFeatures = .all, minWeightFractionLeaf: Double = 0) {
             self.criterion = criterion
             self.maxDepth = maxDepth
             self.minSamplesSplit = minSamplesSplit
             self.minSamplesLeaf = minSamplesLeaf
             self.maxFeatures = maxFeatures
+            self.minWeightFractionLeaf = minWeightFractionLeaf
         }
 
         /// Throws `LearningError.invalidParameter` for a setting scikit-learn would also reject.
@@ -39,6 +45,10 @@ public struct DecisionTree: Sendable, Equatable {
             }
             guard minSamplesLeaf >= 1 else {
                 throw LearningError.invalidParameter("minSamplesLeaf (\(minSamplesLeaf)) must be at least 1.")
+            }
+            guard minWeightFractionLeaf >= 0, minWeightFractionLeaf <= 0.5 else {
+                throw LearningError.invalidParameter(
+                    "minWeightFractionLeaf (\(minWeightFractionLeaf)) must be between 0 and 0.5.")
             }
         }
     }
@@ -136,16 +146,24 @@ public struct DecisionTree: Sendable, Equatable {
     /// one `randint(0, 2³¹ − 1)` from `rng` to seed scikit-learn's own generator for the features tried
     /// at each node, so with `NumPyRandom(seed: s)` the tree is scikit-learn's with `random_state=s`.
     ///
+    /// `sampleWeight` (n finite weights, not all zero; `nil` weighs every row 1) is scikit-learn's
+    /// `sample_weight`: a row of weight w counts w times in class counts, impurities, node values and
+    /// `minWeightFractionLeaf`, rows of weight 0 are left out, and `minSamplesLeaf` / `minSamplesSplit`
+    /// still count rows. Whole-number weights give scikit-learn's tree bit for bit; fractional weights
+    /// give the same splits, with sums that may differ in the last bits (see `TreeBuilder`).
+    ///
     /// Throws `LearningError` for empty or ragged data, NaN, infinite or beyond-float32 values, a label
-    /// count that does not match the rows, or invalid parameters. A single class gives a one-leaf tree.
-    public static func fit(_ x: [[Double]], _ y: [Int], parameters: Parameters = .init(),
+    /// count that does not match the rows, a weight count that does not, non-finite or all-zero weights,
+    /// or invalid parameters. A single class gives a one-leaf tree.
+    public static func fit(_ x: [[Double]], _ y: [Int], sampleWeight: [Double]? = nil, parameters: Parameters = .init(),
                            using rng: inout NumPyRandom) throws -> DecisionTree {
         try parameters.validate()
         let data = try TrainingData(x, y)
+        if let sampleWeight { try validateSampleWeight(sampleWeight, sampleCount: data.sampleCount) }
         let maxFeatures = try parameters.maxFeatures.resolve(featureCount: data.featureCount)
         let randRState = UInt32(rng.randint(0, TreeBuilder.randRMax))
         return TreeBuilder(data: data, parameters: parameters, maxFeatures: maxFeatures)
-            .build(weights: nil, randRState: randRState)
+            .build(sampleWeight: sampleWeight, randRState: randRState)
     }
 
     // MARK: Shape
@@ -222,7 +240,12 @@ public struct DecisionTree: Sendable, Equatable {
     public func predictProba(_ x: [[Double]]) throws -> [[Double]] {
         _ = try validateMatrix(x, expectedFeatures: featureCount, what: "The rows to predict")
         guard !nodes.isEmpty else { throw LearningError.notFitted("The tree has no nodes; fit it on data first.") }
-        return x.map { probabilities(ofNode: leafIndex(for: $0)) }
+        // scikit-learn's `tree_.value`: class sums over the node's weight (`node_value`).
+        let k = classes.count
+        return x.map { row in
+            let leaf = leafIndex(for: row)
+            return Array(nodeProbabilities[(leaf * k)..<(leaf * k + k)])
+        }
     }
 
     /// The predicted label of each row: the most frequent training class in its leaf.
