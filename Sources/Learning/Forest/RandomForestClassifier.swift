@@ -377,3 +377,64 @@ public struct RandomForestClassifier: Sendable, Equatable {
     /// Each tree's number of nodes.
     public var treeNodeCounts: [Int] { estimators.map(\.nodeCount) }
 }
+
+// MARK: Saving
+
+extension RandomForestClassifier: Codable {
+    enum CodingKeys: String, CodingKey {
+        case nEstimators, parameters, bootstrap, computesOOBScore, warmStart, randomState, nJobs, classWeight
+        case estimators, treeSeeds, classes, seedUsed, oobScore, featureCount, trainingSampleCount, fitWarnings
+    }
+
+    /// Writes the format header (`ModelFormat`), the parameters and the fitted state: every tree, each
+    /// tree's seed (so a warm start continues the same sequence), the classes, the out-of-bag score and
+    /// the last fit's warnings. An unfitted forest saves its parameters and empty state.
+    public func encode(to encoder: any Encoder) throws {
+        try ModelHeader.write("RandomForestClassifier", to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(nEstimators, forKey: .nEstimators)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(bootstrap, forKey: .bootstrap)
+        try c.encode(computesOOBScore, forKey: .computesOOBScore)
+        try c.encode(warmStart, forKey: .warmStart)
+        try c.encode(randomState, forKey: .randomState)
+        try c.encode(nJobs, forKey: .nJobs)
+        try c.encode(classWeight, forKey: .classWeight)
+        try c.encode(estimators, forKey: .estimators)
+        try c.encode(treeSeeds, forKey: .treeSeeds)
+        try c.encode(classes, forKey: .classes)
+        try c.encode(seedUsed, forKey: .seedUsed)
+        try c.encode(oobScore, forKey: .oobScore)
+        try c.encode(featureCount, forKey: .featureCount)
+        try c.encode(trainingSampleCount, forKey: .trainingSampleCount)
+        try c.encode(fitWarnings, forKey: .fitWarnings)
+    }
+
+    /// Reads a forest saved by `encode(to:)`. Throws `ModelFormatError` for another format version or
+    /// model, or trees that do not agree with the forest's classes and feature count.
+    public init(from decoder: any Decoder) throws {
+        try ModelHeader.check("RandomForestClassifier", in: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        nEstimators = try c.decode(Int.self, forKey: .nEstimators)
+        parameters = try c.decode(DecisionTree.Parameters.self, forKey: .parameters)
+        bootstrap = try c.decode(Bool.self, forKey: .bootstrap)
+        computesOOBScore = try c.decode(Bool.self, forKey: .computesOOBScore)
+        warmStart = try c.decode(Bool.self, forKey: .warmStart)
+        randomState = try c.decodeIfPresent(Int.self, forKey: .randomState)
+        nJobs = try c.decodeIfPresent(Int.self, forKey: .nJobs)
+        classWeight = try c.decodeIfPresent(ClassWeight.self, forKey: .classWeight)
+        estimators = try c.decode([DecisionTree].self, forKey: .estimators)
+        treeSeeds = try c.decode([UInt32].self, forKey: .treeSeeds)
+        classes = try c.decode([Int].self, forKey: .classes)
+        seedUsed = try c.decodeIfPresent(UInt32.self, forKey: .seedUsed)
+        oobScore = try c.decodeIfPresent(Double.self, forKey: .oobScore)
+        featureCount = try c.decode(Int.self, forKey: .featureCount)
+        trainingSampleCount = try c.decode(Int.self, forKey: .trainingSampleCount)
+        fitWarnings = try c.decode([LearningWarning].self, forKey: .fitWarnings)
+        guard treeSeeds.count == estimators.count,
+              estimators.allSatisfy({ $0.classes == classes && $0.featureCount == featureCount }) else {
+            throw ModelFormatError(
+                "The saved RandomForestClassifier's trees do not match its classes \(classes), its \(featureCount) features or its \(treeSeeds.count) seeds. The file is damaged; save the model again.")
+        }
+    }
+}

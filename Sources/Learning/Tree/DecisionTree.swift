@@ -149,8 +149,8 @@ public struct DecisionTree: Sendable, Equatable {
     /// `sampleWeight` (n finite weights, not all zero; `nil` weighs every row 1) is scikit-learn's
     /// `sample_weight`: a row of weight w counts w times in class counts, impurities, node values and
     /// `minWeightFractionLeaf`, rows of weight 0 are left out, and `minSamplesLeaf` / `minSamplesSplit`
-    /// still count rows. Whole-number weights give scikit-learn's tree bit for bit; fractional weights
-    /// give the same splits, with sums that may differ in the last bits (see `TreeBuilder`).
+    /// still count rows. The tree is scikit-learn's bit for bit for any weights (whole numbers go to the
+    /// integer builder, fractional ones to the builder that adds them in scikit-learn's order).
     ///
     /// Throws `LearningError` for empty or ragged data, NaN, infinite or beyond-float32 values, a label
     /// count that does not match the rows, a weight count that does not, non-finite or all-zero weights,
@@ -356,5 +356,49 @@ private func pairwiseSum(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
         var n2 = n / 2
         n2 -= n2 % 8
         return pairwiseSum(a, n2) + pairwiseSum(a + n2, n - n2)
+    }
+}
+
+// MARK: Saving
+
+extension DecisionTree: Codable {
+    enum CodingKeys: String, CodingKey { case nodes, counts, classes, featureCount, criterion }
+
+    /// Writes the format header (`ModelFormat`), the nodes, the weighted class counts per node, the
+    /// classes, the feature count and the criterion; prediction tables are rebuilt on loading.
+    public func encode(to encoder: any Encoder) throws {
+        try ModelHeader.write("DecisionTree", to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(nodes, forKey: .nodes)
+        try container.encode(counts, forKey: .counts)
+        try container.encode(classes, forKey: .classes)
+        try container.encode(featureCount, forKey: .featureCount)
+        try container.encode(criterion, forKey: .criterion)
+    }
+
+    /// Reads a tree saved by `encode(to:)`. Throws `ModelFormatError` for another format version or
+    /// model, or a tree that is not consistent (a child, feature or count out of range), so a damaged file
+    /// fails here rather than in `predict`.
+    public init(from decoder: any Decoder) throws {
+        try ModelHeader.check("DecisionTree", in: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let nodes = try container.decode([Node].self, forKey: .nodes)
+        let counts = try container.decode([Double].self, forKey: .counts)
+        let classes = try container.decode([Int].self, forKey: .classes)
+        let featureCount = try container.decode(Int.self, forKey: .featureCount)
+        let criterion = try container.decode(Criterion.self, forKey: .criterion)
+        guard counts.count == nodes.count * classes.count else {
+            throw ModelFormatError(
+                "The saved DecisionTree has \(counts.count) class counts for \(nodes.count) nodes and \(classes.count) classes; it needs \(nodes.count * classes.count). The file is damaged; save the model again.")
+        }
+        for (i, node) in nodes.enumerated() where !node.isLeaf {
+            // Depth first, left first: the left child follows its parent, the right child comes later.
+            guard node.left == i + 1, node.right > i, node.right < nodes.count, node.feature >= 0,
+                  node.feature < featureCount else {
+                throw ModelFormatError(
+                    "Node \(i) of the saved DecisionTree points to children \(node.left) and \(node.right) and feature \(node.feature), outside the tree's \(nodes.count) nodes and \(featureCount) features. The file is damaged; save the model again.")
+            }
+        }
+        self.init(nodes: nodes, counts: counts, classes: classes, featureCount: featureCount, criterion: criterion)
     }
 }

@@ -87,3 +87,28 @@ public struct DecisionTreeClassifier: Sendable, Equatable {
         return tree
     }
 }
+
+extension DecisionTreeClassifier: Codable {
+    enum CodingKeys: String, CodingKey { case parameters, classWeight, randomState, tree }
+
+    /// Writes the format header (`ModelFormat`), the parameters and the fitted tree (`null` before `fit`).
+    public func encode(to encoder: any Encoder) throws {
+        try ModelHeader.write("DecisionTreeClassifier", to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(parameters, forKey: .parameters)
+        try container.encode(classWeight, forKey: .classWeight)
+        try container.encode(randomState, forKey: .randomState)
+        try container.encode(tree, forKey: .tree)
+    }
+
+    /// Reads a classifier saved by `encode(to:)`, fitted or not. Throws `ModelFormatError` for another
+    /// format version or model.
+    public init(from decoder: any Decoder) throws {
+        try ModelHeader.check("DecisionTreeClassifier", in: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        parameters = try container.decode(DecisionTree.Parameters.self, forKey: .parameters)
+        classWeight = try container.decodeIfPresent(ClassWeight.self, forKey: .classWeight)
+        randomState = try container.decodeIfPresent(Int.self, forKey: .randomState)
+        tree = try container.decodeIfPresent(DecisionTree.self, forKey: .tree)
+    }
+}

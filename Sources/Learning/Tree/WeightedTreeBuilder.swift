@@ -19,19 +19,20 @@ extension TreeBuilder {
     }
 
     /// Builds a tree with real-valued row weights, as scikit-learn's `DepthFirstTreeBuilder` and
-    /// `BestSplitter` with `sample_weight` (`sklearn/tree/_tree.pyx`, `_splitter.pyx`, `_criterion.pyx`, 1.9).
+    /// `BestSplitter` with `sample_weight` (`sklearn/tree/_tree.pyx`, `_splitter.pyx`, `_partitioner.pyx`,
+    /// `_criterion.pyx`, 1.9), step for step, so that sums of fractional weights are added in scikit-learn's
+    /// order and the tree is scikit-learn's bit for bit.
     ///
-    /// Rows of weight 0 are left out (scikit-learn keeps `sample_weight[i] != 0.0`); negative weights are
-    /// kept, as there. The split search follows `ClassificationCriterion.update` step for step: at each
-    /// candidate position (past `minSamplesLeaf`, between distinct values) the left sums move forward from
-    /// the last position, or, when that is the longer way, back from the node's end (`reverse_reset`);
-    /// right sums are `total − left`; positions with a child lighter than `min_weight_leaf` are skipped;
-    /// Gini and entropy proxies and the chosen split's impurities use scikit-learn's formulas.
-    ///
-    /// With fractional weights a sum depends on the order its terms are added in. scikit-learn adds a
-    /// node's rows in the order its unstable introsort and in-place partition left them; this builder adds
-    /// them in sorted order (the root in row order, as scikit-learn). Splits are the same unless two
-    /// candidates tie to the last bit; node values and impurities agree to within a few ulps.
+    /// Unlike the integer builder it keeps scikit-learn's `samples` array itself: rows of non-zero weight
+    /// in row order (negative weights are kept, as there); a node is `samples[start..<end]`; each feature
+    /// tried at a node sorts that range with scikit-learn's introsort (`simultaneous_sort`,
+    /// `simultaneousSort` here), so ties end up in scikit-learn's order; the chosen split partitions the range by swapping
+    /// from both ends (`partition_samples_final`). Node sums are added in that order
+    /// (`ClassificationCriterion.init`), and at each candidate position (past `minSamplesLeaf`, between
+    /// distinct values) the left sums move forward from the last position, or back from the node's end
+    /// when that is shorter (`update`, `reverse_reset`); right sums are `total − left`; positions with a
+    /// child lighter than `min_weight_leaf` are skipped. Slower than the integer builder (it sorts at each
+    /// node), which whole-number weights use.
     func build(realWeights weight: [Double], randRState: UInt32) -> DecisionTree {
         let n = data.sampleCount
         let featureCount = data.featureCount
@@ -51,11 +52,8 @@ extension TreeBuilder {
         let isGini = criterion == .gini
         let minWeightLeaf = parameters.minWeightFractionLeaf * numpySum(weight)
 
-        let order = UnsafeMutablePointer<Entry>.allocate(capacity: featureCount * m + 1)
-        let scratch = UnsafeMutablePointer<Entry>.allocate(capacity: m)
-        let goesLeft = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
-        let skip = UnsafeMutablePointer<Bool>.allocate(capacity: featureCount)
-        skip.initialize(repeating: false, count: featureCount)
+        let samples = UnsafeMutablePointer<Int32>.allocate(capacity: m)
+        let keys = UnsafeMutablePointer<Double>.allocate(capacity: m)
         let nodeCounts = UnsafeMutablePointer<Double>.allocate(capacity: classCount)
         let leftCounts = UnsafeMutablePointer<Double>.allocate(capacity: classCount)
         let rightCounts = UnsafeMutablePointer<Double>.allocate(capacity: classCount)
@@ -63,55 +61,48 @@ extension TreeBuilder {
         let constantFeatures = UnsafeMutablePointer<Int>.allocate(capacity: featureCount)
         for f in 0..<featureCount { features[f] = f; constantFeatures[f] = 0 }
         defer {
-            order.deallocate(); scratch.deallocate(); goesLeft.deallocate(); skip.deallocate()
+            samples.deallocate(); keys.deallocate()
             nodeCounts.deallocate(); leftCounts.deallocate(); rightCounts.deallocate()
             features.deallocate(); constantFeatures.deallocate()
         }
+        var j = 0
+        for i in 0..<n where weight[i] != 0 { samples[j] = Int32(i); j += 1 }
         var randState = randRState
 
         struct Pending {
             var start: Int, end: Int, depth: Int, parent: Int, isLeft: Bool
-            var impurity: Double, constants: Int, countFeature: Int
+            var impurity: Double, constants: Int
         }
         var stack: [Pending] = [Pending(start: 0, end: m, depth: 0, parent: -1, isLeft: false,
-                                        impurity: .infinity, constants: 0, countFeature: 0)]
+                                        impurity: .infinity, constants: 0)]
         let maxDepth = parameters.maxDepth ?? Int(Int32.max)
         let minLeaf = parameters.minSamplesLeaf
         let minSplit = parameters.minSamplesSplit
         let threshold32 = Self.featureThreshold
         var first = true
 
-        data.presorted.withUnsafeBufferPointer { presorted in
+        data.columns.withUnsafeBufferPointer { columnBuffer in
         data.encoded.withUnsafeBufferPointer { labelBuffer in
         weight.withUnsafeBufferPointer { weightBuffer in
             let label = labelBuffer.baseAddress!, weight = weightBuffer.baseAddress!
-            for f in 0..<featureCount {
-                let source = presorted.baseAddress! + f * n, target = order + f * m
-                var j = 0
-                for q in 0..<n {
-                    let entry = source[q]
-                    target[j] = entry
-                    j += weight[Int(entry.sample)] != 0 ? 1 : 0
-                }
-            }
+            let columns = columnBuffer.baseAddress!
 
-            /// `ClassificationCriterion.update` from relative position `pos` to `newPos` over `rows`
-            /// (`count` rows, node totals in `nodeCounts` / `wNode`); returns the left weight.
-            func moveLeft(_ rows: UnsafeMutablePointer<Entry>, _ pos: Int, _ newPos: Int, _ count: Int,
-                          _ wLeft: Double, _ wNode: Double) -> Double {
+            /// `ClassificationCriterion.update(newPos)` from `pos` over `samples[start..<end]` (node totals in
+            /// `nodeCounts` / `wNode`); returns the new left weight.
+            func moveLeft(_ start: Int, _ end: Int, _ pos: Int, _ newPos: Int, _ wLeft: Double, _ wNode: Double) -> Double {
                 var wl = wLeft
-                if newPos - pos <= count - newPos {
+                if newPos - pos <= end - newPos {
                     for p in pos..<newPos {
-                        let s = Int(rows[p].sample), w = weight[s]
+                        let s = Int(samples[p]), w = weight[s]
                         leftCounts[Int(label[s])] += w
                         wl += w
                     }
                 } else {
                     for c in 0..<classCount { leftCounts[c] = nodeCounts[c] }
                     wl = wNode
-                    var p = count - 1
+                    var p = end - 1
                     while p >= newPos {
-                        let s = Int(rows[p].sample), w = weight[s]
+                        let s = Int(samples[p]), w = weight[s]
                         leftCounts[Int(label[s])] -= w
                         wl -= w
                         p -= 1
@@ -136,21 +127,13 @@ extension TreeBuilder {
 
             while let task = stack.popLast() {
                 let start = task.start, end = task.end, count = end - start
+                // ClassificationCriterion.init: the node's sums in the samples' current order.
                 for c in 0..<classCount { nodeCounts[c] = 0 }
                 var wNode = 0.0
-                if first {
-                    // The root: scikit-learn's samples array, rows of non-zero weight in row order.
-                    for i in 0..<n where weight[i] != 0 {
-                        nodeCounts[Int(label[i])] += weight[i]
-                        wNode += weight[i]
-                    }
-                } else {
-                    let rows = order + task.countFeature * m
-                    for p in start..<end {
-                        let s = Int(rows[p].sample)
-                        nodeCounts[Int(label[s])] += weight[s]
-                        wNode += weight[s]
-                    }
+                for p in start..<end {
+                    let s = Int(samples[p])
+                    nodeCounts[Int(label[s])] += weight[s]
+                    wNode += weight[s]
                 }
                 var impurity = task.impurity
                 if first {
@@ -170,13 +153,12 @@ extension TreeBuilder {
                 }
 
                 var bestProxy = -Double.infinity
-                var bestFeature = -1, bestLeftCount = count
+                var bestFeature = -1, bestPos = end
                 var bestThreshold = 0.0
                 var fI = featureCount
                 var visited = 0, foundConstants = 0, drawnConstants = 0
                 let knownConstants = task.constants
                 var totalConstants = knownConstants
-                let lastLeft = count - minLeaf
                 while fI > totalConstants
                         && (visited < maxFeatures || visited <= foundConstants + drawnConstants) {
                     visited += 1
@@ -188,8 +170,11 @@ extension TreeBuilder {
                     }
                     fJ += foundConstants
                     let feature = features[fJ]
-                    let segment = order + feature * m + start
-                    if segment[count - 1].value <= segment[0].value + threshold32 {
+                    // sort_samples_and_feature_values
+                    let column = columns + feature * n
+                    for p in start..<end { keys[p] = Double(column[Int(samples[p])]) }
+                    simultaneousSort(keys + start, samples + start, count)
+                    if Float(keys[end - 1]) <= Float(keys[start]) + threshold32 {
                         swapFeatures(features, fJ, totalConstants)
                         foundConstants += 1
                         totalConstants += 1
@@ -198,19 +183,18 @@ extension TreeBuilder {
                     fI -= 1
                     swapFeatures(features, fI, fJ)
 
-                    // criterion.reset(), then update(p) at each candidate position.
+                    // criterion.reset(), then next_p and update(p) at each candidate position.
                     for c in 0..<classCount { leftCounts[c] = 0 }
-                    var wl = 0.0, pos = 0
-                    var here = segment[0].value
-                    for q in 0..<(count - 1) {
-                        let leftCount = q + 1
-                        if leftCount > lastLeft { break }
-                        let there = segment[leftCount].value
-                        let low = here
-                        here = there
-                        if leftCount < minLeaf || there <= low + threshold32 { continue }
-                        wl = moveLeft(segment, pos, leftCount, count, wl, wNode)
-                        pos = leftCount
+                    var wl = 0.0, pos = start
+                    var p = start
+                    while p < end {
+                        while p + 1 < end && Float(keys[p + 1]) <= Float(keys[p]) + threshold32 { p += 1 }
+                        let previous = p
+                        p += 1
+                        if p >= end { continue }
+                        if p - start < minLeaf || end - p < minLeaf { continue }
+                        wl = moveLeft(start, end, pos, p, wl, wNode)
+                        pos = p
                         let wr = wNode - wl
                         if wl < minWeightLeaf || wr < minWeightLeaf { continue }
                         let (impurityLeft, impurityRight) = childImpurities(wl, wr)
@@ -218,49 +202,43 @@ extension TreeBuilder {
                         if proxy > bestProxy {
                             bestProxy = proxy
                             bestFeature = feature
-                            bestLeftCount = leftCount
-                            bestThreshold = Double(low) / 2.0 + Double(there) / 2.0
+                            bestPos = p
+                            bestThreshold = keys[previous] / 2.0 + keys[p] / 2.0
+                        }
+                    }
+                }
+                if bestPos < end {
+                    // partition_samples_final: swap from both ends by the chosen feature and threshold.
+                    let column = columns + bestFeature * n
+                    var low = start, high = end
+                    while low < high {
+                        if Double(column[Int(samples[low])]) <= bestThreshold {
+                            low += 1
+                        } else {
+                            high -= 1
+                            let t = samples[low]; samples[low] = samples[high]; samples[high] = t
                         }
                     }
                 }
                 for i in 0..<knownConstants { features[i] = constantFeatures[i] }
                 for i in knownConstants..<totalConstants { constantFeatures[i] = features[i] }
-                if bestFeature < 0 || bestLeftCount >= count { continue }
+                if bestFeature < 0 || bestPos >= end { continue }
 
                 // criterion.reset(); update(best.pos); children_impurity; impurity_improvement.
-                let split = start + bestLeftCount
-                let chosen = order + bestFeature * m
                 for c in 0..<classCount { leftCounts[c] = 0 }
-                let leftW = moveLeft(chosen + start, 0, bestLeftCount, count, 0, wNode)
+                let leftW = moveLeft(start, end, start, bestPos, 0, wNode)
                 let rightW = wNode - leftW
                 let (impurityLeft, impurityRight) = childImpurities(leftW, rightW)
                 let improvement = (wNode / weightedSamples)
                     * (impurity - (rightW / wNode * impurityRight) - (leftW / wNode * impurityLeft))
                 if improvement + Self.epsilon < 0 { continue }
 
-                for i in 0..<totalConstants { skip[constantFeatures[i]] = true }
-                for p in start..<split { goesLeft[Int(chosen[p].sample)] = 1 }
-                for p in split..<end { goesLeft[Int(chosen[p].sample)] = 0 }
-                for f in 0..<featureCount where f != bestFeature && !skip[f] {
-                    let segment = order + f * m
-                    var l = start, r = 0
-                    for p in start..<end {
-                        let entry = segment[p]
-                        let left = Int(goesLeft[Int(entry.sample)])
-                        let target = left != 0 ? segment + l : scratch + r
-                        target.pointee = entry
-                        l &+= left
-                        r &+= 1 &- left
-                    }
-                    (segment + l).update(from: scratch, count: r)
-                }
-                for i in 0..<totalConstants { skip[constantFeatures[i]] = false }
                 nodes[nodeIndex].feature = bestFeature
                 nodes[nodeIndex].threshold = bestThreshold
-                stack.append(Pending(start: split, end: end, depth: task.depth + 1, parent: nodeIndex, isLeft: false,
-                                     impurity: impurityRight, constants: totalConstants, countFeature: bestFeature))
-                stack.append(Pending(start: start, end: split, depth: task.depth + 1, parent: nodeIndex, isLeft: true,
-                                     impurity: impurityLeft, constants: totalConstants, countFeature: bestFeature))
+                stack.append(Pending(start: bestPos, end: end, depth: task.depth + 1, parent: nodeIndex, isLeft: false,
+                                     impurity: impurityRight, constants: totalConstants))
+                stack.append(Pending(start: start, end: bestPos, depth: task.depth + 1, parent: nodeIndex, isLeft: true,
+                                     impurity: impurityLeft, constants: totalConstants))
             }
         }}}
         return DecisionTree(nodes: nodes, counts: counts, classes: data.classes, featureCount: featureCount,
