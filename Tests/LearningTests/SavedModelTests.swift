@@ -76,6 +76,30 @@ import Testing
         #expect(loaded.estimators == direct.estimators)
     }
 
+    /// A detector saved mid-stream and reloaded flags the same drifts on the rest of the stream.
+    @Test func driftDetectorsContinueAfterLoading() throws {
+        var rng = try NumPyRandom(seed: 4)
+        let errors = (0..<2000).map { i in rng.randomSample() < (i < 1000 ? 0.1 : 0.4) }
+        let values = (0..<3000).map { i in rng.randomSample() + (i < 1500 ? 0 : 0.5) }
+        var ddm = try DDM()
+        _ = ddm.driftPositions(Array(errors[..<700]))
+        var ddmLoaded = try Self.roundTrip(ddm)
+        #expect(ddmLoaded == ddm)
+        let ddmRest = ddm.driftPositions(Array(errors[700...]))
+        #expect(!ddmRest.isEmpty)
+        #expect(ddmLoaded.driftPositions(Array(errors[700...])) == ddmRest)
+        // A fresh detector saves its infinite minimum as null and loads it back.
+        #expect(try Self.roundTrip(DDM()) == DDM())
+
+        var adwin = try ADWIN()
+        _ = adwin.driftPositions(Array(values[..<1200]))
+        var adwinLoaded = try Self.roundTrip(adwin)
+        #expect(adwinLoaded == adwin)
+        let adwinRest = adwin.driftPositions(Array(values[1200...]))
+        #expect(!adwinRest.isEmpty)
+        #expect(adwinLoaded.driftPositions(Array(values[1200...])) == adwinRest)
+    }
+
     @Test func savedFileNamesItsFormatAndModel() throws {
         let json = try #require(String(data: JSONEncoder().encode(DummyClassifier()), encoding: .utf8))
         #expect(json.contains("\"formatVersion\":\(ModelFormat.version)"))
