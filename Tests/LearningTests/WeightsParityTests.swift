@@ -194,6 +194,17 @@ enum WeightFixtures {
         #expect(try weighted.predict([[0]]) == [1])
     }
 
+    /// With bootstrap, weights are drawing probabilities: a row of weight 0 is never drawn, so every tree
+    /// sees only the other rows (scikit-learn 1.9's `choice(p=w / Σw)`), and a class-weight preset with a
+    /// warm start warns as scikit-learn does.
+    @Test func forestDrawsRowsByWeight() throws {
+        let x: [[Double]] = (0..<40).map { [Double($0)] }, y = (0..<40).map { $0 % 2 }
+        var forest = RandomForestClassifier(nEstimators: 5, warmStart: true, randomState: 0, nJobs: 1, classWeight: .balanced)
+        try forest.fit(x, y, sampleWeight: (0..<40).map { $0 < 20 ? 0 : 1 })
+        #expect(forest.estimators.allSatisfy { $0.nodes[0].sampleCount <= 20 && $0.nodes[0].weightedSampleCount == 40 })
+        #expect(forest.fitWarnings.map { String($0.message.prefix(37)) } == ["class_weight presets \"balanced\" or \"b"])
+    }
+
     @Test func badWeightsThrowClearErrors() throws {
         var tree = DecisionTreeClassifier(randomState: 0)
         #expect(throws: LearningError.invalidParameter(
