@@ -119,7 +119,7 @@ public struct RandomForestClassifier: Sendable, Equatable {
         var expandedClassWeight: [Double]?
         switch classWeight {
         case nil: break
-        case .weights?: expandedClassWeight = try computeSampleWeight(classWeight!, y: y)
+        case let .weights(table)?: expandedClassWeight = try computeSampleWeight(.weights(table), y: y)
         case .balanced?, .balancedSubsample?:
             if classWeight == .balanced || !bootstrap {
                 let weights = try computeClassWeight(.balanced, classes: data.classes, y: y, sampleWeight: sampleWeight)
