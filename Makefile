@@ -49,7 +49,8 @@ check-site: tool
 
 # make bench: the book (cold, no-op, one-step edit, prose edit; memory), the generated 8-chapter book
 # against Jupyter Book 1, a generated prose book of BENCH_SCALE chapters (cold, no-op, one-chapter edits,
-# site size against prose size), Markdown against cmark-gfm, the forest against scikit-learn, the dev server
+# site size against prose size), Markdown against cmark-gfm, the forest against scikit-learn (fits, predictions,
+# and 5-fold cross-validation on digits against cross_val_score: same scores, both times, the ratio), the dev server
 # under load beside 1,000 idle connections (also alone: make bench-server). Prints tables;
 # see Benchmarks/RESULTS.md. Python packages go into .build/bench-venv when PyPI is reachable (else the
 # Python comparisons are skipped). BENCH_RUNS=5 runs per scenario; BENCH_PEERS=0 skips Jupyter Book.

@@ -10,6 +10,12 @@
 // Single-threaded fits and predictions are timed in processor time (time.process_time() on the Python
 // side), so other programs on a shared machine do not distort the ratios; all-core fits and predictions in
 // wall time. --predict-only fits each forest once (split 0) and times only prediction, `repeats` times.
+//
+// Then cross-validation (issue #16): crossValScore(RandomForestClassifier(nEstimators: trees, randomState: 0),
+// X, y) on --crossval's data set (digits; StratifiedKFold(5), scikit-learn's cv=5) against scikit-learn's
+// cross_val_score, single-threaded in processor time and with the trees on every core in wall time; it
+// prints both times, the ratio, and whether the five scores are the same (they must be; CrossValBenchParityTests
+// asserts it). --crossval-only skips the forest table; --no-crossval skips cross-validation.
 import Foundation
 import Learning
 
@@ -23,6 +29,8 @@ struct Options {
     var datasets = ["iris", "wine", "breast_cancer", "digits"]
     var synthetic = true
     var predictOnly = false
+    var crossval: String? = "digits"
+    var crossvalOnly = false
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -46,9 +54,13 @@ struct Options {
             case "--datasets": datasets = try value(flag).split(separator: ",").map(String.init)
             case "--no-synthetic": synthetic = false
             case "--predict-only": predictOnly = true
+            case "--crossval": crossval = try value(flag)
+            case "--no-crossval": crossval = nil
+            case "--crossval-only": crossvalOnly = true
             case "-h", "--help":
                 print("usage: learning-bench [--repeats N] [--splits N] [--trees N] [--python PATH] [--no-sklearn]"
-                      + " [--fixtures DIR] [--datasets a,b] [--no-synthetic] [--predict-only]")
+                      + " [--fixtures DIR] [--datasets a,b] [--no-synthetic] [--predict-only]"
+                      + " [--crossval DATASET | --no-crossval] [--crossval-only]")
                 exit(0)
             default: throw BenchError("Unknown option '\(flag)'; see --help.")
             }
@@ -171,6 +183,74 @@ func runSklearn(python: String, options: Options, syntheticPath: String?) throws
     return try JSONDecoder().decode([String: Measured].self, from: output)
 }
 
+struct CrossValMeasured: Decodable {
+    var cv1: Double
+    var cvAll: Double
+    var scores: [Double]
+}
+
+/// crossValScore of a `trees`-tree forest (randomState 0) with the default StratifiedKFold(5): medians of
+/// `repeats` runs, nJobs 1 in processor time and every core in wall time.
+func benchCrossVal(_ data: Dataset, options: Options) throws -> CrossValMeasured {
+    let serial = RandomForestClassifier(nEstimators: options.trees, randomState: 0, nJobs: 1)
+    let parallel = RandomForestClassifier(nEstimators: options.trees, randomState: 0)
+    let scores = try crossValScore(serial, data.x, data.y)
+    var cv1: [Double] = [], cvAll: [Double] = []
+    for _ in 0..<options.repeats {
+        cv1.append(try cpuSeconds { _ = try crossValScore(serial, data.x, data.y) })
+        cvAll.append(try seconds { _ = try crossValScore(parallel, data.x, data.y) })
+    }
+    return CrossValMeasured(cv1: median(cv1), cvAll: median(cvAll), scores: scores)
+}
+
+func runSklearnCrossVal(python: String, options: Options, dataset: String) throws -> CrossValMeasured {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = ["Benchmarks/learning_bench.py", "--fixtures", options.fixtures, "--repeats", "\(options.repeats)",
+                         "--trees", "\(options.trees)", "--crossval", dataset]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()  // drains until the child exits
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw BenchError("Benchmarks/learning_bench.py --crossval exited with status \(process.terminationStatus).")
+    }
+    return try JSONDecoder().decode(CrossValMeasured.self, from: output)
+}
+
+/// Prints the cross-validation table: Swift and scikit-learn times, ratios, and whether the scores agree.
+func reportCrossVal(_ dataset: String, options: Options) throws {
+    let table = try Table.readCSV("\(options.fixtures)/\(dataset).csv")
+    guard let labels = table.labels else { throw BenchError("\(dataset).csv has no 'target' column.") }
+    let data = Dataset(featureNames: table.columnNames, features: table.rows, labels: labels)
+    FileHandle.standardError.write("[swift] cross-validation on \(dataset)\n".data(using: .utf8)!)
+    let s = try benchCrossVal(data, options: options)
+    var k: CrossValMeasured?
+    if options.sklearn, let python = findPython(options) {
+        FileHandle.standardError.write("[sklearn] cross-validation on \(dataset)\n".data(using: .utf8)!)
+        k = try runSklearnCrossVal(python: python, options: options, dataset: dataset)
+    }
+    print("")
+    print("Cross-validation: crossValScore / cross_val_score of RandomForestClassifier(\(options.trees) trees, random_state 0)")
+    print("on \(dataset) (\(data.count) × \(data.x.first?.count ?? 0)), cv=5 (StratifiedKFold(5)); medians of \(options.repeats) runs;")
+    print("1T: nJobs 1, processor time; all: trees on every core, wall time. Ratios are scikit-learn time / Swift time.")
+    print("")
+    var header = [pad("", 6, left: true), pad("Swift", 10)]
+    if k != nil { header += [pad("sklearn", 10), pad("ratio", 8)] }
+    print(header.joined(separator: " "))
+    for (name, swiftTime, skTime) in [("1T", s.cv1, k?.cv1), ("all", s.cvAll, k?.cvAll)] {
+        var row = [pad(name, 6, left: true), pad(ms(swiftTime), 10)]
+        if let skTime { row += [pad(ms(skTime), 10), pad(ratio(skTime, swiftTime), 8)] }
+        print(row.joined(separator: " "))
+    }
+    print("scores (Swift):        " + s.scores.map { String(format: "%.6f", $0) }.joined(separator: " "))
+    if let k {
+        print("scores (scikit-learn): " + k.scores.map { String(format: "%.6f", $0) }.joined(separator: " "))
+        print(k.scores == s.scores ? "same folds, same scores: yes (bit for bit)" : "same scores: NO — the scores differ")
+    }
+}
+
 func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
     let gap = String(repeating: " ", count: max(0, width - text.count))
     return left ? text + gap : gap + text
@@ -183,6 +263,10 @@ func percent(_ value: Double) -> String { String(format: "%.2f", value * 100) }
 do {
     let options = try Options(Array(CommandLine.arguments.dropFirst()))
     let cores = ProcessInfo.processInfo.activeProcessorCount
+    if options.crossvalOnly {
+        try reportCrossVal(options.crossval ?? "digits", options: options)
+        exit(0)
+    }
     var sets: [(name: String, data: Dataset)] = []
     for name in options.datasets {
         let table = try Table.readCSV("\(options.fixtures)/\(name).csv")
@@ -243,6 +327,7 @@ do {
         }
         print(row.joined(separator: " "))
     }
+    if let dataset = options.crossval { try reportCrossVal(dataset, options: options) }
 } catch {
     FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
     exit(1)

@@ -3,9 +3,9 @@ import Foundation
 /// A warning the library gives where scikit-learn calls `warnings.warn`: the result is still returned,
 /// but something about it deserves attention (an out-of-bag score over rows no tree left out, a warm
 /// start that grew no trees, a precision with no predicted samples).
-public struct LearningWarning: Sendable, Equatable, CustomStringConvertible {
+public struct LearningWarning: Sendable, Equatable, Codable, CustomStringConvertible {
     /// The Python warning class scikit-learn uses.
-    public enum Category: String, Sendable, Equatable {
+    public enum Category: String, Sendable, Equatable, Codable {
         case userWarning = "UserWarning"
         case undefinedMetricWarning = "UndefinedMetricWarning"
         case runtimeWarning = "RuntimeWarning"

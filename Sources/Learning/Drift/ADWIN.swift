@@ -134,7 +134,7 @@ public struct ADWIN: Sendable, Equatable {
     }
 
     /// river's bucket rows: row i holds up to `maxBuckets + 1` buckets of 2^i values each.
-    struct Bucket: Sendable, Equatable {
+    struct Bucket: Sendable, Equatable, Codable {
         var totals: [Double]
         var variances: [Double]
         var count = 0
@@ -164,7 +164,7 @@ public struct ADWIN: Sendable, Equatable {
         }
     }
 
-    struct Window: Sendable, Equatable {
+    struct Window: Sendable, Equatable, Codable {
         let maxBuckets: Int
         var buckets: [Bucket]
         var total = 0.0, variance = 0.0, width = 0.0
@@ -221,6 +221,41 @@ public struct ADWIN: Sendable, Equatable {
                 if buckets[idx + 1].count <= maxBuckets { break }
                 idx += 1
             }
+        }
+    }
+}
+
+extension ADWIN: Codable {
+    enum CodingKeys: String, CodingKey { case delta, clock, maxBuckets, minWindowLength, gracePeriod, driftDetected, state }
+
+    /// Writes the format header (`ModelFormat`), the parameters and the window (its buckets, totals and
+    /// clock), so a reloaded detector continues the stream exactly where the saved one stopped (river's
+    /// detectors are pickled the same way).
+    public func encode(to encoder: any Encoder) throws {
+        try ModelHeader.write("ADWIN", to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(delta, forKey: .delta)
+        try c.encode(clock, forKey: .clock)
+        try c.encode(maxBuckets, forKey: .maxBuckets)
+        try c.encode(minWindowLength, forKey: .minWindowLength)
+        try c.encode(gracePeriod, forKey: .gracePeriod)
+        try c.encode(driftDetected, forKey: .driftDetected)
+        try c.encode(state, forKey: .state)
+    }
+
+    /// Reads a detector saved by `encode(to:)`. Throws `ModelFormatError` for another format version or
+    /// model, and `LearningError.invalidParameter` for parameters `init` would reject.
+    public init(from decoder: any Decoder) throws {
+        try ModelHeader.check("ADWIN", in: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(delta: c.decode(Double.self, forKey: .delta), clock: c.decode(Int.self, forKey: .clock),
+                      maxBuckets: c.decode(Int.self, forKey: .maxBuckets),
+                      minWindowLength: c.decode(Int.self, forKey: .minWindowLength),
+                      gracePeriod: c.decode(Int.self, forKey: .gracePeriod))
+        driftDetected = try c.decode(Bool.self, forKey: .driftDetected)
+        state = try c.decode(Window.self, forKey: .state)
+        guard state.maxBuckets == maxBuckets, state.buckets.allSatisfy({ $0.totals.count == maxBuckets + 1 && $0.variances.count == maxBuckets + 1 }) else {
+            throw ModelFormatError("The saved ADWIN's buckets do not hold \(maxBuckets + 1) entries each. The file is damaged; save the detector again.")
         }
     }
 }

@@ -80,3 +80,45 @@ public struct DDM: Sendable, Equatable {
         return positions
     }
 }
+
+extension DDM: Codable {
+    enum CodingKeys: String, CodingKey {
+        case warmStart, warningThreshold, driftThreshold, driftDetected, warningDetected, count, errorRate
+        case pMin, sMin, psMin
+    }
+
+    /// Writes the format header (`ModelFormat`), the parameters and the running state, so a reloaded
+    /// detector continues the stream exactly where the saved one stopped. The minimum `p + s` is `null`
+    /// while it is still infinite (JSON has no infinity).
+    public func encode(to encoder: any Encoder) throws {
+        try ModelHeader.write("DDM", to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(warmStart, forKey: .warmStart)
+        try c.encode(warningThreshold, forKey: .warningThreshold)
+        try c.encode(driftThreshold, forKey: .driftThreshold)
+        try c.encode(driftDetected, forKey: .driftDetected)
+        try c.encode(warningDetected, forKey: .warningDetected)
+        try c.encode(count, forKey: .count)
+        try c.encode(errorRate, forKey: .errorRate)
+        try c.encode(pMin, forKey: .pMin)
+        try c.encode(sMin, forKey: .sMin)
+        try c.encode(psMin.isFinite ? psMin : nil, forKey: .psMin)
+    }
+
+    /// Reads a detector saved by `encode(to:)`. Throws `ModelFormatError` for another format version or
+    /// model, and `LearningError.invalidParameter` for parameters `init` would reject.
+    public init(from decoder: any Decoder) throws {
+        try ModelHeader.check("DDM", in: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(warmStart: c.decode(Int.self, forKey: .warmStart),
+                      warningThreshold: c.decode(Double.self, forKey: .warningThreshold),
+                      driftThreshold: c.decode(Double.self, forKey: .driftThreshold))
+        driftDetected = try c.decode(Bool.self, forKey: .driftDetected)
+        warningDetected = try c.decode(Bool.self, forKey: .warningDetected)
+        count = try c.decode(Int.self, forKey: .count)
+        errorRate = try c.decode(Double.self, forKey: .errorRate)
+        pMin = try c.decodeIfPresent(Double.self, forKey: .pMin)
+        sMin = try c.decodeIfPresent(Double.self, forKey: .sMin)
+        psMin = try c.decodeIfPresent(Double.self, forKey: .psMin) ?? .infinity
+    }
+}

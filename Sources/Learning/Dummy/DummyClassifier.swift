@@ -21,7 +21,7 @@
 /// and the same rows on every call; with `randomState: nil` each call draws a new seed.
 public struct DummyClassifier: Classifier, Equatable {
     /// How a `DummyClassifier` predicts (scikit-learn's `strategy`; `"constant"` is not offered).
-    public enum Strategy: String, Sendable, Hashable, CaseIterable {
+    public enum Strategy: String, Sendable, Hashable, CaseIterable, Codable {
         case mostFrequent = "most_frequent"
         case prior
         case stratified
@@ -121,6 +121,37 @@ public struct DummyClassifier: Classifier, Equatable {
         guard let first = x.first else { return }
         for (i, row) in x.enumerated() where row.count != first.count {
             throw LearningError.raggedRows(row: i, count: row.count, expected: first.count)
+        }
+    }
+}
+
+extension DummyClassifier: Codable {
+    enum CodingKeys: String, CodingKey { case strategy, randomState, classes, classPrior, featureCount }
+
+    /// Writes the format header (`ModelFormat`), the strategy and seed, and the fitted classes and priors.
+    public func encode(to encoder: any Encoder) throws {
+        try ModelHeader.write("DummyClassifier", to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(strategy, forKey: .strategy)
+        try c.encode(randomState, forKey: .randomState)
+        try c.encode(classes, forKey: .classes)
+        try c.encode(classPrior, forKey: .classPrior)
+        try c.encode(featureCount, forKey: .featureCount)
+    }
+
+    /// Reads a classifier saved by `encode(to:)`. Throws `ModelFormatError` for another format version or
+    /// model, or priors that do not match the classes.
+    public init(from decoder: any Decoder) throws {
+        try ModelHeader.check("DummyClassifier", in: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        strategy = try c.decode(Strategy.self, forKey: .strategy)
+        randomState = try c.decodeIfPresent(Int.self, forKey: .randomState)
+        classes = try c.decode([Int].self, forKey: .classes)
+        classPrior = try c.decode([Double].self, forKey: .classPrior)
+        featureCount = try c.decodeIfPresent(Int.self, forKey: .featureCount)
+        guard classPrior.count == classes.count else {
+            throw ModelFormatError(
+                "The saved DummyClassifier has \(classPrior.count) priors for \(classes.count) classes. The file is damaged; save the model again.")
         }
     }
 }

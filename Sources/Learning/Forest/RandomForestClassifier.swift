@@ -32,6 +32,10 @@ public struct RandomForestClassifier: Sendable, Equatable {
     public var randomState: Int?
     /// Worker threads for fitting and predicting: `nil` or -1 for every core, 1 for single-threaded.
     public var nJobs: Int?
+    /// Class weights (scikit-learn's `class_weight`): `nil` weighs every class 1; `.weights` and `.balanced`
+    /// weigh rows once for the whole fit; `.balancedSubsample` computes balanced weights on each tree's
+    /// bootstrap sample (`.balanced` without bootstrap). See `fit(_:_:sampleWeight:)`.
+    public var classWeight: ClassWeight?
 
     /// The fitted trees, in the order their seeds were drawn.
     public private(set) var estimators: [DecisionTree] = []
@@ -52,10 +56,13 @@ public struct RandomForestClassifier: Sendable, Equatable {
 
     public init(nEstimators: Int = 100, criterion: Criterion = .gini, maxDepth: Int? = nil, minSamplesSplit: Int = 2,
                 minSamplesLeaf: Int = 1, maxFeatures: MaxFeatures = .sqrt, bootstrap: Bool = true, oobScore: Bool = false,
-                warmStart: Bool = false, randomState: Int? = nil, nJobs: Int? = nil) {
+                warmStart: Bool = false, randomState: Int? = nil, nJobs: Int? = nil, minWeightFractionLeaf: Double = 0,
+                classWeight: ClassWeight? = nil) {
         self.nEstimators = nEstimators
         self.parameters = DecisionTree.Parameters(criterion: criterion, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
-                                                  minSamplesLeaf: minSamplesLeaf, maxFeatures: maxFeatures)
+                                                  minSamplesLeaf: minSamplesLeaf, maxFeatures: maxFeatures,
+                                                  minWeightFractionLeaf: minWeightFractionLeaf)
+        self.classWeight = classWeight
         self.bootstrap = bootstrap
         self.computesOOBScore = oobScore
         self.warmStart = warmStart
@@ -78,6 +85,25 @@ public struct RandomForestClassifier: Sendable, Equatable {
     /// `LearningError` for invalid parameters or data, and for a warm start with other features, other
     /// classes or fewer trees than already grown.
     public mutating func fit(_ x: [[Double]], _ y: [Int]) throws {
+        try fit(x, y, sampleWeight: nil)
+    }
+
+    /// Grows the forest with row weights `sampleWeight` (n finite weights, not all zero, or `nil`) and
+    /// `classWeight`, as scikit-learn 1.9's `BaseForest.fit` and `_parallel_build_trees`:
+    ///
+    /// - the class weights are expanded per row (`compute_sample_weight`; `.balanced` counts classes by
+    ///   sample weight, `compute_class_weight(..., sample_weight=)`) and multiplied into the sample
+    ///   weights: `w = sampleWeight · class_weight[y]`;
+    /// - with bootstrap, `w` does not reach the trees: it is the probability of drawing each row
+    ///   (`RandomState.choice(n, n, p=w / Σw)`: a cumulative sum, then `searchsorted` of `random_sample`
+    ///   draws), and each tree is fitted on the draw counts; `.balancedSubsample` multiplies the counts by
+    ///   balanced weights computed on the sample (classes absent from it weigh 0). Negative weights cannot
+    ///   be probabilities and throw;
+    /// - without bootstrap every tree is fitted with `w` itself.
+    ///
+    /// Out-of-bag rows come from the same weighted draws. A warm start with `.balanced` or
+    /// `.balancedSubsample` warns, as scikit-learn does.
+    public mutating func fit(_ x: [[Double]], _ y: [Int], sampleWeight: [Double]?) throws {
         guard nEstimators >= 1 else {
             throw LearningError.invalidParameter("nEstimators (\(nEstimators)) must be at least 1.")
         }
@@ -88,6 +114,24 @@ public struct RandomForestClassifier: Sendable, Equatable {
         let workers = try resolveJobs(nJobs)
         let data = try TrainingData(x, y)
         let maxFeatures = try parameters.maxFeatures.resolve(featureCount: data.featureCount)
+        if let sampleWeight { try validateSampleWeight(sampleWeight, sampleCount: data.sampleCount) }
+        // _validate_y_class_weight, then _sample_weight = sample_weight * expanded_class_weight.
+        var expandedClassWeight: [Double]?
+        switch classWeight {
+        case nil: break
+        case let .weights(table)?: expandedClassWeight = try computeSampleWeight(.weights(table), y: y)
+        case .balanced?, .balancedSubsample?:
+            if classWeight == .balanced || !bootstrap {
+                let weights = try computeClassWeight(.balanced, classes: data.classes, y: y, sampleWeight: sampleWeight)
+                expandedClassWeight = try computeSampleWeight(.weights(Dictionary(uniqueKeysWithValues: zip(data.classes, weights))), y: y)
+            }
+        }
+        var combined = sampleWeight
+        if let expandedClassWeight {
+            combined = sampleWeight.map { zip($0, expandedClassWeight).map { $0 * $1 } } ?? expandedClassWeight
+        }
+        let drawing = bootstrap ? try combined.map(Self.bootstrapDistribution) : nil
+        let subsampleBalanced = bootstrap && classWeight == .balancedSubsample
 
         let keeping = warmStart && isFitted
         if keeping {
@@ -115,6 +159,12 @@ public struct RandomForestClassifier: Sendable, Equatable {
             seedUsed = nil
         }
         fitWarnings = []
+        if warmStart && (classWeight == .balanced || classWeight == .balancedSubsample) {
+            let warning = LearningWarning(.userWarning,
+                "class_weight presets \"balanced\" or \"balanced_subsample\" are not recommended for warm_start if the fitted data differs from the full dataset. In order to use \"balanced\" weights, use compute_class_weight (\"balanced\", classes, y). In place of y you can use a large enough sample of the full training set target to properly estimate the class frequency distributions. Pass the resulting weights as the class_weight parameter.")
+            fitWarnings.append(warning)
+            warn(warning)
+        }
         let masterSeed: UInt32
         if let randomState {
             guard randomState >= 0, randomState <= Int(UInt32.max) else {
@@ -131,39 +181,91 @@ public struct RandomForestClassifier: Sendable, Equatable {
 
         let builder = TreeBuilder(data: data, parameters: parameters, maxFeatures: maxFeatures)
         let bootstrap = self.bootstrap
-        let newTrees = parallelMap(count: newSeeds.count, workers: workers) { i in
-            var sampler = NumPyRandom(seed: newSeeds[i])
-            let weights = bootstrap ? Self.bootstrapCounts(sampleCount: data.sampleCount, using: &sampler) : nil
+        let treeWeights = bootstrap ? nil : combined
+        let newTrees = try parallelMap(count: newSeeds.count, workers: workers) { i -> Result<DecisionTree, any Error> in
             var splitter = NumPyRandom(seed: newSeeds[i])
-            return builder.build(weights: weights, randRState: UInt32(splitter.randint(0, TreeBuilder.randRMax)))
-        }
+            let randRState = UInt32(splitter.randint(0, TreeBuilder.randRMax))
+            guard bootstrap else {
+                return .success(builder.build(sampleWeight: treeWeights, randRState: randRState))
+            }
+            var sampler = NumPyRandom(seed: newSeeds[i])
+            let counts = Self.bootstrapCounts(sampleCount: data.sampleCount, distribution: drawing, using: &sampler)
+            guard subsampleBalanced else { return .success(builder.build(weights: counts, randRState: randRState)) }
+            // compute_sample_weight("balanced", y, indices=indices) on the drawn rows, times the counts.
+            var indices: [Int] = []
+            indices.reserveCapacity(data.sampleCount)
+            for (row, count) in counts.enumerated() where count > 0 {
+                indices.append(contentsOf: repeatElement(row, count: Int(count)))
+            }
+            do {
+                let balanced = try computeSampleWeight(.balanced, y: y, indices: indices)
+                let weights = zip(counts, balanced).map { Double($0) * $1 }
+                return .success(builder.build(sampleWeight: weights, randRState: randRState))
+            } catch {
+                return .failure(error)
+            }
+        }.map { try $0.get() }
         estimators += newTrees
         treeSeeds += newSeeds
         classes = data.classes
         featureCount = data.featureCount
         trainingSampleCount = data.sampleCount
         seedUsed = masterSeed
-        oobScore = computesOOBScore ? computeOOBScore(data: data) : nil
+        oobScore = computesOOBScore ? computeOOBScore(data: data, distribution: drawing) : nil
     }
 
-    /// Row weights of a bootstrap sample: how often each of `n` rows is drawn in `n` draws of `randint(0, n)`
-    /// (scikit-learn's `_generate_sample_indices` followed by `bincount`).
-    static func bootstrapCounts(sampleCount n: Int, using rng: inout NumPyRandom) -> [Int32] {
+    /// Row weights of a bootstrap sample: how often each of `n` rows is drawn in `n` draws (scikit-learn's
+    /// `_generate_sample_indices` followed by `bincount`). Without a distribution a draw is
+    /// `randint(0, n)`; with one (from `bootstrapDistribution`) it is numpy's `choice(n, p=)`: the first
+    /// row whose cumulative probability exceeds a `random_sample()` draw (`searchsorted(side="right")`).
+    static func bootstrapCounts(sampleCount n: Int, distribution cdf: [Double]? = nil,
+                                using rng: inout NumPyRandom) -> [Int32] {
         var counts = [Int32](repeating: 0, count: n)
-        for _ in 0..<n { counts[rng.randint(0, n)] += 1 }
+        guard let cdf else {
+            for _ in 0..<n { counts[rng.randint(0, n)] += 1 }
+            return counts
+        }
+        for _ in 0..<n {
+            let u = rng.randomSample()
+            var low = 0, high = n
+            while low < high {
+                let mid = (low + high) / 2
+                if cdf[mid] <= u { low = mid + 1 } else { high = mid }
+            }
+            counts[min(low, n - 1)] += 1
+        }
         return counts
+    }
+
+    /// numpy's `RandomState.choice` preparation for `p = w / np.sum(w)` (scikit-learn 1.9's
+    /// `_generate_sample_indices`): `cdf = p.cumsum(); cdf /= cdf[-1]`. Throws for a negative weight, as
+    /// numpy does ("probabilities are not non-negative").
+    static func bootstrapDistribution(_ weights: [Double]) throws -> [Double] {
+        if let i = weights.firstIndex(where: { $0 < 0 }) {
+            throw LearningError.invalidParameter(
+                "The weight of row \(i) is \(weights[i]); with bootstrap, sample weights (times class weights) are the probabilities of drawing each row and must not be negative.")
+        }
+        let total = numpySum(weights)
+        var cdf = [Double](repeating: 0, count: weights.count)
+        var running = 0.0
+        for (i, w) in weights.enumerated() {
+            running += w / total
+            cdf[i] = running
+        }
+        let last = cdf[cdf.count - 1]
+        return cdf.map { $0 / last }
     }
 
     /// scikit-learn's `_compute_oob_predictions` and `oob_score_`: each row's summed probabilities over
     /// the trees that left it out, divided by their number; a row no tree left out keeps all zeros (so it
     /// counts as the first class) and the fit warns, as scikit-learn does.
-    private mutating func computeOOBScore(data: TrainingData) -> Double? {
+    private mutating func computeOOBScore(data: TrainingData, distribution: [Double]?) -> Double? {
         let n = data.sampleCount, k = classes.count, width = featureCount
         var sums = [Double](repeating: 0, count: n * k)
         var seen = [Int](repeating: 0, count: n)
         for (tree, seed) in zip(estimators, treeSeeds) {
             var rng = NumPyRandom(seed: seed)
-            let counts = Self.bootstrapCounts(sampleCount: n, using: &rng)
+            let counts = Self.bootstrapCounts(sampleCount: n, distribution: distribution, using: &rng)
             var row = [Float](repeating: 0, count: width)
             for i in 0..<n where counts[i] == 0 {
                 for f in 0..<width { row[f] = data.columns[f * n + i] }
@@ -274,4 +376,65 @@ public struct RandomForestClassifier: Sendable, Equatable {
     public var treeLeafCounts: [Int] { estimators.map(\.leafCount) }
     /// Each tree's number of nodes.
     public var treeNodeCounts: [Int] { estimators.map(\.nodeCount) }
+}
+
+// MARK: Saving
+
+extension RandomForestClassifier: Codable {
+    enum CodingKeys: String, CodingKey {
+        case nEstimators, parameters, bootstrap, computesOOBScore, warmStart, randomState, nJobs, classWeight
+        case estimators, treeSeeds, classes, seedUsed, oobScore, featureCount, trainingSampleCount, fitWarnings
+    }
+
+    /// Writes the format header (`ModelFormat`), the parameters and the fitted state: every tree, each
+    /// tree's seed (so a warm start continues the same sequence), the classes, the out-of-bag score and
+    /// the last fit's warnings. An unfitted forest saves its parameters and empty state.
+    public func encode(to encoder: any Encoder) throws {
+        try ModelHeader.write("RandomForestClassifier", to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(nEstimators, forKey: .nEstimators)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(bootstrap, forKey: .bootstrap)
+        try c.encode(computesOOBScore, forKey: .computesOOBScore)
+        try c.encode(warmStart, forKey: .warmStart)
+        try c.encode(randomState, forKey: .randomState)
+        try c.encode(nJobs, forKey: .nJobs)
+        try c.encode(classWeight, forKey: .classWeight)
+        try c.encode(estimators, forKey: .estimators)
+        try c.encode(treeSeeds, forKey: .treeSeeds)
+        try c.encode(classes, forKey: .classes)
+        try c.encode(seedUsed, forKey: .seedUsed)
+        try c.encode(oobScore, forKey: .oobScore)
+        try c.encode(featureCount, forKey: .featureCount)
+        try c.encode(trainingSampleCount, forKey: .trainingSampleCount)
+        try c.encode(fitWarnings, forKey: .fitWarnings)
+    }
+
+    /// Reads a forest saved by `encode(to:)`. Throws `ModelFormatError` for another format version or
+    /// model, or trees that do not agree with the forest's classes and feature count.
+    public init(from decoder: any Decoder) throws {
+        try ModelHeader.check("RandomForestClassifier", in: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        nEstimators = try c.decode(Int.self, forKey: .nEstimators)
+        parameters = try c.decode(DecisionTree.Parameters.self, forKey: .parameters)
+        bootstrap = try c.decode(Bool.self, forKey: .bootstrap)
+        computesOOBScore = try c.decode(Bool.self, forKey: .computesOOBScore)
+        warmStart = try c.decode(Bool.self, forKey: .warmStart)
+        randomState = try c.decodeIfPresent(Int.self, forKey: .randomState)
+        nJobs = try c.decodeIfPresent(Int.self, forKey: .nJobs)
+        classWeight = try c.decodeIfPresent(ClassWeight.self, forKey: .classWeight)
+        estimators = try c.decode([DecisionTree].self, forKey: .estimators)
+        treeSeeds = try c.decode([UInt32].self, forKey: .treeSeeds)
+        classes = try c.decode([Int].self, forKey: .classes)
+        seedUsed = try c.decodeIfPresent(UInt32.self, forKey: .seedUsed)
+        oobScore = try c.decodeIfPresent(Double.self, forKey: .oobScore)
+        featureCount = try c.decode(Int.self, forKey: .featureCount)
+        trainingSampleCount = try c.decode(Int.self, forKey: .trainingSampleCount)
+        fitWarnings = try c.decode([LearningWarning].self, forKey: .fitWarnings)
+        guard treeSeeds.count == estimators.count,
+              estimators.allSatisfy({ $0.classes == classes && $0.featureCount == featureCount }) else {
+            throw ModelFormatError(
+                "The saved RandomForestClassifier's trees do not match its classes \(classes), its \(featureCount) features or its \(treeSeeds.count) seeds. The file is damaged; save the model again.")
+        }
+    }
 }

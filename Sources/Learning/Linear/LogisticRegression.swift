@@ -236,3 +236,40 @@ private func solve(_ a: [[Double]], _ b: [Double]) -> [Double]? {
     }
     return x
 }
+
+extension LogisticRegression: Codable {
+    enum CodingKeys: String, CodingKey { case C, tol, maxIter, classes, coef, intercept, iterations }
+
+    /// Writes the format header (`ModelFormat`), the parameters and the fitted classes, coefficients and
+    /// intercepts (scikit-learn's `coef_`, `intercept_`).
+    public func encode(to encoder: any Encoder) throws {
+        try ModelHeader.write("LogisticRegression", to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(C, forKey: .C)
+        try c.encode(tol, forKey: .tol)
+        try c.encode(maxIter, forKey: .maxIter)
+        try c.encode(classes, forKey: .classes)
+        try c.encode(coef, forKey: .coef)
+        try c.encode(intercept, forKey: .intercept)
+        try c.encode(iterations, forKey: .iterations)
+    }
+
+    /// Reads a model saved by `encode(to:)`. Throws `ModelFormatError` for another format version or
+    /// model, or coefficients whose shape does not match the classes.
+    public init(from decoder: any Decoder) throws {
+        try ModelHeader.check("LogisticRegression", in: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        C = try c.decode(Double.self, forKey: .C)
+        tol = try c.decode(Double.self, forKey: .tol)
+        maxIter = try c.decode(Int.self, forKey: .maxIter)
+        classes = try c.decode([Int].self, forKey: .classes)
+        coef = try c.decode([[Double]].self, forKey: .coef)
+        intercept = try c.decode([Double].self, forKey: .intercept)
+        iterations = try c.decode(Int.self, forKey: .iterations)
+        let rows = classes.count == 2 ? 1 : classes.count
+        guard classes.isEmpty || (coef.count == rows && intercept.count == rows) else {
+            throw ModelFormatError(
+                "The saved LogisticRegression has \(coef.count) coefficient rows and \(intercept.count) intercepts for \(classes.count) classes; it needs \(rows) of each. The file is damaged; save the model again.")
+        }
+    }
+}

@@ -24,7 +24,7 @@ import Foundation
 /// choice among those depends on its search tree.
 public struct KNeighborsClassifier: Classifier, Equatable {
     /// How neighbours' votes are weighed (scikit-learn's `weights`).
-    public enum Weights: String, Sendable, Hashable {
+    public enum Weights: String, Sendable, Hashable, Codable {
         /// Every neighbour has one vote.
         case uniform
         /// A neighbour at distance d votes 1/d.
@@ -162,6 +162,40 @@ public struct KNeighborsClassifier: Classifier, Equatable {
             if let j = row.firstIndex(where: { !$0.isFinite }) {
                 throw LearningError.nonFiniteValue(row: i, column: j, value: row[j])
             }
+        }
+    }
+}
+
+extension KNeighborsClassifier: Codable {
+    enum CodingKeys: String, CodingKey { case nNeighbors, weights, p, classes, trainX, trainClass }
+
+    /// Writes the format header (`ModelFormat`), the parameters and the stored training rows and labels
+    /// (a fitted k-NN model is its training set, as scikit-learn's pickled `_fit_X` and `_y`).
+    public func encode(to encoder: any Encoder) throws {
+        try ModelHeader.write("KNeighborsClassifier", to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(nNeighbors, forKey: .nNeighbors)
+        try c.encode(weights, forKey: .weights)
+        try c.encode(p, forKey: .p)
+        try c.encode(classes, forKey: .classes)
+        try c.encode(trainX, forKey: .trainX)
+        try c.encode(trainClass, forKey: .trainClass)
+    }
+
+    /// Reads a classifier saved by `encode(to:)`. Throws `ModelFormatError` for another format version or
+    /// model, or rows and labels of different counts.
+    public init(from decoder: any Decoder) throws {
+        try ModelHeader.check("KNeighborsClassifier", in: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        nNeighbors = try c.decode(Int.self, forKey: .nNeighbors)
+        weights = try c.decode(Weights.self, forKey: .weights)
+        p = try c.decode(Double.self, forKey: .p)
+        classes = try c.decode([Int].self, forKey: .classes)
+        trainX = try c.decode([[Double]].self, forKey: .trainX)
+        trainClass = try c.decode([Int].self, forKey: .trainClass)
+        guard trainX.count == trainClass.count, trainClass.allSatisfy({ $0 >= 0 && $0 < classes.count }) else {
+            throw ModelFormatError(
+                "The saved KNeighborsClassifier has \(trainX.count) rows, \(trainClass.count) labels and \(classes.count) classes that do not agree. The file is damaged; save the model again.")
         }
     }
 }

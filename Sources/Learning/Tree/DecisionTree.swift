@@ -19,14 +19,20 @@ public struct DecisionTree: Sendable, Equatable {
         public var minSamplesLeaf: Int
         /// How many features each split considers.
         public var maxFeatures: MaxFeatures
+        /// Each child of a split keeps at least this fraction of the total sample weight (0 ... 0.5;
+        /// scikit-learn's `min_weight_fraction_leaf`): `min_weight_leaf = fraction · Σ sample_weight`
+        /// (or `fraction · n` without weights), tested on the children's weighted counts, and a node
+        /// weighing less than `2 · min_weight_leaf` is a leaf. `minSamplesLeaf` counts rows, not weight.
+        public var minWeightFractionLeaf: Double
 
         public init(criterion: Criterion = .gini, maxDepth: Int? = nil, minSamplesSplit: Int = 2,
-                    minSamplesLeaf: Int = 1, maxFeatures: MaxFeatures = .all) {
+                    minSamplesLeaf: Int = 1, maxFeatures: MaxFeatures = .all, minWeightFractionLeaf: Double = 0) {
             self.criterion = criterion
             self.maxDepth = maxDepth
             self.minSamplesSplit = minSamplesSplit
             self.minSamplesLeaf = minSamplesLeaf
             self.maxFeatures = maxFeatures
+            self.minWeightFractionLeaf = minWeightFractionLeaf
         }
 
         /// Throws `LearningError.invalidParameter` for a setting scikit-learn would also reject.
@@ -39,6 +45,10 @@ public struct DecisionTree: Sendable, Equatable {
             }
             guard minSamplesLeaf >= 1 else {
                 throw LearningError.invalidParameter("minSamplesLeaf (\(minSamplesLeaf)) must be at least 1.")
+            }
+            guard minWeightFractionLeaf >= 0, minWeightFractionLeaf <= 0.5 else {
+                throw LearningError.invalidParameter(
+                    "minWeightFractionLeaf (\(minWeightFractionLeaf)) must be between 0 and 0.5.")
             }
         }
     }
@@ -136,16 +146,24 @@ public struct DecisionTree: Sendable, Equatable {
     /// one `randint(0, 2³¹ − 1)` from `rng` to seed scikit-learn's own generator for the features tried
     /// at each node, so with `NumPyRandom(seed: s)` the tree is scikit-learn's with `random_state=s`.
     ///
+    /// `sampleWeight` (n finite weights, not all zero; `nil` weighs every row 1) is scikit-learn's
+    /// `sample_weight`: a row of weight w counts w times in class counts, impurities, node values and
+    /// `minWeightFractionLeaf`, rows of weight 0 are left out, and `minSamplesLeaf` / `minSamplesSplit`
+    /// still count rows. The tree is scikit-learn's bit for bit for any weights (whole numbers go to the
+    /// integer builder, fractional ones to the builder that adds them in scikit-learn's order).
+    ///
     /// Throws `LearningError` for empty or ragged data, NaN, infinite or beyond-float32 values, a label
-    /// count that does not match the rows, or invalid parameters. A single class gives a one-leaf tree.
-    public static func fit(_ x: [[Double]], _ y: [Int], parameters: Parameters = .init(),
+    /// count that does not match the rows, a weight count that does not, non-finite or all-zero weights,
+    /// or invalid parameters. A single class gives a one-leaf tree.
+    public static func fit(_ x: [[Double]], _ y: [Int], sampleWeight: [Double]? = nil, parameters: Parameters = .init(),
                            using rng: inout NumPyRandom) throws -> DecisionTree {
         try parameters.validate()
         let data = try TrainingData(x, y)
+        if let sampleWeight { try validateSampleWeight(sampleWeight, sampleCount: data.sampleCount) }
         let maxFeatures = try parameters.maxFeatures.resolve(featureCount: data.featureCount)
         let randRState = UInt32(rng.randint(0, TreeBuilder.randRMax))
         return TreeBuilder(data: data, parameters: parameters, maxFeatures: maxFeatures)
-            .build(weights: nil, randRState: randRState)
+            .build(sampleWeight: sampleWeight, randRState: randRState)
     }
 
     // MARK: Shape
@@ -222,7 +240,12 @@ public struct DecisionTree: Sendable, Equatable {
     public func predictProba(_ x: [[Double]]) throws -> [[Double]] {
         _ = try validateMatrix(x, expectedFeatures: featureCount, what: "The rows to predict")
         guard !nodes.isEmpty else { throw LearningError.notFitted("The tree has no nodes; fit it on data first.") }
-        return x.map { probabilities(ofNode: leafIndex(for: $0)) }
+        // scikit-learn's `tree_.value`: class sums over the node's weight (`node_value`).
+        let k = classes.count
+        return x.map { row in
+            let leaf = leafIndex(for: row)
+            return Array(nodeProbabilities[(leaf * k)..<(leaf * k + k)])
+        }
     }
 
     /// The predicted label of each row: the most frequent training class in its leaf.
@@ -333,5 +356,49 @@ private func pairwiseSum(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
         var n2 = n / 2
         n2 -= n2 % 8
         return pairwiseSum(a, n2) + pairwiseSum(a + n2, n - n2)
+    }
+}
+
+// MARK: Saving
+
+extension DecisionTree: Codable {
+    enum CodingKeys: String, CodingKey { case nodes, counts, classes, featureCount, criterion }
+
+    /// Writes the format header (`ModelFormat`), the nodes, the weighted class counts per node, the
+    /// classes, the feature count and the criterion; prediction tables are rebuilt on loading.
+    public func encode(to encoder: any Encoder) throws {
+        try ModelHeader.write("DecisionTree", to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(nodes, forKey: .nodes)
+        try container.encode(counts, forKey: .counts)
+        try container.encode(classes, forKey: .classes)
+        try container.encode(featureCount, forKey: .featureCount)
+        try container.encode(criterion, forKey: .criterion)
+    }
+
+    /// Reads a tree saved by `encode(to:)`. Throws `ModelFormatError` for another format version or
+    /// model, or a tree that is not consistent (a child, feature or count out of range), so a damaged file
+    /// fails here rather than in `predict`.
+    public init(from decoder: any Decoder) throws {
+        try ModelHeader.check("DecisionTree", in: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let nodes = try container.decode([Node].self, forKey: .nodes)
+        let counts = try container.decode([Double].self, forKey: .counts)
+        let classes = try container.decode([Int].self, forKey: .classes)
+        let featureCount = try container.decode(Int.self, forKey: .featureCount)
+        let criterion = try container.decode(Criterion.self, forKey: .criterion)
+        guard counts.count == nodes.count * classes.count else {
+            throw ModelFormatError(
+                "The saved DecisionTree has \(counts.count) class counts for \(nodes.count) nodes and \(classes.count) classes; it needs \(nodes.count * classes.count). The file is damaged; save the model again.")
+        }
+        for (i, node) in nodes.enumerated() where !node.isLeaf {
+            // Depth first, left first: the left child follows its parent, the right child comes later.
+            guard node.left == i + 1, node.right > i, node.right < nodes.count, node.feature >= 0,
+                  node.feature < featureCount else {
+                throw ModelFormatError(
+                    "Node \(i) of the saved DecisionTree points to children \(node.left) and \(node.right) and feature \(node.feature), outside the tree's \(nodes.count) nodes and \(featureCount) features. The file is damaged; save the model again.")
+            }
+        }
+        self.init(nodes: nodes, counts: counts, classes: classes, featureCount: featureCount, criterion: criterion)
     }
 }

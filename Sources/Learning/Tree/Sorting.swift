@@ -91,3 +91,40 @@ private func introsort(_ keys: UnsafeMutablePointer<Double>, _ payload: UnsafeMu
         keys += r; payload += r; n -= r
     }
 }
+
+/// scikit-learn's `simultaneous_sort(values, samples, n, use_three_way_partition=True)`
+/// (`sklearn/utils/_sorting.pyx`, `introsort_3way`) step for step: runs longer than 15 are partitioned
+/// three ways around the median of three, with `maxd = 2·⌊log₂ n⌋` before heapsort, shorter runs go to
+/// insertion sort. Equal keys end up in scikit-learn's order, which the weighted tree builder needs
+/// (sums of fractional weights depend on it); `sortKeys` may order ties differently.
+func simultaneousSort(_ keys: UnsafeMutablePointer<Double>, _ payload: UnsafeMutablePointer<Int32>, _ count: Int) {
+    guard count > 0 else { return }
+    var depthLimit = 0
+    var n = count
+    while n > 1 { depthLimit += 1; n >>= 1 }
+    introsort3Way(keys, payload, count, 2 * depthLimit)
+}
+
+private func introsort3Way(_ keys: UnsafeMutablePointer<Double>, _ payload: UnsafeMutablePointer<Int32>, _ count: Int,
+                           _ depth: Int) {
+    var keys = keys, payload = payload, n = count, depth = depth
+    while n > 15 {
+        if depth <= 0 { heapsort(keys, payload, n); return }
+        depth -= 1
+        let pivot = medianOfThree(keys, n)
+        var i = 0, l = 0, r = n
+        while i < r {
+            let k = keys[i]
+            if k < pivot {
+                swapAt(keys, payload, i, l); i += 1; l += 1
+            } else if k > pivot {
+                r -= 1; swapAt(keys, payload, i, r)
+            } else {
+                i += 1
+            }
+        }
+        introsort3Way(keys, payload, l, depth)
+        keys += r; payload += r; n -= r
+    }
+    insertionSort(keys, payload, n)
+}

@@ -55,6 +55,9 @@ struct TreeBuilder: Sendable {
         let criterion = parameters.criterion
         let isGini = criterion == .gini
         let weightedSamples = Double(totalWeight)
+        // min_weight_leaf = min_weight_fraction_leaf · Σ sample_weight (an exact sum of whole numbers).
+        let minWeightLeaf = parameters.minWeightFractionLeaf * weightedSamples
+        let checksWeight = minWeightLeaf > 0
 
         let order = UnsafeMutablePointer<Entry>.allocate(capacity: featureCount * m + 1)  // +1: the copy below writes one past
         let scratch = UnsafeMutablePointer<Entry>.allocate(capacity: m)
@@ -140,7 +143,8 @@ struct TreeBuilder: Sendable {
                 if task.parent >= 0 {
                     if task.isLeft { nodes[task.parent].left = nodeIndex } else { nodes[task.parent].right = nodeIndex }
                 }
-                if task.depth >= maxDepth || count < minSplit || count < 2 * minLeaf || impurity <= Self.epsilon {
+                if task.depth >= maxDepth || count < minSplit || count < 2 * minLeaf || wNode < 2 * minWeightLeaf
+                    || impurity <= Self.epsilon {
                     continue
                 }
 
@@ -199,6 +203,7 @@ struct TreeBuilder: Sendable {
                             let low = here
                             here = there
                             if leftCount < minLeaf || there <= low + threshold32 { continue }
+                            if checksWeight && (Double(leftW) < minWeightLeaf || Double(rightW) < minWeightLeaf) { continue }
                             // A cheap bound first: the proxy is −W + sq_r/w_r + sq_l/w_l in exact
                             // arithmetic, and both it and this estimate are within 1e-14·W of it, so
                             // a position below `cutoff` cannot beat the best (no division needed).
@@ -237,6 +242,7 @@ struct TreeBuilder: Sendable {
                             let low = here
                             here = there
                             if leftCount < minLeaf || there <= low + threshold32 { continue }
+                            if checksWeight && (leftW < minWeightLeaf || rightW < minWeightLeaf) { continue }
                             let (entropyLeft, entropyRight) = entropies(leftCounts, leftW, rightCounts, rightW, classCount)
                             let proxy = -rightW * entropyRight - leftW * entropyLeft
                             if proxy > bestProxy {
@@ -287,10 +293,12 @@ struct TreeBuilder: Sendable {
                 // partition every other ordering stably, so each stays sorted within each child.
                 // Features constant here are never read below this node: leave them. When both
                 // children will be leaves, no ordering is read below: skip the partition.
-                func certainLeaf(_ size: Int, _ childImpurity: Double) -> Bool {
-                    task.depth + 1 >= maxDepth || size < minSplit || size < 2 * minLeaf || childImpurity <= Self.epsilon
+                func certainLeaf(_ size: Int, _ childWeight: Double, _ childImpurity: Double) -> Bool {
+                    task.depth + 1 >= maxDepth || size < minSplit || size < 2 * minLeaf || childWeight < 2 * minWeightLeaf
+                        || childImpurity <= Self.epsilon
                 }
-                let partitions = !(certainLeaf(bestLeftCount, impurityLeft) && certainLeaf(count - bestLeftCount, impurityRight))
+                let partitions = !(certainLeaf(bestLeftCount, leftW, impurityLeft)
+                                   && certainLeaf(count - bestLeftCount, rightW, impurityRight))
                 for i in 0..<totalConstants { skip[constantFeatures[i]] = true }
                 if partitions {
                 for p in start..<split { goesLeft[Int(chosen[p].sample)] = 1 }
@@ -332,7 +340,7 @@ struct Entry {
 }
 
 @inline(__always)
-private func swapFeatures(_ features: UnsafeMutablePointer<Int>, _ i: Int, _ j: Int) {
+func swapFeatures(_ features: UnsafeMutablePointer<Int>, _ i: Int, _ j: Int) {
     let t = features[i]; features[i] = features[j]; features[j] = t
 }
 
@@ -355,7 +363,7 @@ func randInt(_ low: Int, _ high: Int, _ state: inout UInt32) -> Int {
 
 /// `Entropy.children_impurity`: `−Σ p·log₂ p` on each side, `log₂` as scikit-learn's `ln(x) / ln(2.0)`.
 @inline(__always)
-private func entropies(_ left: UnsafeMutablePointer<Double>, _ wl: Double, _ right: UnsafeMutablePointer<Double>,
+func entropies(_ left: UnsafeMutablePointer<Double>, _ wl: Double, _ right: UnsafeMutablePointer<Double>,
                        _ wr: Double, _ k: Int) -> (Double, Double) {
     var entropyLeft = 0.0, entropyRight = 0.0
     for c in 0..<k {
