@@ -83,6 +83,16 @@ import Testing
         } == "Row 0 of the confusion matrix (true class 0) is [0.5, 0.4]; its probabilities must be at least 0 and sum to 1.")
     }
 
+    @Test func compareRunsEveryStrategyWithTheSameLabeller() throws {
+        let labeller = Labeller(noise: .flip(probability: 1), randomState: 0)
+        let runs = try FeedbackLoopOf.compare(updates: [.retrainOnAll], seeds: [1, 2], model: Self.tree, labeller: labeller) { _ in
+            let data = try Self.binary()
+            return (data.initial, .stream(data.batches), data.holdout)
+        }
+        #expect(runs.count == 2)
+        #expect(runs.allSatisfy { $0.rounds.dropFirst().allSatisfy { $0.wrongLabels == 150 } })
+    }
+
     @Test func lateLabelsArriveDelayRoundsLater() throws {
         let data = try Self.binary()
         let run = try FeedbackLoopOf(model: Self.tree, update: .retrainOnAll,

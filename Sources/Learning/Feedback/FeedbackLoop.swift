@@ -402,9 +402,10 @@ public struct FeedbackLoopOf<Model: Classifier>: Sendable {
     ///
     /// For each seed, `scenario(seed)` gives the data, and the model's and loop's `randomState` are set
     /// to the seed, so one call tabulates strategies × seeds reproducibly.
-    /// A model without a `randomState` (none of the library's) is used as given.
+    /// A model without a `randomState` (none of the library's) is used as given. `labeller` and
+    /// `selectiveLabels` are used by every run as given (their own seeds are not changed).
     public static func compare(updates: [UpdateStrategy], queries: [QueryStrategy] = [.all], seeds: [Int],
-                               model: Model,
+                               model: Model, labeller: Labeller = .oracle, selectiveLabels: SelectiveLabels? = nil,
                                scenario: (Int) throws -> (initial: Dataset, source: FeedbackSource, holdout: Dataset))
         throws -> [FeedbackRunOf<Model>] {
         var runs: [FeedbackRunOf<Model>] = []
@@ -417,7 +418,8 @@ public struct FeedbackLoopOf<Model: Classifier>: Sendable {
                         withSeed.randomState = seed
                         if let reseeded = withSeed as? Model { seeded = reseeded }
                     }
-                    let loop = FeedbackLoopOf(model: seeded, update: update, query: query, randomState: seed)
+                    let loop = FeedbackLoopOf(model: seeded, update: update, query: query, labeller: labeller,
+                                              selectiveLabels: selectiveLabels, randomState: seed)
                     runs.append(try loop.run(initial: data.initial, source: data.source, holdout: data.holdout))
                 }
             }

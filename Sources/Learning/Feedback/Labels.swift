@@ -35,7 +35,9 @@ public enum LabelNoise: Sendable, Hashable, CustomStringConvertible {
 /// classes one `randint(0, k − 1)` more for each flipped label (the index among the other classes);
 /// the loop's own random stream is untouched, so adding a labeller does not change which rows are
 /// queried. `.confusion` picks the first class whose cumulative probability exceeds the draw
-/// (numpy's `searchsorted(cumsum(row), u, side="right")`).
+/// (numpy's `searchsorted(cumsum(row), u, side="right")`). Give the labeller a seed other than the
+/// loop's `randomState`: two generators with one seed draw the same numbers, which would tie the noise
+/// to the random queries.
 public struct Labeller: Sendable, Hashable, CustomStringConvertible {
     /// How labels go wrong.
     public var noise: LabelNoise
