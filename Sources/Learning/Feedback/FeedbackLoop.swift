@@ -149,11 +149,13 @@ public enum FeedbackSource: Sendable, Equatable {
 public struct FeedbackRound: Sendable, Equatable, Codable {
     /// The round number; 0 is the state after the initial fit.
     public var round: Int
-    /// Rows labelled this round.
+    /// Rows sent to be labelled this round (picked by the query strategy, labellable under
+    /// `selectiveLabels`, and paid for within the labeller's budget); with a delay, their labels come later.
     public var queried: Int
-    /// Distinct rows labelled so far, over all rounds (the initial data not counted).
+    /// Distinct rows whose label has arrived so far, over all rounds (the initial data not counted).
     public var labelledRows: Int
-    /// Wrong predictions found among this round's labelled rows.
+    /// Wrong predictions found among the labels that arrived this round: rows whose given label (noisy
+    /// or not) differs from the prediction made when they were queried.
     public var corrections: Int
     /// Accuracy on this round's candidate rows before the update: what users experienced (nil in round 0).
     public var accuracyBefore: Double?
