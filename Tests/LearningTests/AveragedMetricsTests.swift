@@ -94,6 +94,8 @@ enum AveragedFixture {
     }
 
     @Test func errorsAreSentences() {
+        #expect(ToolkitTests.message { _ = try rocAucScore([0, 1, 2], [0.2, 0.5, 0.9]) }
+            == "This rocAucScore takes one score per row, for a binary target, but yTrue holds 3 classes ([0, 1, 2]); pass the class probabilities (n rows × k columns, as predictProba gives) with multiClass: .ovr or .ovo.")
         #expect(ToolkitTests.message { _ = try f1Score([0, 1, 2], [0, 1, 1]) }
             == "Target is multiclass (3 labels: [0, 1, 2]) but average is .binary; choose .micro, .macro or .weighted.")
         #expect(ToolkitTests.message { _ = try precisionScore([0, 2], [2, 0], posLabel: 1) }
