@@ -99,3 +99,28 @@ extension Chart {
         return tree(fitted, depth: depth, featureNames: featureNames, classNames: classNames, title: title, summary: summary)
     }
 }
+
+/// Shows a cross-validation result as a table: one row per fold (training rows, test rows, test score
+/// and, when recorded, training score), then the mean and standard deviation.
+public func show<Model>(_ result: CrossValidationResult<Model>, title: String? = "Cross-validation", digits: Int = 3) {
+    let header = result.summaryHeader
+    emit(.table(TableSpec(title: title, columns: header, numeric: [false] + Array(repeating: true, count: header.count - 1),
+                          rows: result.summaryRows(digits: digits))))
+}
+
+/// Publishes a cross-validation result for prose, e.g. "0.953 ± 0.021 over 5 folds".
+public func publish<Model>(_ key: String, _ result: CrossValidationResult<Model>, digits: Int = 3) {
+    emit(.value(key: key, text: result.summary(digits: digits)))
+}
+
+/// Shows a paired comparison as a two-column table (mean difference, interval, t, df, p, pairs).
+public func show(_ comparison: PairedComparison, title: String? = "Paired comparison", digits: Int = 3) {
+    emit(.table(TableSpec(title: title, columns: ["quantity", "value"], numeric: [false, false],
+                          rows: comparison.summaryRows(digits: digits))))
+}
+
+/// Publishes a paired comparison for prose, e.g. "a − b = 0.021 (95% CI 0.010 to 0.032; t = 4.27,
+/// p = 0.008, 9 pairs)".
+public func publish(_ key: String, _ comparison: PairedComparison, digits: Int = 3) {
+    emit(.value(key: key, text: comparison.summary(digits: digits)))
+}

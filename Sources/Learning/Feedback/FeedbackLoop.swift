@@ -57,6 +57,14 @@ public enum QueryStrategy: Sendable, Hashable, CustomStringConvertible {
     /// `(budget · randomFraction).rounded()` rows at random (from the loop's `randomState`) among the
     /// candidates left after the rest of the budget goes to the least confident rows.
     case mixed(budget: Int, randomFraction: Double)
+    /// Stream-based selective sampling: the candidates are taken as a stream, in row order, and a row
+    /// is labelled when its least-confident uncertainty `1 − max p` is at least `threshold`, until
+    /// `budget` rows have been labelled this round (so a round may label fewer). This is modAL's
+    /// stream-based sampling (`classifier_uncertainty(learner, x) >= threshold` for each arriving `x`),
+    /// with the model updated once per round rather than after each label. Unlike `.leastConfident`, it
+    /// never sees the rows still to come: an early row that passes is taken even if a later one is more
+    /// uncertain.
+    case selectiveSampling(threshold: Double, budget: Int)
 
     public var description: String {
         switch self {
@@ -67,6 +75,60 @@ public enum QueryStrategy: Sendable, Hashable, CustomStringConvertible {
         case let .entropy(b): "entropy \(b)"
         case let .committee(b): "query by committee \(b)"
         case let .mixed(b, f): "least confident \(b) with \(Int((f * 100).rounded()))% random"
+        case let .selectiveSampling(t, b): "stream sampling above \(t) uncertainty, up to \(b)"
+        }
+    }
+
+    /// The rows this strategy asks about, ascending, given the candidates' class probabilities
+    /// (n rows × k classes, as `predictProba` gives) and, for `.committee`, the committee's votes
+    /// (members × n labels, e.g. each tree's `predict`). `.random` and `.mixed` draw from `rng` (with
+    /// `permutation`, as the loop does). Throws `LearningError.invalidParameter` for `.committee`
+    /// without votes and for invalid settings (a budget below 1, a fraction or threshold outside [0, 1]).
+    public func select(_ proba: [[Double]], votes: [[Int]]? = nil, using rng: inout NumPyRandom) throws -> [Int] {
+        try validate()
+        let n = proba.count
+        switch self {
+        case .all:
+            return Array(0..<n)
+        case let .random(budget):
+            return rng.permutation(n).prefix(budget).sorted()
+        case let .leastConfident(budget):
+            let confidence = proba.map { $0.max() ?? 0 }
+            let ranked = (0..<n).sorted { confidence[$0] != confidence[$1] ? confidence[$0] < confidence[$1] : $0 < $1 }
+            return ranked.prefix(budget).sorted()
+        case let .margin(budget):
+            return Uncertainty.top(Uncertainty.margin(proba), budget: budget)
+        case let .entropy(budget):
+            return Uncertainty.top(Uncertainty.entropy(proba), budget: budget)
+        case let .committee(budget):
+            guard let votes else {
+                throw LearningError.invalidParameter("Query by committee needs the committee's votes; pass votes: (one array of labels per member).")
+            }
+            return Uncertainty.top(Uncertainty.voteEntropy(votes), budget: budget)
+        case let .mixed(budget, fraction):
+            let randomCount = min(Int((Double(budget) * fraction).rounded()), budget)
+            let confidence = proba.map { $0.max() ?? 0 }
+            let ranked = (0..<n).sorted { confidence[$0] != confidence[$1] ? confidence[$0] < confidence[$1] : $0 < $1 }
+            let uncertain = Array(ranked.prefix(budget - randomCount))
+            let rest = ranked.dropFirst(budget - randomCount).sorted()
+            let random = rng.permutation(rest.count).prefix(randomCount).map { rest[$0] }
+            return (uncertain + random).sorted()
+        case let .selectiveSampling(threshold, budget):
+            return Uncertainty.selectiveSampling(proba, threshold: threshold, budget: budget)
+        }
+    }
+
+    func validate() throws {
+        switch self {
+        case let .random(b) where b < 1, let .leastConfident(b) where b < 1, let .margin(b) where b < 1,
+             let .entropy(b) where b < 1, let .committee(b) where b < 1, let .mixed(b, _) where b < 1,
+             let .selectiveSampling(_, b) where b < 1:
+            throw LearningError.invalidParameter("The query budget (\(b)) must be at least 1.")
+        case let .mixed(_, f) where !(0...1).contains(f):
+            throw LearningError.invalidParameter("randomFraction (\(f)) must be between 0 and 1.")
+        case let .selectiveSampling(t, _) where !(0...1).contains(t):
+            throw LearningError.invalidParameter("The uncertainty threshold (\(t)) must be between 0 and 1.")
+        default: break
         }
     }
 }
@@ -87,11 +149,13 @@ public enum FeedbackSource: Sendable, Equatable {
 public struct FeedbackRound: Sendable, Equatable, Codable {
     /// The round number; 0 is the state after the initial fit.
     public var round: Int
-    /// Rows labelled this round.
+    /// Rows sent to be labelled this round (picked by the query strategy, labellable under
+    /// `selectiveLabels`, and paid for within the labeller's budget); with a delay, their labels come later.
     public var queried: Int
-    /// Distinct rows labelled so far, over all rounds (the initial data not counted).
+    /// Distinct rows whose label has arrived so far, over all rounds (the initial data not counted).
     public var labelledRows: Int
-    /// Wrong predictions found among this round's labelled rows.
+    /// Wrong predictions found among the labels that arrived this round: rows whose given label (noisy
+    /// or not) differs from the prediction made when they were queried.
     public var corrections: Int
     /// Accuracy on this round's candidate rows before the update: what users experienced (nil in round 0).
     public var accuracyBefore: Double?
@@ -106,6 +170,13 @@ public struct FeedbackRound: Sendable, Equatable, Codable {
     public var trainingSize: Int
     /// Trees in the forest after the update (1 for a `DecisionTreeClassifier`, 0 for other non-forest models).
     public var treeCount: Int
+    /// Labels that arrived this round (the rows queried `labeller.delay` rounds ago); equals `queried`
+    /// with an immediate labeller.
+    public var labelsArrived: Int = 0
+    /// Arrived labels that differ from the true label (the labeller's noise); 0 for a perfect labeller.
+    public var wrongLabels: Int = 0
+    /// What the labels asked for so far cost in total (`queried` summed × `labeller.costPerLabel`).
+    public var labelCost: Double = 0
 }
 
 /// One run of a feedback loop with a random forest (the book's loop): see `FeedbackRunOf`.
@@ -153,7 +224,10 @@ public typealias FeedbackLoop = FeedbackLoopOf<RandomForestClassifier>
 /// ```
 /// Each round: the model predicts the candidate rows; the query strategy picks rows to label; their
 /// true labels arrive (wrong predictions are the corrections); the update strategy changes the model;
-/// then the holdout (never used for feedback) measures it. Runs are deterministic given the model's
+/// then the holdout (never used for feedback) measures it. A `labeller` makes labels noisy, late or
+/// paid for within a budget, and `selectiveLabels` lets only the rows the model accepted be labelled;
+/// the corrections are then the rows whose *given* label differs from the prediction, as the loop
+/// cannot know the truth. Runs are deterministic given the model's
 /// `randomState` and the loop's `randomState`.
 ///
 /// Any `Classifier` works: `FeedbackLoop` is this loop with a `RandomForestClassifier`;
@@ -167,13 +241,21 @@ public struct FeedbackLoopOf<Model: Classifier>: Sendable {
     public var update: UpdateStrategy
     /// Which rows to label.
     public var query: QueryStrategy
-    /// The seed for `QueryStrategy.random`.
+    /// The seed for `QueryStrategy.random` and `.mixed`.
     public var randomState: Int
+    /// Who labels the queried rows: how wrong, how late and at what cost (default: `.oracle`, perfect).
+    public var labeller: Labeller
+    /// When set, only rows the model accepted (plus an explored slice) can be labelled; see
+    /// `SelectiveLabels`. Applied to the rows the query strategy picked, before paying for them.
+    public var selectiveLabels: SelectiveLabels?
 
-    public init(model: Model, update: UpdateStrategy, query: QueryStrategy = .all, randomState: Int) {
+    public init(model: Model, update: UpdateStrategy, query: QueryStrategy = .all, labeller: Labeller = .oracle,
+                selectiveLabels: SelectiveLabels? = nil, randomState: Int) {
         self.model = model
         self.update = update
         self.query = query
+        self.labeller = labeller
+        self.selectiveLabels = selectiveLabels
         self.randomState = randomState
     }
 
@@ -198,7 +280,8 @@ public struct FeedbackLoopOf<Model: Classifier>: Sendable {
         // Rows labelled so far (in order) and corrections so far, with keys so a row counts once.
         var labelled: [(x: [Double], y: Int)] = []
         var corrected: [(x: [Double], y: Int)] = []
-        var labelledKeys = Set<Int>(), correctedKeys = Set<Int>()
+        // labelledKeys: rows asked about (a pool offers them no more); arrivedKeys: rows whose label came.
+        var labelledKeys = Set<Int>(), arrivedKeys = Set<Int>(), correctedKeys = Set<Int>()
 
         let roundCount: Int
         switch source {
@@ -207,6 +290,20 @@ public struct FeedbackLoopOf<Model: Classifier>: Sendable {
             guard n >= 0 else { throw LearningError.invalidParameter("rounds (\(n)) must not be negative.") }
             roundCount = n
         }
+        // The classes a noisy labeller can give, ascending.
+        var sourceLabels = Set(initial.labels)
+        switch source {
+        case let .stream(batches): for b in batches { sourceLabels.formUnion(b.labels) }
+        case let .pool(rows, _), let .repeated(rows, _): sourceLabels.formUnion(rows.labels)
+        }
+        let knownClasses = sourceLabels.sorted()
+        var labelRng = try NumPyRandom(seed: labeller.randomState)
+        var exploreRng = try NumPyRandom(seed: selectiveLabels?.randomState ?? 0)
+        // Labels asked for and not yet arrived: due round, key, row, given label, true label, prediction.
+        var pending: [(due: Int, key: Int, x: [Double], given: Int, truth: Int, predicted: Int)] = []
+        var spent = 0.0
+        var budgetLeft = true
+
         var streamOffset = 0
         for round in stride(from: 1, through: roundCount, by: 1) {
             // The candidates of this round, each with a key unique over the run.
@@ -225,15 +322,43 @@ public struct FeedbackLoopOf<Model: Classifier>: Sendable {
             let candidateX = candidates.map(\.x), candidateY = candidates.map(\.y)
             let predictions = try forest.predict(candidateX)
             let accuracyBefore = try accuracyScore(candidateY, predictions)
-            let picked = try pick(candidateX, forest: forest, rng: &rng)
+            var picked = try pick(candidateX, forest: forest, rng: &rng)
 
-            var roundCorrections: [(x: [Double], y: Int)] = []
+            // Selective labels: only accepted rows (and the explored slice of the rest) can be labelled.
+            if let selective = selectiveLabels {
+                var observable = [Bool](repeating: false, count: candidates.count)
+                for i in candidates.indices {
+                    observable[i] = predictions[i] == selective.accepted
+                        || exploreRng.randomSample() < selective.exploration
+                }
+                picked = picked.filter { observable[$0] }
+            }
+            // Pay for the labels in row order while the budget lasts; ask the labeller.
+            var paid: [Int] = []
             for i in picked {
+                if let budget = labeller.budget, !budgetLeft || spent + labeller.costPerLabel > budget * (1 + 1e-12) {
+                    budgetLeft = false
+                    break
+                }
+                spent += labeller.costPerLabel
+                paid.append(i)
+            }
+            for i in paid {
                 let row = candidates[i]
-                if labelledKeys.insert(row.key).inserted { labelled.append((row.x, row.y)) }
-                if predictions[i] != row.y {
-                    roundCorrections.append((row.x, row.y))
-                    if correctedKeys.insert(row.key).inserted { corrected.append((row.x, row.y)) }
+                labelledKeys.insert(row.key)
+                let given = labeller.label(row.y, classes: knownClasses, rng: &labelRng)
+                pending.append((round + labeller.delay, row.key, row.x, given, row.y, predictions[i]))
+            }
+
+            // The labels due this round arrive, in the order they were asked for.
+            let arrived = pending.filter { $0.due == round }
+            pending.removeAll { $0.due == round }
+            var roundCorrections: [(x: [Double], y: Int)] = []
+            for label in arrived {
+                if arrivedKeys.insert(label.key).inserted { labelled.append((label.x, label.given)) }
+                if label.predicted != label.given {
+                    roundCorrections.append((label.x, label.given))
+                    if correctedKeys.insert(label.key).inserted { corrected.append((label.x, label.given)) }
                 }
             }
 
@@ -264,11 +389,12 @@ public struct FeedbackLoopOf<Model: Classifier>: Sendable {
             let correctedAccuracy = roundCorrections.isEmpty ? nil
                 : try accuracyScore(roundCorrections.map(\.y), forest.predict(roundCorrections.map(\.x)))
             rounds.append(FeedbackRound(
-                round: round, queried: picked.count, labelledRows: labelled.count, corrections: roundCorrections.count,
+                round: round, queried: paid.count, labelledRows: labelled.count, corrections: roundCorrections.count,
                 accuracyBefore: accuracyBefore, accuracyAfter: try accuracyScore(candidateY, forest.predict(candidateX)),
                 correctedAccuracy: correctedAccuracy,
                 holdoutAccuracy: try accuracyScore(holdout.labels, forest.predict(holdout.features)),
-                trainingSize: trainingSize, treeCount: treeCount(forest)))
+                trainingSize: trainingSize, treeCount: treeCount(forest), labelsArrived: arrived.count,
+                wrongLabels: arrived.filter { $0.given != $0.truth }.count, labelCost: spent))
         }
         return FeedbackRunOf(update: update, query: query, seed: randomState, rounds: rounds, model: forest,
                            trainingData: trainingData)
@@ -278,9 +404,10 @@ public struct FeedbackLoopOf<Model: Classifier>: Sendable {
     ///
     /// For each seed, `scenario(seed)` gives the data, and the model's and loop's `randomState` are set
     /// to the seed, so one call tabulates strategies × seeds reproducibly.
-    /// A model without a `randomState` (none of the library's) is used as given.
+    /// A model without a `randomState` (none of the library's) is used as given. `labeller` and
+    /// `selectiveLabels` are used by every run as given (their own seeds are not changed).
     public static func compare(updates: [UpdateStrategy], queries: [QueryStrategy] = [.all], seeds: [Int],
-                               model: Model,
+                               model: Model, labeller: Labeller = .oracle, selectiveLabels: SelectiveLabels? = nil,
                                scenario: (Int) throws -> (initial: Dataset, source: FeedbackSource, holdout: Dataset))
         throws -> [FeedbackRunOf<Model>] {
         var runs: [FeedbackRunOf<Model>] = []
@@ -293,7 +420,8 @@ public struct FeedbackLoopOf<Model: Classifier>: Sendable {
                         withSeed.randomState = seed
                         if let reseeded = withSeed as? Model { seeded = reseeded }
                     }
-                    let loop = FeedbackLoopOf(model: seeded, update: update, query: query, randomState: seed)
+                    let loop = FeedbackLoopOf(model: seeded, update: update, query: query, labeller: labeller,
+                                              selectiveLabels: selectiveLabels, randomState: seed)
                     runs.append(try loop.run(initial: data.initial, source: data.source, holdout: data.holdout))
                 }
             }
@@ -334,12 +462,10 @@ public struct FeedbackLoopOf<Model: Classifier>: Sendable {
             throw LearningError.invalidParameter("recentWindow rows (\(n)) must be at least 1.")
         default: break
         }
+        try query.validate()
+        try labeller.validate()
+        try selectiveLabels?.validate()
         switch query {
-        case let .random(b) where b < 1, let .leastConfident(b) where b < 1, let .margin(b) where b < 1,
-             let .entropy(b) where b < 1, let .committee(b) where b < 1, let .mixed(b, _) where b < 1:
-            throw LearningError.invalidParameter("The query budget (\(b)) must be at least 1.")
-        case let .mixed(_, f) where !(0...1).contains(f):
-            throw LearningError.invalidParameter("randomFraction (\(f)) must be between 0 and 1.")
         case .committee where !(model is RandomForestClassifier):
             throw LearningError.invalidParameter(
                 "Query by committee needs the trees of a RandomForestClassifier; this loop's model is a \(Model.self).")
@@ -350,39 +476,25 @@ public struct FeedbackLoopOf<Model: Classifier>: Sendable {
     /// The candidate indices to label this round, ascending.
     private func pick(_ x: [[Double]], forest: Model, rng: inout NumPyRandom) throws -> [Int] {
         switch query {
-        case .all:
-            return Array(x.indices)
-        case let .random(budget):
-            return rng.permutation(x.count).prefix(budget).sorted()
-        case let .leastConfident(budget):
-            let confidence = try forest.predictProba(x).map { $0.max() ?? 0 }
-            let ranked = x.indices.sorted { confidence[$0] != confidence[$1] ? confidence[$0] < confidence[$1] : $0 < $1 }
-            return ranked.prefix(budget).sorted()
-        case let .margin(budget):
-            return Uncertainty.top(Uncertainty.margin(try forest.predictProba(x)), budget: budget)
-        case let .entropy(budget):
-            return Uncertainty.top(Uncertainty.entropy(try forest.predictProba(x)), budget: budget)
-        case let .committee(budget):
+        case .all, .random:
+            // No probabilities needed: only the row count matters.
+            return try query.select([[Double]](repeating: [], count: x.count), using: &rng)
+        case .committee:
             guard let trees = (forest as? RandomForestClassifier)?.estimators else { return [] }
             let votes = try trees.map { try $0.predict(x) }
-            return Uncertainty.top(Uncertainty.voteEntropy(votes), budget: budget)
-        case let .mixed(budget, fraction):
-            let randomCount = min(Int((Double(budget) * fraction).rounded()), budget)
-            let confidence = try forest.predictProba(x).map { $0.max() ?? 0 }
-            let ranked = x.indices.sorted { confidence[$0] != confidence[$1] ? confidence[$0] < confidence[$1] : $0 < $1 }
-            let uncertain = Array(ranked.prefix(budget - randomCount))
-            let rest = ranked.dropFirst(budget - randomCount).sorted()
-            let random = rng.permutation(rest.count).prefix(randomCount).map { rest[$0] }
-            return (uncertain + random).sorted()
+            return try query.select([[Double]](repeating: [], count: x.count), votes: votes, using: &rng)
+        default:
+            return try query.select(try forest.predictProba(x), using: &rng)
         }
     }
 }
 
 extension FeedbackLoopOf where Model == RandomForestClassifier {
     /// The book's loop with `RandomForestClassifier(nEstimators: 100, randomState: 42)`.
-    public init(update: UpdateStrategy, query: QueryStrategy = .all, randomState: Int) {
+    public init(update: UpdateStrategy, query: QueryStrategy = .all, labeller: Labeller = .oracle,
+                selectiveLabels: SelectiveLabels? = nil, randomState: Int) {
         self.init(model: RandomForestClassifier(nEstimators: 100, randomState: 42), update: update, query: query,
-                  randomState: randomState)
+                  labeller: labeller, selectiveLabels: selectiveLabels, randomState: randomState)
     }
 
     /// `compare` with `RandomForestClassifier(nEstimators: 100)`, its `randomState` set to each seed.

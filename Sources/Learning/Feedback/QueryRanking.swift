@@ -41,6 +41,18 @@ public enum Uncertainty {
         }
     }
 
+    /// Stream-based selective sampling (modAL's stream-based sampling): the rows, taken in order as a
+    /// stream, whose least-confident uncertainty `1 − max p` is at least `threshold`, stopping once
+    /// `budget` rows have been taken. Returns row indices, ascending; fewer than `budget` when few rows
+    /// pass.
+    public static func selectiveSampling(_ proba: [[Double]], threshold: Double, budget: Int) -> [Int] {
+        var taken: [Int] = []
+        for (i, score) in leastConfident(proba).enumerated() where taken.count < budget && score >= threshold {
+            taken.append(i)
+        }
+        return taken
+    }
+
     /// The `budget` rows with the highest scores, in row order (ties: earlier rows first).
     public static func top(_ scores: [Double], budget: Int) -> [Int] {
         let ranked = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }

@@ -95,13 +95,13 @@ public func auc(_ x: [Double], _ y: [Double]) throws -> Double {
 /// `yScore` is n scores for the positive class (e.g. `predictProba(x).map { $0[1] }`). When `yTrue`
 /// holds one class the score is undefined: NaN with scikit-learn's `UndefinedMetricWarning`. Throws
 /// `LearningError` when the arrays differ in length or are empty, a score is not finite, or `yTrue`
-/// holds more than two classes (scikit-learn's multiclass "ovr"/"ovo" averaging is not offered).
+/// holds more than two classes (use `rocAucScore(_:_:multiClass:average:labels:)` with n × k probabilities).
 public func rocAucScore(_ yTrue: [Int], _ yScore: [Double]) throws -> Double {
     try checkScores(yTrue, yScore)
     let classes = Array(Set(yTrue)).sorted()
     guard classes.count <= 2 else {
         throw LearningError.invalidParameter(
-            "rocAucScore supports binary targets only, but yTrue holds \(classes.count) classes (\(classes)); scikit-learn would need multi_class='ovr' or 'ovo'.")
+            "This rocAucScore takes one score per row, for a binary target, but yTrue holds \(classes.count) classes (\(classes)); pass the class probabilities (n rows × k columns, as predictProba gives) with multiClass: .ovr or .ovo.")
     }
     guard classes.count == 2 else {
         warn(LearningWarning(.undefinedMetricWarning,
