@@ -59,28 +59,28 @@ import Testing
 
     @Test func referencesOnTheSamePageSayTheNumberAndLinkToIt() throws {
         let page = try #require(try Self.pages().text("03-loop.html"))
-        #expect(page.contains(#"<p>As <a class="xref" href="#fig-forest">Figure 3.2</a> shows, and "#
-            + #"<a class="xref" href="#fig-loop">3.1</a> before it; see <a class="xref" href="#tbl-depth">Table 3.1</a> "#
-            + #"and <a class="xref" href="#fig-forest">Fig. 3.2</a>.</p>"#))
+        #expect(page.contains(##"<p>As <a class="xref" href="#fig-forest">Figure 3.2</a> shows, and "##
+            + ##"<a class="xref" href="#fig-loop">3.1</a> before it; see <a class="xref" href="#tbl-depth">Table 3.1</a> "##
+            + ##"and <a class="xref" href="#fig-forest">Fig. 3.2</a>.</p>"##))
     }
 
     @Test func referencesAcrossChaptersLinkToTheOtherPage() throws {
         let page = try #require(try Self.pages().text("01-intro.html"))
-        #expect(page.contains(#"<p>See <a class="xref" href="03-loop.html#fig-forest">Figure 3.2</a> and "#
-            + #"<a class="xref" href="03-loop.html#sec-split">The split</a> in "#
-            + #"<a class="xref" href="03-loop.html#sec-loop">Chapter 3</a>.</p>"#))
+        #expect(page.contains(##"<p>See <a class="xref" href="03-loop.html#fig-forest">Figure 3.2</a> and "##
+            + ##"<a class="xref" href="03-loop.html#sec-split">The split</a> in "##
+            + ##"<a class="xref" href="03-loop.html#sec-loop">Chapter 3</a>.</p>"##))
     }
 
     @Test func sectionLabelsBecomeTheHeadingsIds() throws {
         let files = try Self.pages()
         let page = try #require(files.text("03-loop.html"))
-        #expect(page.contains(#"<h2><a class="anchor" id="sec-split" href="#sec-split" aria-hidden="true" tabindex="-1"></a>The split</h2>"#))
-        #expect(page.contains(#"<h1><a class="anchor" id="sec-loop" href="#sec-loop" aria-hidden="true" tabindex="-1"></a>The loop</h1>"#))
+        #expect(page.contains(##"<h2><a class="anchor" id="sec-split" href="#sec-split" aria-hidden="true" tabindex="-1"></a>The split</h2>"##))
+        #expect(page.contains(##"<h1><a class="anchor" id="sec-loop" href="#sec-loop" aria-hidden="true" tabindex="-1"></a>The loop</h1>"##))
         // A title taken from a labelled heading is shown without its label.
         var chapter = Self.chapters()[1]
         chapter.chapter.title = "The loop {#sec-loop}"
         let titled = try Self.pages([Self.chapters()[0], chapter])
-        #expect(try #require(titled.text("toc.js")).contains(#"["03-loop", 3, "The loop"]"#))
+        #expect(try #require(titled.text("toc.js")).contains(##"["03-loop", 3, "The loop"]"##))
     }
 
     @Test func aTableCaptionIsAboveItsTable() throws {
@@ -88,7 +88,8 @@ import Testing
         #expect(page.contains("""
             <figure class="table-figure" id="tbl-depth">
             <figcaption>Table 3.1: Accuracy by depth</figcaption>
-            <div class="table-wrap prose-table"><table>
+            <div class="table-wrap prose-table">
+            <table>
             """))
         #expect(!page.contains("<p>: Accuracy by depth"), "the caption paragraph is gone")
     }
@@ -96,7 +97,9 @@ import Testing
     @Test func captionsAreInTheSearchIndex() throws {
         let search = try #require(try Self.pages().text("search-index.js"))
         #expect(search.contains("Figure 3.1: The feedback loop Some text. Figure 3.2: A forest of trees Table 3.1: Accuracy by depth depth accuracy 2 0.81"))
-        #expect(search.contains("As Figure 3.2 shows, and 3.1 before it; see Table 3.1 and Fig. 3.2."))
+        // (The index puts a space between a link's text and the text after it, as for every link.)
+        #expect(search.contains("As Figure 3.2 shows, and 3.1 before it; see Table 3.1 and Fig. 3.2 ."))
+        #expect(search.contains("See Figure 3.2 and The split in Chapter 3 ."))
     }
 
     @Test func unknownLabelsAreErrorsAtTheirPlaceAllAtOnce() {
@@ -155,7 +158,7 @@ import Testing
         let page = try #require(files.text("02-depth.html"))
         #expect(page.contains("<figure class=\"chart\" id=\"fig-depth\">\n<figcaption>Figure 2.2: Accuracy by &quot;depth&quot;</figcaption>"))
         #expect(page.contains("<figure class=\"table-figure\" id=\"tbl-scores\">\n<figcaption>Table 2.1: Scores</figcaption>\n<div class=\"table-wrap\"><table class=\"data\">"))
-        #expect(page.contains(#"See <a class="xref" href="#fig-depth">Figure 2.2</a> and <a class="xref" href="#tbl-scores">Table 2.1</a>."#))
+        #expect(page.contains(##"See <a class="xref" href="#fig-depth">Figure 2.2</a> and <a class="xref" href="#tbl-scores">Table 2.1</a>."##))
         #expect(!page.contains("//|"), "the options are not shown")
         #expect(page.contains("show"))
         #expect(try #require(files.text("search-index.js")).contains("Figure 2.2: Accuracy by \\\"depth\\\" Table 2.1: Scores"))
@@ -168,6 +171,8 @@ import Testing
         chapter.chapter.steps[0].indent = 2
         chapter.result = ChapterResult(steps: [StepResult(index: 1)])
         #expect(ChapterDocumentTests.problems([chapter]) == [
+            "Content/02-depth.md:6:3: the step is labelled fig-depth, but it shows no chart; show one (show(…)) in this "
+                + "step, or remove the label.",
             "Content/02-depth.md:7:3: unknown step option 'fig-cp'; the options are label, fig-cap, tbl-cap, as in "
                 + "'//| label: fig-accuracy' and '//| fig-cap: \"Accuracy by depth\"'.",
         ])
@@ -185,7 +190,7 @@ import Testing
         let moved = Self.loop.replacingOccurrences(of: "Some text.", with: "![New](images/loop.png){#fig-new}")
         let files = try renderer.render(Self.chapters(loop: moved) + [third], assets: Self.assets, pageCache: cache)
         #expect(cache.counts() == (3, 1, 2), "the intro and the loop are rendered again; the other chapter is not")
-        #expect(try #require(files.text("01-intro.html")).contains(#"<a class="xref" href="03-loop.html#fig-forest">Figure 3.3</a>"#))
+        #expect(try #require(files.text("01-intro.html")).contains(##"<a class="xref" href="03-loop.html#fig-forest">Figure 3.3</a>"##))
         #expect(files == (try Self.pages(Self.chapters(loop: moved) + [third])), "the same bytes as without a cache")
     }
 
@@ -207,11 +212,11 @@ struct EquationReferenceTests {
         let markdown = "# Loss\n\n$$ a + b $$ {#eq-sum}\n\nBy @eq-sum, and $$ c $$ is not numbered.\n"
         let files = try ChapterDocumentTests.render([ChapterDocumentTests.chapter(markdown, slug: "03-loss", number: 3, title: "Loss")])
         let page = try #require(files.text("03-loss.html"))
-        #expect(page.contains(#"<p><span class="equation" id="eq-sum"><span class="katex-display">"#))
-        #expect(page.contains(#"<annotation encoding="application/x-tex">a + b \tag{3.1}</annotation>"#))
+        #expect(page.contains(##"<p><span class="equation" id="eq-sum"><span class="katex-display">"##))
+        #expect(page.contains(##"<annotation encoding="application/x-tex">a + b \tag{3.1}</annotation>"##))
         #expect(page.contains("<span class=\"tag\">"), "KaTeX draws the number")
         #expect(page.contains("(3.1)"))
-        #expect(page.contains(#"By <a class="xref" href="#eq-sum">Equation 3.1</a>, and"#))
+        #expect(page.contains(##"By <a class="xref" href="#eq-sum">Equation 3.1</a>, and"##))
         #expect(!page.contains("{#eq-sum}"))
         #expect(page.components(separatedBy: "class=\"tag\"").count == 2, "one numbered equation")
     }

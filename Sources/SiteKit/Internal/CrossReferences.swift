@@ -218,13 +218,8 @@ struct CrossReferences: Sendable {
                             problems.append(mislabelled(at, label: label, what: "a table", prefix: "tbl-"))
                             return
                         }
-                        var target = Target(label: label, kind: .table, number: next(.table), caption: caption,
-                                            slug: chapter.slug, place: at)
-                        // Known by the table's line, where the page puts the caption.
-                        let tableLine = node.previous.map { math?.original($0.start).line ?? $0.start.line } ?? target.place.line
-                        target.place.line = tableLine
-                        target.place.column = nil
-                        targets.append(target)
+                        targets.append(Target(label: label, kind: .table, number: next(.table), caption: caption,
+                                              slug: chapter.slug, place: at))
                     }
                 case .heading:
                     guard let (label, title) = headingAttribute(node) else { return }
@@ -321,7 +316,7 @@ struct CrossReferences: Sendable {
             }
             byChapter.append(own)
         }
-        chapters = byChapter
+        self.chapters = byChapter
         self.problems = problems
     }
     /// Duplicate labels and bad step options or attributes.
