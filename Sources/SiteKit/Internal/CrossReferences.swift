@@ -116,6 +116,8 @@ struct CrossReferences: Sendable {
         static let keys = ["label", "fig-cap", "tbl-cap"]
 
         init(_ step: Step, file: String) {
+            // Options stand at the top; most steps have none.
+            guard step.code.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("//|") else { return }
             let lines = step.code.split(separator: "\n", omittingEmptySubsequences: false)
             for (offset, line) in lines.enumerated() {
                 let leading = line.prefix { $0 == " " || $0 == "\t" }
@@ -174,8 +176,7 @@ struct CrossReferences: Sendable {
     /// `math` is the chapter's formulas (their labels), as `MathSpans.scan` found them.
     static func collect(_ chapter: Chapter, math: MathSpans?) -> (targets: [Target], problems: [Diagnostic]) {
         let markdown = chapter.markdown
-        let mayDefine = markdown.contains("{#") || markdown.contains("//|")
-        guard mayDefine else { return ([], []) }
+        guard mayDefine(markdown) else { return ([], []) }
         var targets: [Target] = []
         var problems: [Diagnostic] = []
         var counters: [Kind: Int] = [:]
@@ -255,6 +256,19 @@ struct CrossReferences: Sendable {
                                                     message: "")))
         }
         return (targets, problems)
+    }
+
+    /// Whether `markdown` has a `{#` or a `//|` at all (most chapters have neither: one pass over the bytes,
+    /// no parse).
+    static func mayDefine(_ markdown: String) -> Bool {
+        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
+        for byte in markdown.utf8 {
+            if byte == UInt8(ascii: "#"), previous == UInt8(ascii: "{") { return true }
+            if byte == UInt8(ascii: "|"), previous == UInt8(ascii: "/"), beforePrevious == UInt8(ascii: "/") { return true }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
     }
 
     private static func mislabelled(_ place: Diagnostic, label: String, what: String, prefix: String) -> Diagnostic {
