@@ -154,7 +154,8 @@ struct ProseRenderer {
             func own(_ label: String) -> CrossReferences.Target? {
                 references.targets[label].flatMap { $0.slug == slug ? $0 : nil }
             }
-            for node in document.nodes() {
+            let definesLabels = !references.targets.isEmpty && CrossReferences.mayDefine(source)
+            for node in definesLabels ? document.nodes() : [] {
                 switch node.kind {
                 case .paragraph:
                     if let (label, caption) = CrossReferences.figureParagraph(node), let image = node.firstChild,
@@ -188,7 +189,8 @@ struct ProseRenderer {
             for caption in captions { caption.remove() }
 
             // 2c. References: `@fig-x` (and `[-@fig-x]`, `[Fig. @fig-x]`) in text become links that say "Figure 3.2".
-            for node in document.nodes() where node.kind == .text {
+            let mayRefer = source.utf8.contains(UInt8(ascii: "@"))
+            for node in mayRefer ? document.nodes() : [] where node.kind == .text {
                 guard let literal = node.literal, literal.utf8.contains(UInt8(ascii: "@")), !Self.isInLink(node) else { continue }
                 let found = CrossReferences.references(in: literal)
                 guard !found.isEmpty else { continue }
