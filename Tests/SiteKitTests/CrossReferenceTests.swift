@@ -120,6 +120,17 @@ import Testing
         ])
     }
 
+    @Test func aDuplicateStepLabelIsAnErrorAtItsOption() {
+        var step = ChapterDocumentTests.chapter("# Again\n\n```swift\n//| label: fig-loop\nshow(chart)\n```\n", slug: "04-again",
+                                                number: 4, title: "Again")
+        step.chapter.steps[0].code = "//| label: fig-loop\nshow(chart)\n"
+        step.result.steps[0].outputs = [.record(.chart(ChartSpec(title: "c", kind: .bar(categories: ["a"], series: [BarSeries(name: "", values: [1])]))))]
+        #expect(ChapterDocumentTests.problems(Self.chapters() + [step], assets: Self.assets) == [
+            "Content/04-again.md:4:1: the label fig-loop is already used at Content/03-loop.md:3:38; labels must be "
+                + "unique in the whole book, so rename one of them (and the references to it).",
+        ])
+    }
+
     @Test func anAtSignThatIsNoReferenceIsText() throws {
         let first = "# Intro\n\nMail a@fig-x.org, mark it `@fig-loop` or @MainActor, write \\@fig-none and @author.\n"
         let page = try #require(try Self.pages(Self.chapters(first: first)).text("01-intro.html"))

@@ -45,6 +45,8 @@ struct CrossReferences: Sendable {
         var place: Diagnostic
         /// A section that is the chapter's own (level 1) heading.
         var isChapter = false
+        /// For a step's chart or table: the line of the step's opening fence.
+        var stepLine: Int?
 
         /// What a reference to it says: "Figure 3.2", "Chapter 3", or the section's title.
         var text: String {
@@ -240,7 +242,8 @@ struct CrossReferences: Sendable {
                     guard let label = options.label, let kind = kind(of: label) else { return }
                     targets.append(Target(label: label, kind: kind, number: next(kind), caption: options.caption ?? "",
                                           slug: chapter.slug,
-                                          place: Diagnostic(file: chapter.path, line: step.line, message: "")))
+                                          place: options.labelPlace ?? Diagnostic(file: chapter.path, line: step.line, message: ""),
+                                          stepLine: step.line))
                 default:
                     return
                 }

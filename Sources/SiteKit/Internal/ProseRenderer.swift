@@ -66,8 +66,8 @@ struct ProseRenderer {
         // Labelled steps' captions by their fence's line, for search.
         var stepCaptions: [Int: String] = [:]
         if !references.targets.isEmpty {
-            for target in references.targets.values where target.slug == slug && (target.kind == .figure || target.kind == .table) {
-                stepCaptions[target.place.line] = target.captionLine
+            for target in references.targets.values where target.slug == slug {
+                if let line = target.stepLine { stepCaptions[line] = target.captionLine }
             }
         }
         func problem(_ position: Markdown.Position, _ message: String) {
