@@ -83,6 +83,13 @@ import Testing
         #expect(try #require(titled.text("toc.js")).contains(##"["03-loop", 3, "The loop"]"##))
     }
 
+    @Test func aHeadingNeverTakesALabelsID() throws {
+        let loop = Self.loop.replacingOccurrences(of: "Some text.", with: "## Fig loop\n\nSome text.")
+        let page = try #require(try Self.pages(Self.chapters(loop: loop)).text("03-loop.html"))
+        #expect(page.contains(##"<h2><a class="anchor" id="fig-loop-1" href="#fig-loop-1" aria-hidden="true" tabindex="-1"></a>Fig loop</h2>"##))
+        #expect(page.components(separatedBy: "id=\"fig-loop\"").count == 2)
+    }
+
     @Test func aTableCaptionIsAboveItsTable() throws {
         let page = try #require(try Self.pages().text("03-loop.html"))
         #expect(page.contains("""

@@ -227,7 +227,9 @@ struct ProseRenderer {
 
             // 3. Headings: anchors with unique ids, and the search sections they start.
             let current = document.nodes()
+            // Headings never take a label's id (a heading "Fig loop" next to a figure {#fig-loop}).
             var used = reservedIDs.union(sectionIDs.values)
+            if !references.targets.isEmpty { used.formUnion(references.targets.values.filter { $0.slug == slug }.map(\.label)) }
             var headings: [Markdown.Heading] = []
             var sections = [SearchIndex.Section(id: "", heading: title, text: "")]
             var inHeading: Markdown.Node?
