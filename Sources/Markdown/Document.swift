@@ -281,6 +281,24 @@ extension Markdown {
             cmark_node_prepend_child(pointer, inline)
         }
 
+        /// Puts a text node right after this inline node; returns it (cmark escapes its text).
+        @discardableResult
+        public func insertText(after text: String) -> Node {
+            let inline = cmark_node_new(CMARK_NODE_TEXT)!
+            cmark_node_set_literal(inline, text)
+            cmark_node_insert_after(pointer, inline)
+            return Node(inline)
+        }
+
+        /// Puts raw HTML the tool made right after this inline node; returns it.
+        @discardableResult
+        public func insertHTMLInline(after html: String) -> Node {
+            let inline = cmark_node_new(CMARK_NODE_HTML_INLINE)!
+            cmark_node_set_literal(inline, html)
+            cmark_node_insert_after(pointer, inline)
+            return Node(inline)
+        }
+
         /// Wraps this block in raw HTML: `before`, the node as rendered, `after`.
         public func wrap(before: String, after: String) {
             let wrapper = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)!

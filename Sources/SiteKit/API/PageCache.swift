@@ -202,8 +202,9 @@ struct CachedPage: Equatable {
 /// unchanged would be rendered to the same bytes. That is the book's settings, the names of all chapter
 /// files and content files (links are checked against them), the chapter before and after (the pager),
 /// and the chapter itself: its front matter as resolved, its Markdown, its steps and its results
-/// (artifacts by content), and its formulas as KaTeX rendered them. The renderer's own code is not in it: the page cache's store keys by the tool's
-/// binary too.
+/// (artifacts by content), its formulas as KaTeX rendered them, and what it shows of the labels it refers to
+/// (`@fig-x` in another chapter: that figure's number, caption and page). The renderer's own code is not in
+/// it: the page cache's store keys by the tool's binary too.
 struct PageKey {
     /// What every page of one build shares.
     struct Site {
@@ -221,8 +222,11 @@ struct PageKey {
     }
 
     /// `math` is the chapter's rendered formulas (token → HTML): KaTeX's output is an input of the page.
+    /// `references` is, for each label the chapter's Markdown may refer to, what the page shows of its
+    /// target (`CrossReferences.Target.keyText`, or "-" for a label the book does not have).
     static func key(site: Site, chapter executed: ExecutedChapter, previous: Chapter?, next: Chapter?,
-                    math: [String: String] = [:], quotes: [String: String?] = [:]) -> String {
+                    math: [String: String] = [:], references: [String: String] = [:],
+                    quotes: [String: String?] = [:]) -> String {
         var hasher = SHA256()
         hasher.update(data: site.digest)
         // Other chapters' values the page quotes (`{{ slug.key }}`), a missing one too.
@@ -230,6 +234,11 @@ struct PageKey {
         for name in quotes.keys.sorted() {
             field(name, into: &hasher)
             field(quotes[name]!.map { "+" + $0 } ?? "-", into: &hasher)
+        }
+        field(String(references.count), into: &hasher)
+        for label in references.keys.sorted() {
+            field(label, into: &hasher)
+            field(references[label] ?? "", into: &hasher)
         }
         field(String(math.count), into: &hasher)
         for token in math.keys.sorted() {

@@ -78,6 +78,10 @@ public struct SiteRenderer: Sendable {
             let chapter = executed.chapter
             let title = Placeholders.substitutePlain(chapter.title, values: values[index])
             resolved[index].chapter.title = title.text
+            // A title from a heading `# Intro {#sec-intro}` is shown without its label.
+            if let attribute = CrossReferences.trailingAttribute(title.text), CrossReferences.kind(of: attribute.label) == .section {
+                resolved[index].chapter.title = attribute.rest
+            }
             for key in title.unknown {
                 problems.append(Diagnostic(file: chapter.path, line: chapter.titleLine ?? 1,
                                            message: values[index].quoted(key) != nil
@@ -100,12 +104,17 @@ public struct SiteRenderer: Sendable {
             }
         }
         let layout = Layout(book: book, chapters: resolved.map(\.chapter))
-        let formulas = renderMath(resolved)
+        let spans = resolved.map { MathSpans.scan($0.chapter.markdown) }
+        // Labels first: an equation's number is part of its formula (`\tag{3.4}`).
+        let references = CrossReferences(chapters: resolved.map(\.chapter), math: spans)
+        problems += references.problems
+        let formulas = renderMath(resolved, spans: spans, references: references)
         problems += formulas.problems
-        let context = ChapterPage.SiteContext(
+        var context = ChapterPage.SiteContext(
             values: values,
             chapterFiles: Dictionary(chapters.map { ($0.chapter.slug + ".md", $0.chapter.slug) }, uniquingKeysWith: { a, _ in a }),
             assets: Set(assets), math: formulas.spans, mathHTML: formulas.html)
+        context.references = references
         var files = SiteFiles()
         var search: [[UInt8]] = []
         var headingsByPage: [String: [TOCEntry]] = [:]
@@ -124,10 +133,16 @@ public struct SiteRenderer: Sendable {
                 // The original text: what it quotes of other chapters is part of what the page shows.
                 let original = chapters[position].chapter
                 let quotes = scopes[position].quotes(in: [original.markdown, originalTitles[position], originalSummaries[position] ?? ""])
+                // What the page shows of the labels it refers to (other chapters' numbers and titles).
+                var referenced: [String: String] = [:]
+                for label in CrossReferences.referencedLabels(in: chapters[position].chapter.markdown) {
+                    referenced[label] = references.targets[label]?.keyText ?? "-"
+                }
                 let key = PageKey.key(site: site, chapter: chapters[position],
                                       previous: position > 0 ? chapters[position - 1].chapter : nil,
                                       next: position + 1 < chapters.count ? chapters[position + 1].chapter : nil,
-                                      math: position < mathHTML.count ? mathHTML[position] : [:], quotes: quotes)
+                                      math: position < mathHTML.count ? mathHTML[position] : [:],
+                                      references: referenced, quotes: quotes)
                 return (key, Self.lookUp(key, page: "\(chapters[position].chapter.slug).html", in: pageCache))
             }
         }
@@ -219,15 +234,21 @@ public struct SiteRenderer: Sendable {
     }
 
     /// Every chapter's formulas, rendered in one call; a formula KaTeX rejects is a problem at its place.
-    private func renderMath(_ chapters: [ExecutedChapter])
+    /// A labelled equation is rendered with its number (`\tag{3.4}`).
+    private func renderMath(_ chapters: [ExecutedChapter], spans: [MathSpans?], references: CrossReferences)
         -> (spans: [MathSpans?], html: [[String: String]], problems: [Diagnostic], assets: [(path: String, bytes: [UInt8])])
     {
-        let spans = chapters.map { MathSpans.scan($0.chapter.markdown) }
+        func formula(_ span: MathSpans.Span) -> MathRenderer.Formula {
+            guard let label = span.label, let target = references.targets[label], target.kind == .equation else {
+                return MathRenderer.Formula(tex: span.tex, display: span.display)
+            }
+            return MathRenderer.Formula(tex: span.tex + " \\tag{\(target.number)}", display: span.display)
+        }
         var formulas: [MathRenderer.Formula] = []
         var seen: Set<MathRenderer.Formula> = []
         for chapterSpans in spans.compactMap({ $0 }) {
             for span in chapterSpans.spans {
-                let formula = MathRenderer.Formula(tex: span.tex, display: span.display)
+                let formula = formula(span)
                 if seen.insert(formula).inserted { formulas.append(formula) }
             }
         }
@@ -244,7 +265,7 @@ public struct SiteRenderer: Sendable {
             for (index, chapterSpans) in spans.enumerated() {
                 guard let chapterSpans else { continue }
                 for span in chapterSpans.spans {
-                    switch byFormula[MathRenderer.Formula(tex: span.tex, display: span.display)] {
+                    switch byFormula[formula(span)] {
                     case let .html(rendered):
                         html[index][span.token] = rendered
                     case let .error(message, offset):

@@ -28,6 +28,8 @@ struct ChapterPage {
         /// Each chapter's formulas (by position; nil for a chapter without math) and their HTML by token.
         var math: [MathSpans?] = []
         var mathHTML: [[String: String]] = []
+        /// The book's labelled figures, tables, equations and sections.
+        var references = CrossReferences()
     }
 
     private var chapter: Chapter { executed.chapter }
@@ -36,6 +38,7 @@ struct ChapterPage {
         let artifacts = try checkedArtifacts()
         var chartCounter = 0
         var referencedFiles: Set<String> = []
+        var stepProblems: [Diagnostic] = []
         let results = Dictionary(executed.result.steps.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
         let stepsByLine = Dictionary(chapter.steps.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
         var prose = ProseRenderer(file: chapter.path, markdown: chapter.markdown, values: context.values[position],
@@ -43,11 +46,14 @@ struct ChapterPage {
                                   reservedIDs: Layout.reservedIDs)
         let math = position < context.math.count ? context.math[position] : nil
         prose.math = math
+        prose.references = context.references
+        prose.slug = chapter.slug
         if math != nil, position < context.mathHTML.count { prose.mathHTML = context.mathHTML[position] }
         prose.stepHTML = { line in
             guard let step = stepsByLine[line] else { return nil }
             return stepHTML(step, result: results[step.index], chartCounter: &chartCounter,
-                            artifacts: artifacts, referenced: &referencedFiles)
+                            artifacts: artifacts, referenced: &referencedFiles, references: context.references,
+                            problems: &stepProblems)
         }
         let rendered = prose.render(title: chapter.title)
         let headings = rendered.headings.map { TOCEntry(level: $0.level, text: $0.text, id: $0.id) }
@@ -83,7 +89,7 @@ struct ChapterPage {
         return Output(html: html, search: search,
                       artifacts: artifacts.map { ("files/\(chapter.slug)/\($0.name)", $0.contents) },
                       assetReferences: rendered.assetReferences, anchorReferences: rendered.anchorReferences,
-                      siteReferences: rendered.siteReferences, problems: rendered.problems)
+                      siteReferences: rendered.siteReferences, problems: rendered.problems + stepProblems)
     }
 
     /// A chapter's published values, from the result and any `value` records.
@@ -112,7 +118,8 @@ struct ChapterPage {
     // MARK: - Steps
 
     private func stepHTML(_ step: Step, result: StepResult?, chartCounter: inout Int, artifacts: [Artifact],
-                          referenced: inout Set<String>) -> String {
+                          referenced: inout Set<String>, references: CrossReferences,
+                          problems: inout [Diagnostic]) -> String {
         switch step.flags.part {
         case .solution?:
             // The student edition holds no trace of a solution (not even hidden): the step becomes nothing.
@@ -138,12 +145,21 @@ struct ChapterPage {
             break
         }
         var children: [Node] = [.newline]
+        // `//| label: fig-x` and `//| fig-cap: "…"` name the step's first chart (or table) and are not shown.
+        let options = CrossReferences.StepOptions(step, file: chapter.path)
+        var float: (id: String?, caption: String)?
+        if let label = options.label, let target = references.targets[label], target.slug == chapter.slug {
+            float = (label, target.captionLine)
+        } else if let caption = options.caption, options.label == nil {
+            float = (nil, caption)
+        }
         if !step.flags.hidden {
             var badges: [Node] = []
             if step.flags.part == .exercise { badges.append(.element("span", ["class": "badge exercise"], [.text("exercise")])) }
             if step.flags.norun { badges.append(.element("span", ["class": "badge norun"], [.text("not run")])) }
             if step.flags.expectError { badges.append(.element("span", ["class": "badge expect"], [.text("expected to fail")])) }
-            let code = step.code.hasSuffix("\n") ? String(step.code.dropLast()) : step.code
+            let shown = CrossReferences.StepOptions.shownCode(step.code, options: options)
+            let code = shown.hasSuffix("\n") ? String(shown.dropLast()) : shown
             let block = CodeBlocks.node(highlighted: SwiftHighlighter.highlight(code), badges: badges)
             if step.flags.fold ?? layout.book.codeFold {
                 // Collapsed without JavaScript: a <summary> is a keyboard-usable button named by its text.
@@ -155,10 +171,25 @@ struct ChapterPage {
                 children.append(block)
             }
         }
+        if let result, let label = options.label, var place = options.labelPlace, !step.flags.hideOutput, !step.flags.norun,
+           result.failure == nil, let kind = CrossReferences.kind(of: label) {
+            let shows = result.outputs.contains {
+                if case .record(.chart) = $0 { return kind == .figure }
+                if case .record(.table) = $0 { return kind == .table }
+                return false
+            }
+            if !shows {
+                let what = kind == .figure ? "chart" : "table"
+                place.message = "the step is labelled \(label), but it shows no \(what); show one (show(…)) in this step, "
+                    + "or remove the label."
+                problems.append(place)
+            }
+        }
         if let result {
             if !step.flags.hideOutput {
                 children.append(outputsNode(result.outputs, chartCounter: &chartCounter, artifacts: artifacts,
-                                            referenced: &referenced))
+                                            referenced: &referenced, float: float,
+                                            floatKind: options.label.flatMap(CrossReferences.kind(of:)) ?? options.captionKind ?? .figure))
             }
             if let failure = result.failure {
                 children.append(failureNode(failure, expected: step.flags.expectError))
@@ -171,8 +202,11 @@ struct ChapterPage {
                             children).html + "\n"
     }
 
+    /// `float` is the step's label and caption line, for its first chart (`floatKind` figure) or table.
     private func outputsNode(_ outputs: [StepOutput], chartCounter: inout Int, artifacts: [Artifact],
-                             referenced: inout Set<String>) -> Node {
+                             referenced: inout Set<String>, float: (id: String?, caption: String)? = nil,
+                             floatKind: CrossReferences.Kind = .figure) -> Node {
+        var float = float
         var nodes: [Node] = []
         var text: (stream: String, content: String)?
         var metrics: [MetricSpec] = []
@@ -210,10 +244,21 @@ struct ChapterPage {
                 flush()
                 switch record {
                 case let .table(table):
-                    nodes.append(.raw(Tables.html(table)))
+                    if let labelled = float, floatKind == .table {
+                        float = nil
+                        nodes.append(.raw(Self.tableFigure(id: labelled.id, caption: labelled.caption, Tables.html(table))))
+                    } else {
+                        nodes.append(.raw(Tables.html(table)))
+                    }
                 case let .chart(chart):
                     chartCounter += 1
-                    nodes.append(.raw(ChartRenderer(spec: chart, id: "chart-\(chartCounter)").figure()))
+                    var id = "chart-\(chartCounter)", caption: String?
+                    if let labelled = float, floatKind == .figure {
+                        float = nil
+                        id = labelled.id ?? id
+                        caption = labelled.caption
+                    }
+                    nodes.append(.raw(ChartRenderer(spec: chart, id: id).figure(caption: caption)))
                 case let .file(file):
                     referenced.insert(file.path)
                     var parts: [Node] = []
@@ -242,6 +287,12 @@ struct ChapterPage {
         }
         flush()
         return nodes.isEmpty ? .group([]) : .group([.element("div", ["class": "outputs"], [.newline] + nodes), .newline])
+    }
+
+    /// A table with its caption above it, as a figure: `<figure class="table-figure" id="tbl-x">`.
+    static func tableFigure(id: String?, caption: String, _ table: String) -> String {
+        let id = id.map { " id=\"\(HTML.escape($0))\"" } ?? ""
+        return "<figure class=\"table-figure\"\(id)>\n<figcaption>\(HTML.escape(caption))</figcaption>\n" + table + "</figure>\n"
     }
 
     private func downloadLink(_ artifact: Artifact) -> Node {

@@ -24,6 +24,10 @@ struct MathSpans {
         var range: Range<Int>
         /// Byte offset of the TeX (after the opening dollars) in the source.
         var texStart: Int
+        /// A display formula's label, `$$ … $$ {#eq-x}` (Quarto's syntax; the range then takes the label in).
+        var label: String? = nil
+        /// Byte offset of the label's `{#` in the source.
+        var labelStart: Int? = nil
     }
 
     /// The Markdown with every formula replaced by its token.
@@ -63,7 +67,7 @@ struct MathSpans {
         var prefix = "lb-math"
         while markdown.contains(prefix) { prefix += "x" }
 
-        var found: [(range: Range<Int>, texStart: Int, texEnd: Int, display: Bool)] = []
+        var found: [(range: Range<Int>, texStart: Int, texEnd: Int, display: Bool, label: Int?)] = []
         for region in regions {
             let start = starts[region.first - 1]
             let end = region.last < starts.count ? starts[region.last] : bytes.count
@@ -80,8 +84,13 @@ struct MathSpans {
             let token = Self.token(prefix: prefix, index)
             protected += Array(token.utf8)
             copied = item.range.upperBound
-            spans.append(Span(tex: String(decoding: bytes[item.texStart..<item.texEnd], as: UTF8.self),
-                              display: item.display, token: token, range: item.range, texStart: item.texStart))
+            var span = Span(tex: String(decoding: bytes[item.texStart..<item.texEnd], as: UTF8.self),
+                            display: item.display, token: token, range: item.range, texStart: item.texStart)
+            if let labelStart = item.label {
+                span.labelStart = labelStart
+                span.label = String(decoding: bytes[(labelStart + 2)..<(item.range.upperBound - 1)], as: UTF8.self)
+            }
+            spans.append(span)
         }
         protected += bytes[copied...]
         return MathSpans(source: String(decoding: protected, as: UTF8.self), spans: spans, prefix: prefix,
@@ -92,7 +101,7 @@ struct MathSpans {
     private static func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
 
     private static func scanRegion(_ bytes: [UInt8], _ region: Range<Int>,
-                                   into found: inout [(range: Range<Int>, texStart: Int, texEnd: Int, display: Bool)]) {
+                                   into found: inout [(range: Range<Int>, texStart: Int, texEnd: Int, display: Bool, label: Int?)]) {
         let end = region.upperBound
         var index = region.lowerBound
         while index < end {
@@ -138,8 +147,21 @@ struct MathSpans {
                     var texStart = index + 2, texEnd = closed
                     while isSpace(bytes[texStart]) { texStart += 1 }
                     while isSpace(bytes[texEnd - 1]) { texEnd -= 1 }
-                    found.append((index..<(closed + 2), texStart, texEnd, true))
-                    index = closed + 2
+                    // `{#eq-x}` after the closing dollars (on their line) labels the equation.
+                    var after = closed + 2
+                    while after < end, bytes[after] == 0x20 || bytes[after] == 0x09 { after += 1 }
+                    var labelEnd = after + 5
+                    if after + 5 < end, bytes[after] == 0x7B, bytes[after + 1] == 0x23,
+                       bytes[(after + 2)..<(after + 5)].elementsEqual("eq-".utf8) {
+                        while labelEnd < end, CrossReferences.isLabelByte(bytes[labelEnd]) { labelEnd += 1 }
+                    }
+                    if labelEnd > after + 5, labelEnd < end, bytes[labelEnd] == 0x7D {
+                        found.append((index..<(labelEnd + 1), texStart, texEnd, true, after))
+                        index = labelEnd + 1
+                    } else {
+                        found.append((index..<(closed + 2), texStart, texEnd, true, nil))
+                        index = closed + 2
+                    }
                 } else {
                     index += 2
                 }
@@ -160,7 +182,7 @@ struct MathSpans {
                     search += 1
                 }
                 if let closed {
-                    found.append((index..<(closed + 1), index + 1, closed, false))
+                    found.append((index..<(closed + 1), index + 1, closed, false, nil))
                     index = closed + 1
                 } else {
                     index += 1

@@ -24,6 +24,10 @@ struct ProseRenderer {
     var math: MathSpans?
     /// Each formula's HTML, by its token.
     var mathHTML: [String: String] = [:]
+    /// The book's labels (figures, tables, equations, sections), for `{#fig-x}` definitions and `@fig-x` references.
+    var references = CrossReferences()
+    /// This page's slug: a reference to a label on it links to `#label` alone.
+    var slug = ""
 
     /// A link to a section of a chapter page, checked once every page is rendered.
     struct AnchorReference: Sendable {
@@ -59,6 +63,13 @@ struct ProseRenderer {
         var assetReferences: Set<String> = []
         var anchorReferences: [AnchorReference] = []
         var siteReferences: [(Diagnostic, String)] = []
+        // Labelled steps' captions by their fence's line, for search.
+        var stepCaptions: [Int: String] = [:]
+        if !references.targets.isEmpty {
+            for target in references.targets.values where target.slug == slug {
+                if let line = target.stepLine { stepCaptions[line] = target.captionLine }
+            }
+        }
         func problem(_ position: Markdown.Position, _ message: String) {
             let position = math?.original(position) ?? position
             problems.append(Diagnostic(file: file, line: max(position.line, 1),
@@ -134,9 +145,91 @@ struct ProseRenderer {
                                       after: "</div>")
             }
 
+            // 2b. Figures, table captions and section labels: `![Caption](x.png){#fig-x}`, a `: Caption {#tbl-x}`
+            // paragraph after a table, `## Title {#sec-x}`. All are found before any is changed (changing frees nodes).
+            var figures: [(paragraph: Markdown.Node, html: String, search: String)] = []
+            var captions: [Markdown.Node] = []
+            var tableCaptions: [Markdown.Node: CrossReferences.Target] = [:]
+            var sectionIDs: [Markdown.Node: String] = [:]
+            func own(_ label: String) -> CrossReferences.Target? {
+                references.targets[label].flatMap { $0.slug == slug ? $0 : nil }
+            }
+            let definesLabels = !references.targets.isEmpty && CrossReferences.mayDefine(source)
+            for node in definesLabels ? document.nodes() : [] {
+                switch node.kind {
+                case .paragraph:
+                    if let (label, caption) = CrossReferences.figureParagraph(node), let image = node.firstChild,
+                       let target = own(label), target.kind == .figure {
+                        let title = image.title.flatMap { $0.isEmpty ? nil : " title=\"\(HTML.escape($0))\"" } ?? ""
+                        let html = "<figure class=\"figure\" id=\"\(HTML.escape(label))\">\n"
+                            + "<img src=\"\(HTML.escape(image.url ?? ""))\" alt=\"\(HTML.escape(caption))\"\(title)>\n"
+                            + "<figcaption>\(HTML.escape(target.captionLine))</figcaption>\n</figure>"
+                        figures.append((node, html, target.captionLine))
+                    } else if let (label, _) = CrossReferences.tableCaption(node), let table = node.previous,
+                              table.kind == .table, let target = own(label), target.kind == .table {
+                        captions.append(node)
+                        tableCaptions[table] = target
+                    }
+                case .heading:
+                    guard let (label, _) = CrossReferences.headingAttribute(node), own(label)?.kind == .section else { continue }
+                    var last = node.firstChild
+                    while let next = last?.next { last = next }
+                    if let last, let found = CrossReferences.trailingAttribute(last.literal ?? "") {
+                        last.literal = found.rest
+                        sectionIDs[node] = label
+                    }
+                default:
+                    continue
+                }
+            }
+            var figureCaptions: [Markdown.Node: String] = [:]
+            for figure in figures {
+                figureCaptions[figure.paragraph.replace(withHTMLBlock: figure.html)] = figure.search
+            }
+            for caption in captions { caption.remove() }
+
+            // 2c. References: `@fig-x` (and `[-@fig-x]`, `[Fig. @fig-x]`) in text become links that say "Figure 3.2".
+            let mayRefer = source.utf8.contains(UInt8(ascii: "@"))
+            for node in mayRefer ? document.nodes() : [] where node.kind == .text {
+                guard let literal = node.literal, literal.utf8.contains(UInt8(ascii: "@")), !Self.isInLink(node) else { continue }
+                let found = CrossReferences.references(in: literal)
+                guard !found.isEmpty else { continue }
+                var pieces: [(text: String, link: (href: String, text: String)?)] = []
+                var copied = literal.startIndex
+                var searchFrom = node.start
+                for reference in found {
+                    guard let at = lines.find(reference.written, from: searchFrom, to: node.end)
+                            ?? lines.find(reference.written, from: Markdown.Position(line: searchFrom.line, column: 1), to: node.end),
+                          !(at.column > 1 && lines.byte(before: at) == UInt8(ascii: "\\")) else {
+                        continue  // a value's text, or written `\@fig-x`: an at sign
+                    }
+                    searchFrom = Markdown.Position(line: at.line, column: at.column + reference.written.utf8.count)
+                    guard let target = references.targets[reference.label] else {
+                        problem(at, references.unknownMessage(reference))
+                        continue
+                    }
+                    pieces.append((String(literal[copied..<reference.range.lowerBound]),
+                                   (target.href(from: slug), CrossReferences.text(of: reference, target))))
+                    copied = reference.range.upperBound
+                }
+                guard !pieces.isEmpty else { continue }
+                node.literal = pieces[0].text
+                var last = node
+                for (index, piece) in pieces.enumerated() {
+                    if index > 0 { last = last.insertText(after: piece.text) }
+                    guard let link = piece.link else { continue }
+                    last = last.insertHTMLInline(after: "<a class=\"xref\" href=\"\(HTML.escape(link.href))\">")
+                    last = last.insertText(after: link.text)
+                    last = last.insertHTMLInline(after: "</a>")
+                }
+                if copied < literal.endIndex { last.insertText(after: String(literal[copied...])) }
+            }
+
             // 3. Headings: anchors with unique ids, and the search sections they start.
             let current = document.nodes()
-            var used = reservedIDs
+            // Headings never take a label's id (a heading "Fig loop" next to a figure {#fig-loop}).
+            var used = reservedIDs.union(sectionIDs.values)
+            if !references.targets.isEmpty { used.formUnion(references.targets.values.filter { $0.slug == slug }.map(\.label)) }
             var headings: [Markdown.Heading] = []
             var sections = [SearchIndex.Section(id: "", heading: title, text: "")]
             var inHeading: Markdown.Node?
@@ -145,7 +238,7 @@ struct ProseRenderer {
                 switch node.kind {
                 case .heading:
                     let text = mathTeX.isEmpty ? node.plainText : Self.plainText(node, math: mathTeX)
-                    let id = Markdown.uniqueID(Markdown.slug(text), used: &used)
+                    let id = sectionIDs[node] ?? Markdown.uniqueID(Markdown.slug(text), used: &used)
                     headings.append(Markdown.Heading(level: node.headingLevel, text: text, id: id))
                     if sections.count == 1, sections[0].text.isEmpty, node.headingLevel == 1 {
                         sections[0] = SearchIndex.Section(id: id, heading: text, text: "")
@@ -161,7 +254,15 @@ struct ProseRenderer {
                     guard inHeading == nil, !mathTeX.isEmpty, let tex = mathTeX[node.literal ?? ""] else { continue }
                     Self.append(tex, to: &sections)
                 case .codeBlock:
-                    if node.fenceInfo.map(Self.isStep) != true { Self.append(node.literal ?? "", to: &sections) }
+                    if node.fenceInfo.map(Self.isStep) != true {
+                        Self.append(node.literal ?? "", to: &sections)
+                    } else if let caption = stepCaptions[(math?.original(node.start) ?? node.start).line] {
+                        Self.append(caption, to: &sections)  // a labelled step's chart or table
+                    }
+                case .customBlock:
+                    if let caption = figureCaptions[node] { Self.append(caption, to: &sections) }
+                case .table:
+                    if let target = tableCaptions[node] { Self.append(target.captionLine, to: &sections) }
                 default:
                     continue
                 }
@@ -186,7 +287,13 @@ struct ProseRenderer {
                     node.replace(withHTMLBlock: CodeBlocks.block(highlighted: highlighted,
                                                                  language: language.isEmpty ? "text" : language))
                 case .table:
-                    node.wrap(before: "<div class=\"table-wrap prose-table\">", after: "</div>")
+                    if let target = tableCaptions[node] {
+                        node.wrap(before: "<figure class=\"table-figure\" id=\"\(HTML.escape(target.label))\">\n"
+                                  + "<figcaption>\(HTML.escape(target.captionLine))</figcaption>\n<div class=\"table-wrap prose-table\">",
+                                  after: "</div>\n</figure>")
+                    } else {
+                        node.wrap(before: "<div class=\"table-wrap prose-table\">", after: "</div>")
+                    }
                 default:
                     continue
                 }
@@ -195,7 +302,13 @@ struct ProseRenderer {
                 $0.offset == 0 || !$0.element.text.isEmpty || !$0.element.heading.isEmpty
             }.map(\.element)
             var html = Self.labelTaskCheckboxes(document.html())
-            if let math { html = math.replacingTokens(in: html) { mathHTML[$0.token] ?? HTML.escape($0.tex) } }
+            if let math {
+                html = math.replacingTokens(in: html) { span in
+                    let rendered = mathHTML[span.token] ?? HTML.escape(span.tex)
+                    guard let label = span.label, own(label)?.kind == .equation else { return rendered }
+                    return "<span class=\"equation\" id=\"\(HTML.escape(label))\">" + rendered + "</span>"
+                }
+            }
             return Output(html: html, headings: headings, sections: finished,
                           assetReferences: assetReferences, anchorReferences: anchorReferences,
                           siteReferences: siteReferences.map { (problem: $0.0, path: $0.1) }, problems: problems)
@@ -432,6 +545,16 @@ struct ProseRenderer {
         guard text.hasPrefix("[!"), text.hasSuffix("]") else { return nil }
         let kind = text.dropFirst(2).dropLast().lowercased()
         return calloutKinds.contains(kind) ? kind : nil
+    }
+
+    /// Whether a text is a link's or image's (a reference there would be a link in a link).
+    private static func isInLink(_ node: Markdown.Node) -> Bool {
+        var current = node.parent
+        while let parent = current, parent.kind != .paragraph, parent.kind != .heading, parent.kind != .tableCell {
+            if parent.kind == .link || parent.kind == .image { return true }
+            current = parent.parent
+        }
+        return false
     }
 
     private static func isInside(_ node: Markdown.Node, _ ancestor: Markdown.Node) -> Bool {

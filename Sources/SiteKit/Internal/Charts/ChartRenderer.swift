@@ -38,11 +38,12 @@ struct ChartRenderer {
         }
     }
 
-    /// The complete `<figure>`; what the chart cannot draw is also said in a note below it.
-    func figure() -> String {
+    /// The complete `<figure>`; what the chart cannot draw is also said in a note below it. `caption` (a
+    /// labelled step's "Figure 3.2: …") replaces the chart's title in the `<figcaption>`.
+    func figure(caption: String? = nil) -> String {
         let notes = notDrawn
         let note = notes.isEmpty ? "" : "<p class=\"chart-note\">\(HTML.escape(notes.joined(separator: " ")))</p>\n"
-        return "<figure class=\"chart\" id=\"\(id)\">\n<figcaption>\(HTML.escape(spec.title))</figcaption>\n"
+        return "<figure class=\"chart\" id=\"\(id)\">\n<figcaption>\(HTML.escape(caption ?? spec.title))</figcaption>\n"
             + svg() + "\n" + note + dataTable() + "</figure>\n"
     }
 
