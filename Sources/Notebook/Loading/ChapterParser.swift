@@ -16,7 +16,7 @@ enum ChapterParser {
         if source.unicodeScalars.first == "\u{FEFF}" { source.unicodeScalars.removeFirst() }
         // One line ending, as cmark counts lines: CRLF and lone CR both end a line. (In Swift "\r\n" is a
         // single Character, so splitting on "\n" alone would miss it.)
-        if source.utf8.withContiguousStorageIfAvailable({ $0.isEmpty ? false : memchr($0.baseAddress!, 0x0D, $0.count) != nil }) ?? source.utf8.contains(0x0D) {
+        if source.containsByte(0x0D) {
             source = source.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         var frontMatter: ChapterFrontMatter?

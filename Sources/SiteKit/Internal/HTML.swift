@@ -29,7 +29,7 @@ enum HTML {
 
     /// Undoes `escape` and cmark's entity output (`&amp; &lt; &gt; &quot; &#39;` and numeric references).
     static func unescape(_ text: String) -> String {
-        guard text.utf8.contains(0x26) else { return text }
+        guard text.containsByte(0x26) else { return text }
         var result = ""
         var index = text.startIndex
         while index < text.endIndex {

@@ -14,7 +14,7 @@ enum Placeholders {
     /// The pieces of `text` in order. With `escapes`, `\{{` is a literal `{{` (the backslash dropped), as
     /// Markdown's escape does in prose.
     static func scan(_ text: String, escapes: Bool = false) -> [Piece] {
-        guard text.utf8.contains(0x7B) else { return [.text(text)] }
+        guard text.containsByte(0x7B) else { return [.text(text)] }
         let bytes = Array(text.utf8)
         var pieces: [Piece] = []
         var pending: [UInt8] = []
@@ -117,7 +117,7 @@ enum URLText {
 
     /// Decodes `%XX` escapes (invalid ones are kept as written).
     static func percentDecoded(_ text: String) -> String {
-        guard text.utf8.contains(0x25) else { return text }
+        guard text.containsByte(0x25) else { return text }
         var bytes: [UInt8] = []
         let source = Array(text.utf8)
         var index = 0

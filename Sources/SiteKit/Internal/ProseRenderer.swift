@@ -90,11 +90,11 @@ struct ProseRenderer {
             for node in nodes {
                 switch node.kind {
                 case .text:
-                    guard let literal = node.literal, literal.utf8.contains(0x7B) else { continue }
+                    guard let literal = node.literal, literal.containsByte(0x7B) else { continue }
                     node.literal = substitute(in: literal, at: node, lines: lines, report: problem)
                 case .htmlBlock, .htmlInline:
                     guard let literal = node.literal else { continue }
-                    if literal.utf8.contains(0x7B) {
+                    if literal.containsByte(0x7B) {
                         node.literal = substituteHTML(in: literal, at: node.start, report: problem)
                     }
                     var html = node.literal ?? ""
@@ -108,11 +108,11 @@ struct ProseRenderer {
                     }
                     if html != node.literal { node.literal = html }
                 case .link, .image:
-                    if let title = node.title, title.utf8.contains(0x7B) {
+                    if let title = node.title, title.containsByte(0x7B) {
                         node.title = substitute(in: title, at: node, lines: nil, report: problem)
                     }
                     guard var url = node.url else { continue }
-                    if url.utf8.contains(0x7B) {
+                    if url.containsByte(0x7B) {
                         url = substituteURL(in: url, at: node.start, report: problem)
                         node.url = url
                     }
@@ -189,9 +189,9 @@ struct ProseRenderer {
             for caption in captions { caption.remove() }
 
             // 2c. References: `@fig-x` (and `[-@fig-x]`, `[Fig. @fig-x]`) in text become links that say "Figure 3.2".
-            let mayRefer = source.utf8.contains(UInt8(ascii: "@"))
+            let mayRefer = source.containsByte(UInt8(ascii: "@"))
             for node in mayRefer ? document.nodes() : [] where node.kind == .text {
-                guard let literal = node.literal, literal.utf8.contains(UInt8(ascii: "@")), !Self.isInLink(node) else { continue }
+                guard let literal = node.literal, literal.containsByte(UInt8(ascii: "@")), !Self.isInLink(node) else { continue }
                 let found = CrossReferences.references(in: literal)
                 guard !found.isEmpty else { continue }
                 var pieces: [(text: String, link: (href: String, text: String)?)] = []
@@ -505,7 +505,7 @@ struct ProseRenderer {
 
     /// `href` and `src` values of raw HTML (`<img src="images/x.png">`), to publish and check what they name.
     static func htmlReferences(in html: String) -> [(value: String, written: String)] {
-        guard html.utf8.contains(0x3D) else { return [] }
+        guard html.containsByte(0x3D) else { return [] }
         var result: [(value: String, written: String)] = []
         let bytes = Array(html.utf8)
         var index = 0
@@ -663,7 +663,7 @@ struct SourceLines {
 
 extension String {
     fileprivate func replacingNewlines() -> String {
-        guard utf8.contains(0x0A) || utf8.contains(0x0D) else { return self }
+        guard containsByte(0x0A) || containsByte(0x0D) else { return self }
         return String(map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
     }
 }

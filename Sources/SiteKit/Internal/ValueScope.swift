@@ -1,4 +1,4 @@
-import Foundation
+import BookModel
 
 /// The values a chapter's text may quote: the ones it publishes (`{{ accuracy }}`) and, by the chapter's
 /// slug, those any chapter of the book publishes (`{{ 03-depth-sweep.bestDepth }}`), so a summary can
@@ -71,19 +71,6 @@ struct ValueScope: Sendable, ExpressibleByDictionaryLiteral {
     }
 
     private static func mayHavePlaceholder(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
-            guard var cursor = bytes.baseAddress, bytes.count > 1 else { return false }
-            var left = bytes.count
-            // memchr for each "{", then a look at the next byte.
-            while left > 1, let found = memchr(cursor, 0x7B, left) {
-                let brace = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
-                let offset = brace - cursor
-                if offset + 1 < left, brace[1] == 0x7B { return true }
-                cursor = brace + 1
-                left -= offset + 1
-            }
-            return false
-        }
+        text.containsBytes(0x7B, 0x7B)
     }
 }
