@@ -67,4 +67,38 @@ import Testing
         #expect(result.stderr.contains("error: Content/shared/helpers.swift:5:38: cannot find 'hundred' in scope"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: project.site.path), "nothing published")
     }
+
+    @Test(.timeLimit(.minutes(5))) func aTrapInSharedCodeNamesTheSharedLineAndTheCallingStep() async throws {
+        let project = try Self.project()
+        defer { project.remove() }
+        try project.folder.write("Content/shared/traps.swift", """
+            func pick(_ values: [Int], _ index: Int) -> Int {
+                values[index]
+            }
+
+            func refuse(_ why: String) -> Never {
+                fatalError(why)
+            }
+            """)
+        try project.folder.write("Content/02-two.md", """
+            # Two
+
+            ```swift
+            print(pick([1], 3))
+            ```
+            """)
+        try project.folder.write("Content/03-three.md", """
+            # Three
+
+            ```swift
+            refuse("no")
+            ```
+            """)
+        let result = await execute(BuildCommand.self, ["--root", project.root.path, "--keep-going"])
+        #expect(result.code == 1)
+        #expect(result.stderr.contains("error: Content/02-two.md:4: ") && result.stderr.contains("It happened in Content/shared/traps.swift:2, called from this step."),
+                "\(result.stderr)")
+        #expect(result.stderr.contains("error: Content/03-three.md:4: ") && result.stderr.contains("It happened in Content/shared/traps.swift:6, called from this step."),
+                "\(result.stderr)")
+    }
 }

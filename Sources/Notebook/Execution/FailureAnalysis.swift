@@ -36,6 +36,7 @@ enum FailureAnalysis {
         var line = StepLines(step).firstCodeLine
         var items = outputs[step.index] ?? []
         var fatal: String?
+        var trapInShared: String?
         // A crash prints a backtrace (see `ProgramRunner.environment`) whose frames name chapter lines: the
         // innermost one locates traps inside the standard library (an index out of range, a force-unwrapped
         // nil), whose message names no chapter line. The backtrace itself is addresses: it is not kept.
@@ -74,6 +75,9 @@ enum FailureAnalysis {
                     }
                 }
                 let location = raw[..<range.lowerBound].split(separator: ":")
+                if location.count >= 2, location[0].hasPrefix(Self.sharedFolder(of: chapter.path)), Int(location[1]) != nil {
+                    trapInShared = "\(location[0]):\(location[1])"
+                }
                 let fileName = (chapter.path as NSString).lastPathComponent
                 if location.count >= 2, location[0].hasSuffix("/" + fileName) || location[0] == Substring(fileName),
                    let number = Int(location[1]) {
@@ -87,7 +91,7 @@ enum FailureAnalysis {
             }
         }
         if !locatedByMessage, let crashLine { line = crashLine }
-        let message: String
+        var message: String
         switch termination {
         case let .timedOut(seconds):
             message = "the chapter program did not finish within \(Self.format(seconds)) seconds and was stopped while step \(step.index) was running; raise 'timeout' in the front matter if it needs longer."
@@ -100,6 +104,10 @@ enum FailureAnalysis {
             message = fatal ?? "the step exited with status \(status)."
         case .exited:
             message = "the step ended the program (exit status 0) before the remaining steps ran."
+        }
+        if let place = trapInShared ?? crash?.shared {
+            // The step called into the book's shared code, and the trap happened there.
+            message += " (It happened in \(place), called from this step.)"
         }
         let text = (outputs[step.index] ?? []).compactMap { output -> String? in
             switch output {
@@ -122,7 +130,7 @@ enum FailureAnalysis {
     /// checks the compiler inlined into chapter code), else what `*** Program crashed: … ***` says (a bad
     /// pointer dereference, …), except a bare "Illegal instruction": a failed runtime check Swift gave no
     /// reason for, explained by `unexplainedTrap`.
-    static func removeBacktrace(from items: inout [StepOutput], chapterPath: String) -> (line: Int?, reason: String?)? {
+    static func removeBacktrace(from items: inout [StepOutput], chapterPath: String) -> (line: Int?, reason: String?, shared: String?)? {
         func start(in text: String) -> String.Index? {
             for marker in ["*** Signal ", "*** Program crashed"] {
                 if text.hasPrefix(marker) { return text.startIndex }
@@ -150,12 +158,26 @@ enum FailureAnalysis {
             }
         }
         let marker = " at \(chapterPath):"
+        // The innermost frame in the book's shared code (`Content/shared/…`), when the trap happened there.
+        let sharedMarker = " at " + Self.sharedFolder(of: chapterPath)
+        var shared: String?
         for frame in backtrace.split(separator: "\n") {
+            if shared == nil, let range = frame.range(of: sharedMarker) {
+                let place = frame[frame.index(range.lowerBound, offsetBy: 4)...].prefix { !$0.isWhitespace }
+                let parts = place.split(separator: ":")
+                shared = parts.count >= 2 ? "\(parts[0]):\(parts[1])" : String(place)
+            }
             guard let range = frame.range(of: marker) else { continue }
             let digits = frame[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
-            if let number = Int(digits) { return (number, reason) }
+            if let number = Int(digits) { return (number, reason, shared) }
         }
-        return (nil, reason)
+        return (nil, reason, shared)
+    }
+
+    /// `Content/shared/` for a chapter at `Content/03-data.md`: where the book's shared code is.
+    static func sharedFolder(of chapterPath: String) -> String {
+        let folder = (chapterPath as NSString).deletingLastPathComponent
+        return (folder.isEmpty ? "" : folder + "/") + "shared/"
     }
 
     /// The message for a Swift runtime trap that came with no reason.
