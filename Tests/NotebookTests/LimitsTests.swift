@@ -59,6 +59,8 @@ import Glibc
         #expect(try loadError(["Content/01-a.md": "---\nsummary: \(String(repeating: "a", count: 501))\n---\n"])
             == "Content/01-a.md:2: 'summary' must be text of 1 to 500 characters; it has 501.")
         #expect(try loadError(["Content/01-a.md": "---\ntitle: [a, b]\n---\n"]) == "Content/01-a.md:2: 'title' must be text, not a list.")
+        #expect(try loadError(["Content/01-a.md": "---\ntitle: {{ rounds }}\n---\n"]).hasPrefix(
+            "Content/01-a.md:2: 'title' must be text, not a mapping (YAML reads a value that starts with { as a mapping: put it in quotes, e.g. title: \"{{ key }} and more\")"))
     }
 
     @Test func aKeyGivenTwiceIsAnError() throws {

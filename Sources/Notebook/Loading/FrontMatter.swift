@@ -128,7 +128,10 @@ struct YAMLMapping {
     /// The value as a string, or an error naming the key.
     static func string(_ entry: Entry, path: String) throws -> String {
         guard entry.value.scalar != nil, let text = entry.value.string else {
-            throw NotebookError.frontMatter(path: path, line: entry.line, message: "'\(entry.key)' must be text, not \(describe(entry.value)).")
+            // `title: {{ key }}` is a YAML flow mapping, not a placeholder: say how to write it.
+            let hint = entry.value.mapping != nil
+                ? " (YAML reads a value that starts with { as a mapping: put it in quotes, e.g. \(entry.key): \"{{ key }} and more\")" : ""
+            throw NotebookError.frontMatter(path: path, line: entry.line, message: "'\(entry.key)' must be text, not \(describe(entry.value))\(hint).")
         }
         return text
     }
