@@ -5,7 +5,7 @@ import Testing
 /// Cross-references through the command line: a step's `//| label:` and `//| fig-cap:` number its chart without
 /// moving the lines compiler errors point at, another chapter's `@fig-x` links to it, and that page follows
 /// when the figure's number changes (the page cache never serves the old number).
-@Suite("loopbook build: cross-references")
+@Suite("loopbook build: cross-references", .serialized)
 struct CrossReferenceBuildTests {
     static let chartStep = "```swift\nshow(Chart.line(title: \"Pelicans per day\""
 

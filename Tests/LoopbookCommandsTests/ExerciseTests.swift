@@ -4,7 +4,8 @@ import LoopbookTestSupport
 import Testing
 
 /// Exercises (```swift exercise / check / solution), the student and teacher editions, and `loopbook validate`.
-@Suite struct ExerciseTests {
+/// Serialized: each test compiles chapters; run side by side with the rest of the suite they starved it.
+@Suite(.serialized) struct ExerciseTests {
     /// Two exercises: the first as a student finds it (its check fails), the second with the starting code
     /// `doubled` set to []. Exercises start at lines 9 and 23; their solutions at lines 17 and 31.
     static let chapter = #"""

@@ -7,7 +7,7 @@ import Testing
 /// After publishing, the page store records what the site holds, so the next build leaves unchanged pages
 /// where they are without reading them. The record never vouches for a page that was touched since: a page
 /// edited by hand, even with its size and modification time put back, is published again.
-@Suite struct PublishedSiteTests {
+@Suite(.serialized) struct PublishedSiteTests {
     static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
 
     func store(_ project: TemporaryProject) -> PageStore {

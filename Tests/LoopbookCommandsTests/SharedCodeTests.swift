@@ -4,7 +4,7 @@ import Testing
 
 /// `Content/shared/*.swift` is compiled into every chapter program: helpers written once, errors at their own
 /// file and line, and a change there runs the chapters again.
-@Suite struct SharedCodeTests {
+@Suite(.serialized) struct SharedCodeTests {
     static let helpers = """
         import Learning
 
