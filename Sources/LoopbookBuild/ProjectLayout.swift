@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 import SiteKit
 
@@ -19,7 +20,21 @@ public struct ProjectLayout: Sendable, Equatable {
     public var buildReport: URL { stateDirectory.appendingPathComponent("last-build.json") }
     /// `.loopbook/published-site`: the chapter pages the last build published, by digest and file identity,
     /// so the next build leaves unchanged ones in place unread (see `PageStore`).
-    public var publishedRecord: URL { stateDirectory.appendingPathComponent("published-site") }
+    public var publishedRecord: URL { publishedRecord(for: .student) }
+
+    /// The record of `edition`'s site: `published-site`, or `published-site-teacher` for the teacher edition,
+    /// so building one edition leaves the other's record (and its pages unread next time) intact.
+    public func publishedRecord(for edition: Edition) -> URL {
+        stateDirectory.appendingPathComponent("published-site" + Self.editionSuffix(edition))
+    }
+
+    /// The name of `edition`'s page cache folder in the cache: `pages`, or `pages-teacher`. Each edition's
+    /// build prunes only its own folder, so alternating editions reuses both.
+    public static func pageCacheName(for edition: Edition) -> String { "pages" + editionSuffix(edition) }
+
+    private static func editionSuffix(_ edition: Edition) -> String {
+        edition == .student ? "" : "-" + edition.rawValue
+    }
 
     /// `url` relative to the root when inside it (for messages), else its absolute path.
     public func display(_ url: URL) -> String {

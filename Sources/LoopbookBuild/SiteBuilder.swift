@@ -64,32 +64,37 @@ public struct SiteBuilder: Sendable {
         let start = ContinuousClock.now
         var outcome = Outcome()
         do {
-            let report = try await notebook.run(progress: progress)
-            outcome.report = report
-            outcome.issues = report.diagnostics.map(BuildIssue.located)
-            if report.succeeded, options.chapters == nil {
-                let book = report.book
-                var info = BookInfo(title: book.title ?? "Untitled book", subtitle: book.subtitle, author: book.author,
-                                    language: book.language ?? "en", logo: book.logo, repository: book.repository,
-                                    editURL: book.editURL, siteURL: book.siteURL, codeFold: book.codeFold)
-                info.edition = options.edition
-                do {
-                    // `check` (no page cache) renders every formula afresh too: it must not trust any cache.
-                    let math = MathRenderer.katex(cacheDirectory: pageCache == nil ? nil : notebook.cacheDirectory)
-                    var files = try SiteRenderer(book: info, math: math).render(report.chapters, assets: book.assets,
-                                                                                pageCache: pageCache)
-                    pageCache?.prune()
-                    try copyContentFiles(into: &files)
-                    outcome.files = files
-                } catch let error as SiteError {
-                    if case let .several(errors) = error {
-                        outcome.issues += errors.map(BuildIssue.site)
-                    } else {
-                        outcome.issues.append(.site(error))
+            // Rendered while the cache lock is still held: the page cache and the formula cache are in the
+            // cache folder, which `clean --cache` must not empty under a build that is writing them.
+            outcome = try await notebook.run(progress: progress) { report in
+                var outcome = Outcome()
+                outcome.report = report
+                outcome.issues = report.diagnostics.map(BuildIssue.located)
+                if report.succeeded, options.chapters == nil {
+                    let book = report.book
+                    var info = BookInfo(title: book.title ?? "Untitled book", subtitle: book.subtitle, author: book.author,
+                                        language: book.language ?? "en", logo: book.logo, repository: book.repository,
+                                        editURL: book.editURL, siteURL: book.siteURL, codeFold: book.codeFold)
+                    info.edition = options.edition
+                    do {
+                        // `check` (no page cache) renders every formula afresh too: it must not trust any cache.
+                        let math = MathRenderer.katex(cacheDirectory: pageCache == nil ? nil : notebook.cacheDirectory)
+                        var files = try SiteRenderer(book: info, math: math).render(report.chapters, assets: book.assets,
+                                                                                    pageCache: pageCache)
+                        pageCache?.prune()
+                        try copyContentFiles(into: &files)
+                        outcome.files = files
+                    } catch let error as SiteError {
+                        if case let .several(errors) = error {
+                            outcome.issues += errors.map(BuildIssue.site)
+                        } else {
+                            outcome.issues.append(.site(error))
+                        }
+                    } catch {
+                        outcome.issues.append(BuildIssue(error))
                     }
-                } catch {
-                    outcome.issues.append(BuildIssue(error))
                 }
+                return outcome
             }
         } catch is CancellationError {
             outcome.cancelled = true
@@ -125,8 +130,8 @@ public struct SiteBuilder: Sendable {
     public func build(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) async -> Outcome {
         let start = ContinuousClock.now
         if let issue = outputIssue() { return Outcome(issues: [issue]) }
-        let pages = PageStore(directory: notebook.cacheDirectory.appendingPathComponent("pages"), site: layout.output,
-                              record: layout.publishedRecord)
+        let pageCache = notebook.cacheDirectory.appendingPathComponent(ProjectLayout.pageCacheName(for: options.edition))
+        let pages = PageStore(directory: pageCache, site: layout.output, record: layout.publishedRecord(for: options.edition))
         var outcome = await render(pageCache: pages, progress: progress)
         if outcome.succeeded, let files = outcome.files {
             do {

@@ -1,5 +1,8 @@
 import Foundation
 import SiteKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How the site folder on disk differs from a fresh render.
 public struct SiteComparison: Sendable, Equatable {
@@ -9,8 +12,10 @@ public struct SiteComparison: Sendable, Equatable {
     public var extra: [String]
     /// Files whose bytes differ.
     public var different: [String]
+    /// Files with the right bytes that not everyone may read, as a build leaves them (say after `chmod 000`).
+    public var unreadable: [String] = []
 
-    public var isUpToDate: Bool { missing.isEmpty && extra.isEmpty && different.isEmpty }
+    public var isUpToDate: Bool { missing.isEmpty && extra.isEmpty && different.isEmpty && unreadable.isEmpty }
 
     /// Compares `files` with the regular files under `folder` (all sorted by path).
     public init(files: SiteFiles, folder: URL) {
@@ -23,12 +28,20 @@ public struct SiteComparison: Sendable, Equatable {
             let data = FileManager.default.contents(atPath: folder.appendingPathComponent(path).path)
             return data.map { !$0.elementsEqual(files[path] ?? []) } ?? true
         }
+        let differing = Set(different)
+        unreadable = files.paths.filter { path in
+            guard onDisk.contains(path), !differing.contains(path) else { return false }
+            var info = stat()
+            return lstat(folder.appendingPathComponent(path).path, &info) == 0
+                && !Publisher.hasPublishedReadBits(UInt32(info.st_mode))
+        }
     }
 
     /// Every problem as a sentence, e.g. "Site/03-data.html is out of date with Content/; run 'loopbook build'."
     public func problems(siteName: String) -> [String] {
         missing.map { "\(siteName)/\($0) is missing; run 'loopbook build'." }
             + different.map { "\(siteName)/\($0) is out of date with the chapters; run 'loopbook build'." }
+            + unreadable.map { "\(siteName)/\($0) has the right contents but not everyone may read it (its permissions were changed); run 'loopbook build' to publish it again." }
             + extra.map { "\(siteName)/\($0) is not produced by the build; run 'loopbook build' to remove it." }
     }
 

@@ -32,6 +32,26 @@ struct CheckCommandTests {
         #expect(project.siteSnapshot() == before, "check must not write the site")
     }
 
+    /// A page whose permissions were taken away (`chmod 000`) has the right bytes but is not what a build
+    /// leaves: a web server could not serve it. Check reports it; build publishes it again, readable.
+    @Test func aPageNobodyMayReadIsReportedAndPublishedAgain() async throws {
+        let project = try await Fixtures.builtCopy()
+        defer { project.remove() }
+        let page = project.site.appendingPathComponent("02-more.html").path
+        let bytes = FileManager.default.contents(atPath: page)
+        #expect(chmod(page, 0) == 0)
+        let checked = await execute(CheckCommand.self, ["--root", project.root.path])
+        #expect(checked.code == 1)
+        #expect(checked.stderr.contains("error: Site/02-more.html has the right contents but not everyone may read it (its permissions were changed); run 'loopbook build' to publish it again."),
+                "\(checked.stderr)")
+        let built = await execute(BuildCommand.self, ["--root", project.root.path])
+        #expect(built.code == 0, "\(built.stderr)")
+        var info = stat()
+        #expect(lstat(page, &info) == 0 && info.st_mode & 0o444 == Publisher.readBits)
+        #expect(FileManager.default.contents(atPath: page) == bytes)
+        #expect(await execute(CheckCommand.self, ["--root", project.root.path]).code == 0)
+    }
+
     /// A link to a section that does not exist is found where it is written, by build and check alike.
     @Test func aBrokenAnchorIsAnErrorAtItsMarkdownLine() async throws {
         let project = try await Fixtures.builtCopy()

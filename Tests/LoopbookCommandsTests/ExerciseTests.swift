@@ -111,6 +111,29 @@ import Testing
         for marker in markers { #expect(Self.files(in: project.site, containing: marker) == [], "\(marker)") }
     }
 
+    @Test func eachEditionKeepsItsOwnPageCacheSoAlternatingReusesBoth() async throws {
+        let project = try Self.project()
+        defer { project.remove() }
+        let cache = project.root.appendingPathComponent(".loopbook/cache")
+        func entries(_ folder: String) -> Set<String> {
+            Set(((try? FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent(folder).path)) ?? [])
+                .filter { !$0.hasPrefix(".") })
+        }
+        #expect(await execute(BuildCommand.self, ["--root", project.root.path]).code == 0)
+        let student = entries("pages")
+        #expect(!student.isEmpty)
+        #expect(await execute(BuildCommand.self, ["--root", project.root.path, "--edition", "teacher"]).code == 0)
+        let teacher = entries("pages-teacher")
+        #expect(!teacher.isEmpty && teacher.isDisjoint(with: student))
+        // The teacher build pruned only its own folder: the student's pages are still there, and used again.
+        #expect(entries("pages") == student)
+        #expect(await execute(BuildCommand.self, ["--root", project.root.path]).code == 0)
+        #expect(entries("pages") == student && entries("pages-teacher") == teacher)
+        let record = project.root.appendingPathComponent(".loopbook")
+        #expect(FileManager.default.fileExists(atPath: record.appendingPathComponent("published-site").path))
+        #expect(FileManager.default.fileExists(atPath: record.appendingPathComponent("published-site-teacher").path))
+    }
+
     @Test func anExerciseThatDoesNotCompileIsAnErrorAtItsPlaceAndHidesNoOtherChapter() async throws {
         let project = try Self.project()
         defer { project.remove() }

@@ -131,8 +131,16 @@ public struct Notebook: Sendable {
     /// Throws `NotebookError` when the book cannot be loaded or the compiler or library is missing; step
     /// failures do not throw, they are in the report's `diagnostics`.
     public func run(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }) async throws -> NotebookReport {
+        try await run(progress: progress) { $0 }
+    }
+
+    /// `run(progress:)`, then `body` with the report while this build still holds the cache lock
+    /// (`<cache>/lock`), for work that writes more into the cache folder (the site's page cache): a
+    /// `loopbook clean --cache` or another build waits until `body` returns. Returns what `body` returns.
+    public func run<T: Sendable>(progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in },
+                                 whileLocked body: @Sendable (NotebookReport) async throws -> T) async throws -> T {
         let book = try loadBook()
-        return try await BuildDriver(notebook: self, book: book, progress: progress).run()
+        return try await BuildDriver(notebook: self, book: book, progress: progress).run(whileLocked: body)
     }
 
     /// Kills every chapter program (and compiler) that builds in this process are running, together with

@@ -35,7 +35,7 @@ struct BuildDriver: Sendable {
         }
     }
 
-    func run() async throws -> NotebookReport {
+    func run<T: Sendable>(whileLocked body: @Sendable (NotebookReport) async throws -> T) async throws -> T {
         let options = notebook.options
         let selected = try select()
         progress(.loaded(chapters: selected.count))
@@ -136,8 +136,9 @@ struct BuildDriver: Sendable {
         for scratch in ["tmp", "work", "build"] {
             try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent(scratch))
         }
+        let value = try await body(NotebookReport(book: book, chapters: executed, outcomes: outcomes, diagnostics: diagnostics))
         withExtendedLifetime(lock) {}
-        return NotebookReport(book: book, chapters: executed, outcomes: outcomes, diagnostics: diagnostics)
+        return value
     }
 
     private func build(_ chapter: Chapter, components: CacheComponents, cache: ResultCache, board: Board,

@@ -30,6 +30,25 @@ public enum Publisher {
 
         """.utf8)
 
+    /// The read permissions of a file the publisher writes: those of mode 0o644 that the process's umask
+    /// leaves (0o444 with the usual umask 022). A published file lacking one of them (say after `chmod 000`)
+    /// is not the file a build writes: it is published again, and `loopbook check` reports it.
+    public static let readBits: UInt32 = 0o444 & ~processUmask()
+
+    /// Whether `mode` (from `stat`) has exactly the read permissions the publisher gives a file.
+    public static func hasPublishedReadBits(_ mode: UInt32) -> Bool { mode & 0o444 == readBits }
+
+    /// The umask, read from /proc/self/status (calling umask(2) to read it would change it for a moment,
+    /// under other threads creating files); 0o022 where that is not available.
+    private static func processUmask() -> UInt32 {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+           let value = UInt32(line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8) {
+            return value
+        }
+        return 0o022
+    }
+
     /// What an output folder holds, as far as publishing into it is concerned.
     public enum FolderState: Sendable, Equatable {
         /// Nothing is there yet.
@@ -261,6 +280,7 @@ public enum Publisher {
     private static func isRegularFile(_ path: String, size: Int) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && Int(info.st_size) == size
+            && hasPublishedReadBits(UInt32(info.st_mode))
     }
 
     /// Whether `path` is a regular file (not a link) holding exactly `bytes`. POSIX calls: Foundation's
@@ -271,7 +291,8 @@ public enum Publisher {
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count,
+              hasPublishedReadBits(UInt32(info.st_mode)) else { return false }
         // Compared a chunk at a time through one small buffer: no page-sized allocation per file.
         return bytes.withUnsafeBytes { expected in
             withUnsafeTemporaryAllocation(byteCount: 1 << 16, alignment: 16) { buffer in
@@ -292,7 +313,7 @@ public enum Publisher {
     private static func reuse(_ old: String, as target: String, ifEqualTo bytes: [UInt8], known: Bool = false) throws(SiteError) -> Bool {
         var info = stat()
         guard lstat(old, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count,
-              known || sameFile(old, bytes: bytes)
+              hasPublishedReadBits(UInt32(info.st_mode)), known || sameFile(old, bytes: bytes)
         else { return false }
         if link(old, target) == 0 { return true }
         // No hard links here (another file system, or not permitted): copy, keeping the modification time.
