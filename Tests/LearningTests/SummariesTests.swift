@@ -32,6 +32,7 @@ import Learning
         #expect(comparison.summaryRows()[4] == ["p (two-sided)", "0.035"])
         let strong = try pairedComparison([0.9, 0.91, 0.92, 0.93, 0.94], [0.5, 0.5, 0.52, 0.5, 0.51])
         #expect(strong.summaryRows(digits: 3)[4] == ["p (two-sided)", "< 0.001"])
+        #expect(strong.summary().hasSuffix("p < 0.001, 5 pairs)"), "\(strong.summary())")
     }
 
     @Test func aLabelledTableHasLabelsThatAreNotOptional() throws {

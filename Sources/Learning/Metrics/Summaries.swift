@@ -36,10 +36,10 @@ extension CrossValidationResult {
 
 extension PairedComparison {
     /// E.g. "a − b = 0.021 (95% CI 0.010 to 0.032; t = 4.27, p = 0.008, 9 pairs)", numbers with
-    /// `digits` decimals (t with 2, p with `digits` or "< 0.001" below 10^−digits).
+    /// `digits` decimals (t with 2, p with `digits`, or "p < 0.001" below 10^−digits).
     public func summary(digits: Int = 3) -> String {
         "a − b = \(fixed(meanDifference, digits)) (\(levelText) CI \(fixed(confidenceInterval.low, digits)) to "
-            + "\(fixed(confidenceInterval.high, digits)); t = \(fixed(tStatistic, 2)), p = \(pText(digits)), \(count) pairs)"
+            + "\(fixed(confidenceInterval.high, digits)); t = \(fixed(tStatistic, 2)), p \(pRelation(digits)), \(count) pairs)"
     }
 
     /// Rows of (quantity, value): mean difference, confidence interval, t, degrees of freedom, p, pairs.
@@ -55,6 +55,12 @@ extension PairedComparison {
     private var levelText: String {
         let percent = confidenceLevel * 100
         return (percent == percent.rounded() ? String(Int(percent)) : String(percent)) + "%"
+    }
+
+    /// "= 0.035", or "< 0.001" below 10^−digits: the p part of the sentence.
+    private func pRelation(_ digits: Int) -> String {
+        let text = pText(digits)
+        return text.hasPrefix("<") ? text : "= " + text
     }
 
     private func pText(_ digits: Int) -> String {
