@@ -68,10 +68,10 @@ import Testing
         // Accuracies on 20 rows are multiples of 0.05: with edges halfway between them every value that
         // occurs has its own bin, and a value that does not occur leaves its bin empty.
         let accuracies = [0.35, 0.4, 0.4, 0.45, 0.55, 0.55, 0.55, 0.6]
-        let edges = (6...13).map { (Double($0) - 0.5) / 20 }   // 0.275 … 0.625
+        let edges = (7...13).map { (Double($0) - 0.5) / 20 }   // 0.325 … 0.625
         let bins = Chart.binned(accuracies, edges: edges)
         #expect(bins.map(\.count) == [1, 2, 1, 0, 3, 1])
-        #expect(bins.first?.lower == 0.275 && bins.last?.upper == 0.625)
+        #expect(bins.first?.lower == 0.325 && bins.last?.upper == 0.625)
         // numpy: the last edge belongs to the last bin, values outside and NaN are not counted.
         #expect(Chart.binned([0, 1, 2, 2.5, -1, 3, .nan], edges: [0, 1, 2]).map(\.count) == [1, 2])
         // Whole numbers: one bin per value from the smallest to the largest, centred on it.
