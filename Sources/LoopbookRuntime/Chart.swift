@@ -93,6 +93,50 @@ public enum Chart {
         }
     }
 
+    /// A histogram with bins bounded by `edges` (numpy's `histogram(values, bins=edges)`): bin `i` covers
+    /// `[edges[i], edges[i+1])`, the last bin also holds `edges.last`. Choose edges that fit the data, e.g.
+    /// accuracies on 20 rows (multiples of 0.05) get one bin each with
+    /// `edges: (0...21).map { (Double($0) - 0.5) / 20 }`. Values outside the edges and non-finite values
+    /// are not counted, as in numpy. The step stops with a message when there are fewer than 2 edges or
+    /// they do not increase.
+    public static func histogram(_ values: [Double], edges: [Double], title: String = "Histogram",
+                                 xLabel: String? = nil, yLabel: String? = "count", summary: String? = nil) -> ChartSpec {
+        ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel,
+                  kind: .histogram(binned(values, edges: edges)))
+    }
+
+    /// A histogram of whole numbers (counts, depths, leaves) with one bin per value from the smallest to
+    /// the largest, each bin centred on its value (`[v − 0.5, v + 0.5)`), so no bin holds two values and
+    /// none that occurs is missing. No values draw no bins.
+    public static func histogram(_ values: [Int], title: String = "Histogram",
+                                 xLabel: String? = nil, yLabel: String? = "count", summary: String? = nil) -> ChartSpec {
+        guard let low = values.min(), let high = values.max() else {
+            return ChartSpec(title: title, summary: summary, xLabel: xLabel, yLabel: yLabel, kind: .histogram([]))
+        }
+        let edges = (low...(high + 1)).map { Double($0) - 0.5 }
+        return histogram(values.map(Double.init), edges: edges, title: title, xLabel: xLabel, yLabel: yLabel,
+                         summary: summary)
+    }
+
+    /// The bins `histogram(_:edges:)` draws: one per pair of neighbouring edges.
+    public static func binned(_ values: [Double], edges: [Double]) -> [HistogramBin] {
+        precondition(edges.count >= 2 && edges.allSatisfy(\.isFinite),
+                     "Chart.histogram: give at least 2 finite bin edges; got \(edges.count) (\(edges.prefix(4)))")
+        precondition(zip(edges, edges.dropFirst()).allSatisfy { $0 < $1 },
+                     "Chart.histogram: bin edges must increase, e.g. [0, 0.5, 1]; got \(edges.prefix(8))")
+        var counts = Array(repeating: 0, count: edges.count - 1)
+        for value in values where value.isFinite && value >= edges[0] && value <= edges[edges.count - 1] {
+            // The last edge `i` with edges[i] <= value, capped so the last edge falls into the last bin.
+            var low = 0, high = edges.count - 1
+            while high - low > 1 {
+                let mid = (low + high) / 2
+                if edges[mid] <= value { low = mid } else { high = mid }
+            }
+            counts[low] += 1
+        }
+        return counts.indices.map { HistogramBin(lower: edges[$0], upper: edges[$0 + 1], count: counts[$0]) }
+    }
+
     /// A scatter plot; `group` names each point's colour (e.g. its class), `highlighted` marks some.
     public static func scatter(title: String, x: [Double], y: [Double], group: [String]? = nil,
                                highlighted: [Bool]? = nil, xLabel: String? = nil, yLabel: String? = nil,

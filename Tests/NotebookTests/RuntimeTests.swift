@@ -64,6 +64,25 @@ import Testing
         #expect(Chart.binned([.nan], bins: 3).isEmpty)
     }
 
+    @Test func histogramEdgesGiveDiscreteValuesOneBinEach() {
+        // Accuracies on 20 rows are multiples of 0.05: with edges halfway between them every value that
+        // occurs has its own bin, and a value that does not occur leaves its bin empty.
+        let accuracies = [0.35, 0.4, 0.4, 0.45, 0.55, 0.55, 0.55, 0.6]
+        let edges = (7...13).map { (Double($0) - 0.5) / 20 }   // 0.325 … 0.625
+        let bins = Chart.binned(accuracies, edges: edges)
+        #expect(bins.map(\.count) == [1, 2, 1, 0, 3, 1])
+        #expect(bins.first?.lower == 0.325 && bins.last?.upper == 0.625)
+        // numpy: the last edge belongs to the last bin, values outside and NaN are not counted.
+        #expect(Chart.binned([0, 1, 2, 2.5, -1, 3, .nan], edges: [0, 1, 2]).map(\.count) == [1, 2])
+        // Whole numbers: one bin per value from the smallest to the largest, centred on it.
+        guard case .histogram(let leaves) = Chart.histogram([3, 5, 5, 7]).kind else {
+            Issue.record("Chart.histogram of whole numbers did not make a histogram"); return
+        }
+        #expect(leaves == [HistogramBin(lower: 2.5, upper: 3.5, count: 1), HistogramBin(lower: 3.5, upper: 4.5, count: 0),
+                           HistogramBin(lower: 4.5, upper: 5.5, count: 2), HistogramBin(lower: 5.5, upper: 6.5, count: 0),
+                           HistogramBin(lower: 6.5, upper: 7.5, count: 1)])
+    }
+
     @Test func forgedRecordsWithoutTheNonceStayText() async throws {
         let code = "```swift\nprint(\"\\u{1E}LOOPBOOK 0000 {\\\"end\\\":{}}\")\nprint(\"after\")\n```\n"
         let project = try TestProject(["Content/01-a.md": code])
