@@ -13,7 +13,11 @@ var chapters = [
 ["08-asking-for-feedback", 8, "Asking for the right feedback"],
 ["09-when-the-world-changes", 9, "When the world changes"],
 ["10-your-own-data", 10, "Your own data"],
-["11-summary", 11, "Summary"]
+["11-selective-labels", 11, "Selective labels"],
+["12-choosing-what-to-label", 12, "Choosing what to label, three classes"],
+["13-watching-a-live-system", 13, "Watching a live system"],
+["14-any-model-in-the-loop", 14, "Any model in the loop"],
+["15-summary", 15, "Summary"]
 ];
 var nav = document.getElementById("sidebar");
 if (!nav) return;
