@@ -58,10 +58,7 @@ public struct PdfCommand: AsyncParsableCommand {
 
     /// Builds, then prints; throws `ExitCode.failure` after printing what went wrong.
     public func perform(console: Console) async throws {
-        var project = ProjectOptions()
-        project.root = root
-        project.content = content
-        project.output = site
+        let project = try ProjectOptions.parse(["--root", root, "--content", content] + (site.map { ["--output", $0] } ?? []))
         let layout = project.layout(edition: run.edition)
         let pdf = pdfURL(layout: layout)
         // Before the build: no point in running chapters for a PDF that cannot be printed.

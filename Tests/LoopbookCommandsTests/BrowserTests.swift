@@ -1,5 +1,6 @@
 import DevServer
 import Foundation
+import LoopbookBuild
 import LoopbookCommands
 import LoopbookTestSupport
 import Testing
@@ -226,6 +227,20 @@ struct AuthoringBrowserTests {
         #expect(found["math"] as? Bool == true, "\(found)")
         #expect(found["foldOpen"] as? Bool == false && found["codeVisible"] as? Bool == false, "folded on screen: \(found)")
         #expect(found["breakBefore"] as? String == "page", "\(found)")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext"), "needs poppler-utils"))
+    func onPaperFoldedCodePrintsOpenAndTheFormulaIsText() async throws {
+        let root = try await Self.built.value
+        let pdf = root.appendingPathComponent("probe-\(UInt32.random(in: 0...UInt32.max)).pdf")
+        defer { try? FileManager.default.removeItem(at: pdf) }
+        try PDFPrinter(chromium: URL(fileURLWithPath: Chromium.path)).print(page: root.appendingPathComponent("Site/print.html"), to: pdf)
+        let text = try #require(try PdfCommandTests.poppler("pdftotext", [pdf.path, "-"]))
+        #expect(text.contains("let folded = 6 * 7"), "the folded code prints open: \(text)")
+        #expect(text.contains("the answer is 42"), "\(text)")
+        #expect(!text.contains("Show code"), "\(text)")
+        #expect(text.contains("Figure 1.1: The feedback loop"), "\(text)")
+        #expect(text.contains("acc"), "\(text)")
     }
 }
 

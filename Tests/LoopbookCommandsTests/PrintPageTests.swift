@@ -150,6 +150,6 @@ struct PrintPageTests {
         let page = try Self.text(project, "print.html")
         let chapters = Self.attributes("id", in: page).filter { $0.hasSuffix("-part") }
         #expect(chapters == (1...201).map { String(format: "%03d-part", $0) })
-        #expect(page.contains("<h1 id=\"201-part--part-201\">"), "\(page.suffix(2000))")
+        #expect(page.contains("<h1><a class=\"anchor\" id=\"201-part--part-201\" href=\"#201-part--part-201\""), "\(page.suffix(2000))")
     }
 }
