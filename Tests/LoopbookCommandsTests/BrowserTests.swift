@@ -102,6 +102,8 @@ struct BrowserTests {
        .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/javascript/katex/katex.min.js")
                 && FileManager.default.isExecutableFile(atPath: "/usr/bin/node"), "needs node, libjs-katex and fonts-katex"))
 struct AuthoringBrowserTests {
+    struct ProbeFailure: Error, CustomStringConvertible { var description: String }
+
     static let chapter = """
         ---
         title: Accuracy
@@ -131,7 +133,7 @@ struct AuthoringBrowserTests {
         try project.folder.write("Content/02-more.md", "# More\n\nBack to @fig-loop, the loop.\n")
         try project.folder.write("Content/loop.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><rect width=\"40\" height=\"20\"/></svg>")
         let result = await execute(BuildCommand.self, ["--root", project.root.path])
-        guard result.code == 0 else { throw Chromium.Failure(status: result.code, stderr: result.stderr) }
+        guard result.code == 0 else { throw ProbeFailure(description: "the book did not build: \(result.stderr)") }
         return project.root
     }
 
@@ -143,11 +145,12 @@ struct AuthoringBrowserTests {
         let probe = site.appendingPathComponent(name)
         let wrapped = "<script>(function () { var r = {}; try {\n\(script)\n} catch (e) { r.exception = String(e); }\n"
             + "var pre = document.createElement('pre'); pre.id = 'probe'; pre.textContent = JSON.stringify(r); document.body.appendChild(pre); })();</script>\n"
-        try html.replacingOccurrences(of: "</body>", with: wrapped + "</body>").write(to: probe, atomically: true, encoding: .utf8)
+        let probed: String = html.replacingOccurrences(of: "</body>", with: wrapped + "</body>")
+        try Data(probed.utf8).write(to: probe)
         defer { try? FileManager.default.removeItem(at: probe) }
         let dom = try await Chromium.run(["--dump-dom", probe.absoluteString]).stdout
         guard let start = dom.range(of: "<pre id=\"probe\">"), let end = dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex) else {
-            throw Chromium.Failure(status: 0, stderr: "no probe output in the DOM: \(dom.suffix(1500))")
+            throw ProbeFailure(description: "no probe output in the DOM: \(dom.suffix(1500))")
         }
         let json = dom[start.upperBound..<end.lowerBound].replacingOccurrences(of: "&lt;", with: "<")
             .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"")
@@ -164,10 +167,11 @@ struct AuthoringBrowserTests {
             r.mathmlSubscript = msub && msub.children[1].textContent;
             r.tex = display.querySelector('annotation').textContent;
             var text = display.querySelector('.katex-html .mord.text'), sub = display.querySelector('.katex-html .msupsub');
-            r.htmlBase = text.textContent; r.htmlSubscript = sub.textContent;
-            var a = text.getBoundingClientRect(), s = sub.getBoundingClientRect();
-            r.subscriptBelow = s.bottom > a.bottom && s.left >= a.right - 1;
-            r.subscriptSmaller = parseFloat(getComputedStyle(sub.querySelector('.mord')).fontSize) < parseFloat(getComputedStyle(text).fontSize);
+            // KaTeX ends a subscript's box with a zero-width space (a Safari workaround).
+            r.htmlBase = text.textContent; r.htmlSubscript = sub.textContent.replace(/\\u200b/g, '');
+            var letter = sub.querySelector('.mathnormal'), a = text.getBoundingClientRect(), s = letter.getBoundingClientRect();
+            r.subscriptBelow = (s.top + s.bottom) / 2 > (a.top + a.bottom) / 2 && s.left >= a.right - 1;
+            r.subscriptSmaller = parseFloat(getComputedStyle(letter).fontSize) < parseFloat(getComputedStyle(text).fontSize);
             r.emphasis = document.querySelectorAll('main em').length;
             var x = document.querySelector('main a.xref');
             r.xrefText = x.textContent; r.xrefHref = x.getAttribute('href');
@@ -176,7 +180,7 @@ struct AuthoringBrowserTests {
             r.targetCaption = target && target.querySelector('figcaption').textContent;
             var details = document.querySelector('main details.fold'), code = details.querySelector('pre');
             var output = details.closest('.step').querySelector('.outputs pre');
-            r.foldOpen = details.open; r.codeVisible = code.checkVisibility(); r.codeHeight = code.getBoundingClientRect().height;
+            r.foldOpen = details.open; r.codeVisible = code.checkVisibility();
             r.summary = details.querySelector('summary').textContent;
             r.output = output.textContent; r.outputVisible = output.checkVisibility();
             details.querySelector('summary').click();
@@ -193,8 +197,7 @@ struct AuthoringBrowserTests {
         #expect(found["emphasis"] as? Int == 0, "_{…} did not become italics: \(found)")
         #expect(found["xrefText"] as? String == "Figure 1.1" && found["xrefHref"] as? String == "#fig-loop", "\(found)")
         #expect(found["targetTag"] as? String == "FIGURE" && found["targetCaption"] as? String == "Figure 1.1: The feedback loop", "\(found)")
-        #expect(found["foldOpen"] as? Bool == false && found["codeVisible"] as? Bool == false && found["codeHeight"] as? Int == 0,
-                "the code starts collapsed: \(found)")
+        #expect(found["foldOpen"] as? Bool == false && found["codeVisible"] as? Bool == false, "the code starts collapsed: \(found)")
         #expect(found["summary"] as? String == "Show code")
         #expect(found["output"] as? String == "the answer is 42" && found["outputVisible"] as? Bool == true, "its output shows: \(found)")
         #expect(found["openedAfterClick"] as? Bool == true && found["codeVisibleAfterClick"] as? Bool == true, "a click shows it: \(found)")
