@@ -57,7 +57,7 @@ struct PrintPageTests {
         #expect(try Self.text(project, "index.html").contains("href=\"print.html\""))
         let style = try Self.text(project, "assets/style.css")
         #expect(style.contains(".print-chapter { break-before: page;"))
-        #expect(style.contains(":root, :root[data-theme=\"dark\"] {\n    color-scheme: light;"))
+        #expect(style.contains("@media screen {\n  :root[data-theme=\"dark\"] {\n    color-scheme: dark;"), "the dark theme is for screens only")
 
         // `check` builds print.html afresh and finds Site/ equal to it, its links resolving.
         let check = await execute(CheckCommand.self, ["--root", project.root.path])
