@@ -14,7 +14,8 @@ import Markdown
 /// The site is flat so it works from `file://` and any static host: `index.html`, one `<slug>.html` per
 /// chapter, `404.html`, `toc.js` (the sidebar's chapter list, once for the whole site), `favicon.svg` (or
 /// the book's logo), `sitemap.xml` (when the site's address is known), `assets/style.css`,
-/// `assets/site.js`, `search-index.js` and the chapters' artifacts under `files/<slug>/`.
+/// `assets/site.js`, `search-index.js`, `print.html` (the whole book on one page, when `BookInfo.print`) and
+/// the chapters' artifacts under `files/<slug>/`.
 public struct SiteRenderer: Sendable {
     public var book: BookInfo
     /// Renders the book's `$…$` and `$$…$$` formulas, once per build (KaTeX through Node.js by default).
