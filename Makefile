@@ -2,7 +2,7 @@
 #   make site   build the tool in release and build the book into Site/
 #   make test   run every test
 SWIFT       ?= swift
-APT_PACKAGES = libcmark-gfm-dev libcmark-gfm-extensions-dev chromium nodejs libjs-katex fonts-katex
+APT_PACKAGES = libcmark-gfm-dev libcmark-gfm-extensions-dev chromium nodejs libjs-katex fonts-katex poppler-utils
 RELEASE_BIN  = .build/release
 
 .PHONY: site test check-site deps tool bench bench-server clean a11y-venv install uninstall check-install dist check-dist

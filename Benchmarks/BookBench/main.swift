@@ -3,7 +3,7 @@
 //
 //   book-bench [--tool .build/release/loopbook] [--content Content] [--runs 5] [--chapter 04-the-model]
 //              [--jupyter-book PATH] [--peer-runs 5] [--skip-book] [--skip-peers]
-//              [--scale-chapters 1000] [--skip-scale]
+//              [--scale-chapters 1000] [--skip-scale] [--scale-print true|false]
 //
 // Everything runs on copies in a temporary folder; the repository is not touched. Each scenario is the
 // real command started as a process (posix_spawn + wait4): wall time, processor time (user + system of the
@@ -45,6 +45,8 @@ struct Options {
     var peers = true
     var scaleChapters = 1000
     var scale = true
+    /// `print:` in the scale book's book.yml (nil: not set, so the site decides by the number of chapters).
+    var scalePrint: Bool?
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -69,10 +71,14 @@ struct Options {
             case "--skip-peers": peers = false
             case "--scale-chapters": scaleChapters = try number(flag)
             case "--skip-scale": scale = false
+            case "--scale-print":
+                let text = try value(flag)
+                guard text == "true" || text == "false" else { throw BenchError("--scale-print takes true or false, not '\(text)'.") }
+                scalePrint = text == "true"
             case "-h", "--help":
                 print("usage: book-bench [--tool PATH] [--content DIR] [--runs N] [--chapter SLUG]"
                       + " [--jupyter-book PATH] [--peer-runs N] [--skip-book] [--skip-peers]"
-                      + " [--scale-chapters N] [--skip-scale]")
+                      + " [--scale-chapters N] [--skip-scale] [--scale-print true|false]")
                 exit(0)
             default: throw BenchError("Unknown option '\(flag)'; see --help.")
             }
@@ -456,9 +462,9 @@ func a22Chapter(_ number: Int) -> String {
 }
 
 /// Writes `count` chapters made by `chapter` into `root/Content`; returns the prose bytes (the .md files).
-func makeProseBook(_ root: String, count: Int, chapter: (Int, Int) -> String) throws -> Int {
+func makeProseBook(_ root: String, count: Int, chapter: (Int, Int) -> String, print: Bool? = nil) throws -> Int {
     try fileManager.createDirectory(atPath: root + "/Content", withIntermediateDirectories: true)
-    try write("title: Scale book\n", root + "/Content/book.yml")
+    try write("title: Scale book\n" + (print.map { "print: \($0)\n" } ?? ""), root + "/Content/book.yml")
     var bytes = 0
     for n in 1...count {
         let text = chapter(n, count)
@@ -575,7 +581,7 @@ do {
     if options.scale {
         let count = options.scaleChapters
         let root = base + "/scale"
-        let proseBytes = try makeProseBook(root, count: count, chapter: scaleChapter)
+        let proseBytes = try makeProseBook(root, count: count, chapter: scaleChapter, print: options.scalePrint)
         let edited = "\(root)/Content/\(scaleSlug((count + 1) / 2)).md"
         FileHandle.standardError.write(Data("[book-bench] generated \(count)-chapter prose book\n".utf8))
         let log = base + "/scale.log"

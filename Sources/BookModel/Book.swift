@@ -16,6 +16,9 @@ public struct Book: Sendable, Equatable {
     public var siteURL: String?
     /// `code-fold` from book.yml: steps show their code folded under "Show code" unless they say `unfold`.
     public var codeFold = false
+    /// `print` from book.yml: whether the site has `print.html`, the whole book on one page; nil when not
+    /// given (the site decides by the number of chapters).
+    public var print: Bool?
     /// Chapters ordered by their numeric prefix.
     public var chapters: [Chapter]
     /// The files beside the chapters (images, data, downloads), as paths relative to the content folder

@@ -37,6 +37,9 @@ public struct SiteBuilder: Sendable {
         public var cancelled = false
         /// Wall-clock seconds (for the terminal and the build report only).
         public var seconds: Double
+        /// Things the author should know that are not errors, one sentence each (e.g. why the site has no
+        /// print page).
+        public var notes: [String] = []
 
         public var succeeded: Bool { issues.isEmpty && !cancelled }
 
@@ -76,6 +79,13 @@ public struct SiteBuilder: Sendable {
                                         language: book.language ?? "en", logo: book.logo, repository: book.repository,
                                         editURL: book.editURL, siteURL: book.siteURL, codeFold: book.codeFold)
                     info.edition = options.edition
+                    let chapterCount = report.chapters.count
+                    info.print = book.print ?? (chapterCount <= BookInfo.automaticPrintChapterLimit)
+                    if book.print == nil, !info.print {
+                        outcome.notes.append("print.html was not written: the book has \(chapterCount) chapters, more than "
+                            + "\(BookInfo.automaticPrintChapterLimit); add 'print: true' to \(layout.display(layout.content))/book.yml to write it "
+                            + "anyway, or 'print: false' to go without it and this note.")
+                    }
                     do {
                         // `check` (no page cache) renders every formula afresh too: it must not trust any cache.
                         let math = MathRenderer.katex(cacheDirectory: pageCache == nil ? nil : notebook.cacheDirectory)

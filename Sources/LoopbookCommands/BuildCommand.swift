@@ -71,6 +71,7 @@ public struct BuildCommand: AsyncParsableCommand {
         let outcome = await builder.build { progress.handle($0) }
         for issue in outcome.issues { console.error(issue) }
         if outcome.succeeded { for line in BuildSummary.exerciseLines(outcome) { console.progress(line) } }
+        for note in outcome.notes { console.progress("note: " + note) }
         console.progress(BuildSummary.line(for: outcome, layout: layout, options: options, publishing: true))
         if !outcome.succeeded { throw ExitCode.failure }
     }

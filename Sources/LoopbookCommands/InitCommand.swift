@@ -194,6 +194,13 @@ public enum BookTemplate {
         # sitemap.xml and lets 404.html work at any missing path. An https:// or http:// address without ? or #.
         # site-url: https://you.github.io/book/
 
+        # Every step's code starts folded under "Show code" (its output stays visible); true or false (false).
+        # code-fold: true
+
+        # print.html, the whole book on one page to print or turn into a PDF with 'loopbook pdf'; true or
+        # false (default: true for a book of up to 200 chapters).
+        # print: false
+
         """
     }
 
@@ -274,6 +281,9 @@ public enum BookTemplate {
         # without Swift and every change to the pages shows in review (builds are reproducible). Remove the
         # '# ' below if you publish the site from CI instead.
         # Site/
+        # What 'loopbook pdf' writes: made from Site/print.html with the Chromium at hand, so not reproducible.
+        /book.pdf
+        /book-teacher.pdf
 
         """
 }

@@ -22,7 +22,7 @@ public struct Loopbook: AsyncParsableCommand {
             Start a new book with 'loopbook init my-book', then 'loopbook build', and 'loopbook serve' while writing.
             """,
         version: version,
-        subcommands: [InitCommand.self, BuildCommand.self, ServeCommand.self, CheckCommand.self, ValidateCommand.self, CleanCommand.self, NewCommand.self]
+        subcommands: [InitCommand.self, BuildCommand.self, ServeCommand.self, CheckCommand.self, ValidateCommand.self, PdfCommand.self, CleanCommand.self, NewCommand.self]
     )
 
     public init() {}
@@ -65,6 +65,7 @@ extension BuildCommand: AsyncParsableCommandWithConsole {}
 extension ServeCommand: AsyncParsableCommandWithConsole {}
 extension CheckCommand: AsyncParsableCommandWithConsole {}
 extension ValidateCommand: AsyncParsableCommandWithConsole {}
+extension PdfCommand: AsyncParsableCommandWithConsole {}
 extension CleanCommand: AsyncParsableCommandWithConsole {}
 extension NewCommand: AsyncParsableCommandWithConsole {}
 extension InitCommand: AsyncParsableCommandWithConsole {}

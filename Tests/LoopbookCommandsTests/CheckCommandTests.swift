@@ -11,8 +11,8 @@ struct CheckCommandTests {
         defer { project.remove() }
         let result = await execute(CheckCommand.self, ["--root", project.root.path])
         #expect(result.code == 0, "\(result.stderr)")
-        // index, two chapters and 404.html
-        #expect(result.stderr.contains("Checked 4 pages"), "\(result.stderr)")
+        // index, two chapters, print.html and 404.html
+        #expect(result.stderr.contains("Checked 5 pages"), "\(result.stderr)")
     }
 
     @Test func findsStaleMissingAndExtraFilesWithoutWriting() async throws {

@@ -95,6 +95,7 @@ import Testing
         let markers = ["SOLUTION-MARKER", "numbers.reduce", "TWICE-MARKER", "Show solution"]
         for marker in markers { #expect(Self.files(in: project.site, containing: marker) == [], "\(marker)") }
         #expect(!Self.files(in: project.site, containing: "total should be 6").isEmpty, "the site was written")
+        #expect(Self.files(in: project.site, containing: "total should be 6").contains("print.html"), "the print page has the exercise")
 
         let teacher = await execute(BuildCommand.self, ["--root", project.root.path, "--edition", "teacher"])
         #expect(teacher.code == 0, "\(teacher.stderr)")
@@ -104,6 +105,9 @@ import Testing
         #expect(page.contains(#"<div class="step solution" id="step-4">"#))
         #expect(page.contains(#"<details class="fold"><summary>Show solution</summary>"#))
         #expect(page.contains("SOLUTION-MARKER") && page.contains("TWICE-MARKER"))
+        let printPage = try TemporaryFolder(existing: project.root.appendingPathComponent("Site-teacher")).read("print.html")
+        #expect(printPage.contains(#"<div class="step solution" id="01-sums--step-4">"#), "the teacher's print page folds the solution too")
+        #expect(printPage.contains("SOLUTION-MARKER"))
 
         // Back to the student edition with both caches warm: no page or result of the teacher's leaks in.
         let again = await execute(BuildCommand.self, ["--root", project.root.path])

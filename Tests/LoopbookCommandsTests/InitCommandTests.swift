@@ -25,7 +25,7 @@ struct InitCommandTests {
         let yaml = try String(contentsOf: root.appendingPathComponent("Content/book.yml"), encoding: .utf8)
         #expect(yaml.contains("title: \"My first book\"\n"))
         // Every key book.yml accepts is there, set or explained in a comment.
-        for key in ["title", "subtitle", "description", "author", "language", "logo", "repository", "edit-url", "site-url"] {
+        for key in ["title", "subtitle", "description", "author", "language", "logo", "repository", "edit-url", "site-url", "code-fold", "print"] {
             #expect(yaml.contains("\(key):") || yaml.contains("'\(key)'"), "book.yml does not mention \(key)")
         }
         let gitignore = try String(contentsOf: root.appendingPathComponent(".gitignore"), encoding: .utf8)

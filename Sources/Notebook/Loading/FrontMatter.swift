@@ -262,7 +262,7 @@ struct ChapterFrontMatter {
 
 /// What `Content/book.yml` says, every value checked.
 struct BookFile {
-    static let keys = ["title", "subtitle", "description", "author", "language", "logo", "repository", "edit-url", "site-url", "code-fold"]
+    static let keys = ["title", "subtitle", "description", "author", "language", "logo", "repository", "edit-url", "site-url", "code-fold", "print"]
     /// The kinds of file a logo may be.
     static let logoExtensions = ["svg", "png", "jpg", "jpeg", "gif", "webp", "ico"]
 
@@ -279,6 +279,8 @@ struct BookFile {
     var siteURL: String?
     /// Whether steps show their code folded unless they say `unfold`.
     var codeFold: Bool?
+    /// Whether the site has a print page (nil: decided by the number of chapters).
+    var print: Bool?
 
     init(yaml: String, path: String) throws {
         for entry in try YAMLMapping(yaml: yaml, path: path, firstLine: 1).entries {
@@ -327,6 +329,12 @@ struct BookFile {
                                                     message: "'code-fold' must be true or false, e.g. 'code-fold: true'; it is \(YAMLMapping.describe(entry.value)).")
                 }
                 codeFold = value
+            case "print":
+                guard entry.value.scalar != nil, let value = entry.value.bool else {
+                    throw NotebookError.frontMatter(path: path, line: entry.line,
+                                                    message: "'print' must be true or false, e.g. 'print: false'; it is \(YAMLMapping.describe(entry.value)).")
+                }
+                print = value
             default:
                 throw NotebookError.frontMatter(path: path, line: entry.line,
                                                 message: "unknown key '\(entry.key)' in book.yml; expected one of \(Self.keys.joined(separator: ", ")).")

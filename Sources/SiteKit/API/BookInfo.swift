@@ -28,6 +28,14 @@ public struct BookInfo: Codable, Sendable, Equatable {
     /// The student edition (the default) leaves every ```swift solution step out of the site; the teacher
     /// edition shows each folded under "Show solution". Part of every page's cache key (through `PageKey.Site`).
     public var edition: Edition = .student
+    /// Writes `print.html`, the whole book on one page (as mdBook's print page), and links it from every
+    /// page's top bar. `SiteBuilder` sets it from book.yml's `print` (default: on for a book of at most
+    /// `automaticPrintChapterLimit` chapters). Part of every page's cache key (through `PageKey.Site`).
+    public var print = false
+
+    /// A book of more chapters than this gets no print page unless book.yml says `print: true`: a thousand
+    /// chapters print as thousands of pages, and assembling the page would slow every edit of such a book.
+    public static let automaticPrintChapterLimit = 200
 
     public init(title: String, subtitle: String? = nil, author: String? = nil, introduction: String? = nil,
                 language: String = "en", logo: String? = nil, repository: String? = nil, editURL: String? = nil,

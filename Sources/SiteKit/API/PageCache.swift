@@ -64,6 +64,8 @@ struct CachedPage: Equatable {
     var html: [UInt8]
     var search: [UInt8]
     var meta: Meta
+    /// The chapter's part of `print.html` (`PrintPage.fragment`); empty when the book has no print page.
+    var print: [UInt8] = []
 
     static func reference(_ reference: ProseRenderer.AnchorReference) -> Reference {
         let place = reference.place
@@ -89,13 +91,13 @@ struct CachedPage: Equatable {
                     line: reference.line, column: reference.column, message: reference.message), reference.path)
     }
 
-    static let magic = "loopbook-page 4"
+    static let magic = "loopbook-page 5"
 
-    /// `loopbook-page 4 <key> <SHA-256 of search and meta> <SHA-256 of html> <search bytes> <meta bytes>
-    /// <html bytes>\n`, then the three parts, the HTML last (so the rest reads without it); the meta part is
-    /// length-prefixed fields (`Fields`), which read far faster than JSON. The key and the checksums make
-    /// an entry verify itself: one copied over another, or damaged in place, is rendered again instead of
-    /// published.
+    /// `loopbook-page 5 <key> <SHA-256 of search and meta> <SHA-256 of html> <SHA-256 of print> <search bytes>
+    /// <meta bytes> <html bytes> <print bytes>\n`, then the four parts, the HTML and the print fragment last
+    /// (so the rest reads without them); the meta part is length-prefixed fields (`Fields`), which read far
+    /// faster than JSON. The key and the checksums make an entry verify itself: one copied over another, or
+    /// damaged in place, is rendered again instead of published.
     func encoded(key: String) -> [UInt8] {
         var fields = Fields()
         fields.append(meta.headings.count)
@@ -115,8 +117,9 @@ struct CachedPage: Equatable {
                          reference.message, reference.path] { fields.append(text) }
         }
         let rest = search + fields.bytes
-        let header = "\(Self.magic) \(key) \(Self.hex(SHA256.hash(data: rest))) \(Self.digest(html)) \(search.count) \(fields.bytes.count) \(html.count)\n"
-        return Array(header.utf8) + rest + html
+        let header = "\(Self.magic) \(key) \(Self.hex(SHA256.hash(data: rest))) \(Self.digest(html)) \(Self.digest(print)) "
+            + "\(search.count) \(fields.bytes.count) \(html.count) \(print.count)\n"
+        return Array(header.utf8) + rest + html + print
     }
 
     /// The SHA-256 of `bytes` in hex, as entries and `PageCache.publishedDigest(of:)` give it.
@@ -134,6 +137,9 @@ struct CachedPage: Equatable {
         var htmlDigest: String
         var htmlOffset: Int
         var htmlCount: Int
+        /// The SHA-256 (hex) and size of the print fragment, which follows the HTML.
+        var printDigest: String
+        var printCount: Int
     }
 
     /// The head of the entry whose first bytes are `bytes` (the whole entry or a prefix of it) under
@@ -141,9 +147,9 @@ struct CachedPage: Equatable {
     static func head(_ bytes: [UInt8], key: String) -> Head? {
         guard let newline = bytes.prefix(400).firstIndex(of: 0x0A) else { return nil }
         let header = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ")
-        guard header.count == 8, header[0] + " " + header[1] == Self.magic, header[2] == key,
-              let searchCount = Int(header[5]), let metaCount = Int(header[6]), let htmlCount = Int(header[7]),
-              htmlCount >= 0, searchCount >= 0, metaCount >= 0,
+        guard header.count == 10, header[0] + " " + header[1] == Self.magic, header[2] == key,
+              let searchCount = Int(header[6]), let metaCount = Int(header[7]), let htmlCount = Int(header[8]),
+              let printCount = Int(header[9]), htmlCount >= 0, searchCount >= 0, metaCount >= 0, printCount >= 0,
               bytes.count - newline - 1 >= searchCount + metaCount else { return nil }
         let start = newline + 1
         let rest = bytes[start..<start + searchCount + metaCount]
@@ -176,25 +182,35 @@ struct CachedPage: Equatable {
         }
         guard reader.isAtEnd else { return nil }
         return Head(search: Array(bytes[start..<start + searchCount]), meta: meta, htmlDigest: String(header[4]),
-                    htmlOffset: start + searchCount + metaCount, htmlCount: htmlCount)
+                    htmlOffset: start + searchCount + metaCount, htmlCount: htmlCount,
+                    printDigest: String(header[5]), printCount: printCount)
     }
 
     /// The HTML of the whole entry `bytes` whose head is `head`, if it is all there and matches its digest.
     static func html(_ bytes: [UInt8], head: Head) -> [UInt8]? {
-        guard bytes.count == head.htmlOffset + head.htmlCount else { return nil }
-        let html = Array(bytes[head.htmlOffset...])
+        guard bytes.count == head.htmlOffset + head.htmlCount + head.printCount else { return nil }
+        let html = Array(bytes[head.htmlOffset..<head.htmlOffset + head.htmlCount])
         return Self.digest(html) == head.htmlDigest ? html : nil
+    }
+
+    /// The print fragment of the whole entry `bytes` whose head is `head`, if it is all there and matches
+    /// its digest.
+    static func print(_ bytes: [UInt8], head: Head) -> [UInt8]? {
+        guard bytes.count == head.htmlOffset + head.htmlCount + head.printCount else { return nil }
+        let print = Array(bytes[(head.htmlOffset + head.htmlCount)...])
+        return Self.digest(print) == head.printDigest ? print : nil
     }
 
     /// The page stored in `bytes` under `key`; nil for anything else (another version, another key's entry,
     /// a truncated or damaged file).
     init?(decoding bytes: [UInt8], key: String) {
-        guard let head = Self.head(bytes, key: key), let html = Self.html(bytes, head: head) else { return nil }
-        self.init(html: html, search: head.search, meta: head.meta)
+        guard let head = Self.head(bytes, key: key), let html = Self.html(bytes, head: head),
+              let print = Self.print(bytes, head: head) else { return nil }
+        self.init(html: html, search: head.search, meta: head.meta, print: print)
     }
 
-    init(html: [UInt8], search: [UInt8], meta: Meta) {
-        self.html = html; self.search = search; self.meta = meta
+    init(html: [UInt8], search: [UInt8], meta: Meta, print: [UInt8] = []) {
+        self.html = html; self.search = search; self.meta = meta; self.print = print
     }
 }
 

@@ -1,4 +1,5 @@
 import BookModel
+import Crypto
 import Foundation
 import Markdown
 
@@ -13,7 +14,8 @@ import Markdown
 /// The site is flat so it works from `file://` and any static host: `index.html`, one `<slug>.html` per
 /// chapter, `404.html`, `toc.js` (the sidebar's chapter list, once for the whole site), `favicon.svg` (or
 /// the book's logo), `sitemap.xml` (when the site's address is known), `assets/style.css`,
-/// `assets/site.js`, `search-index.js` and the chapters' artifacts under `files/<slug>/`.
+/// `assets/site.js`, `search-index.js`, `print.html` (the whole book on one page, when `BookInfo.print`) and
+/// the chapters' artifacts under `files/<slug>/`.
 public struct SiteRenderer: Sendable {
     public var book: BookInfo
     /// Renders the book's `$…$` and `$$…$$` formulas, once per build (KaTeX through Node.js by default).
@@ -45,6 +47,8 @@ public struct SiteRenderer: Sendable {
         }
         var head: CachedPage.Head
         var html: HTML
+        /// The print fragment, when the whole entry was read (and verified).
+        var print: [UInt8]?
     }
 
     /// The cached page for `key` (the chapter page `page`), or nil when there is none that verifies. When
@@ -60,7 +64,7 @@ public struct SiteRenderer: Sendable {
         }
         guard let bytes = pageCache.load(key), let head = CachedPage.head(bytes, key: key),
               let html = CachedPage.html(bytes, head: head) else { return nil }
-        return CacheHit(head: head, html: .bytes(html))
+        return CacheHit(head: head, html: .bytes(html), print: CachedPage.print(bytes, head: head))
     }
 
     public func render(_ chapters: [ExecutedChapter], assets: [String] = [],
@@ -146,10 +150,15 @@ public struct SiteRenderer: Sendable {
                 return (key, Self.lookUp(key, page: "\(chapters[position].chapter.slug).html", in: pageCache))
             }
         }
+        // Each chapter's part of print.html: its bytes when at hand, else its digest (from the cache entry's head).
+        var printParts: [PrintPart] = []
         for (position, executed) in resolved.enumerated() {
             let slug = executed.chapter.slug
             let key = lookups[position]?.key
             if let hit = lookups[position]?.page {
+                if book.print, let key {
+                    printParts.append(PrintPart(digest: hit.head.printDigest, bytes: hit.print, key: key))
+                }
                 switch hit.html {
                 case let .bytes(html): files.set("\(slug).html", bytes: html, digest: hit.head.htmlDigest)
                 case let .kept(load): files.keep("\(slug).html", size: hit.head.htmlCount, digest: hit.head.htmlDigest, load: load)
@@ -166,6 +175,8 @@ public struct SiteRenderer: Sendable {
             }
             let page = try ChapterPage(layout: layout, position: position, executed: executed).render(context: context)
             let html = Array(page.html.utf8)
+            let print = Array(page.print.utf8)
+            if book.print { printParts.append(PrintPart(digest: CachedPage.digest(print), bytes: print, key: nil)) }
             let entry = page.search.json
             files["\(slug).html"] = html
             for artifact in page.artifacts { files[artifact.path] = artifact.bytes }
@@ -182,9 +193,13 @@ public struct SiteRenderer: Sendable {
                                            assetReferences: page.assetReferences.sorted(),
                                            anchorReferences: page.anchorReferences.map(CachedPage.reference),
                                            siteReferences: page.siteReferences.map(CachedPage.reference))
-                pageCache.store(CachedPage(html: html, search: entry, meta: meta).encoded(key: key), for: key)
+                pageCache.store(CachedPage(html: html, search: entry, meta: meta, print: print).encoded(key: key), for: key)
                 files.set("\(slug).html", bytes: html, digest: CachedPage.digest(html))
             }
+        }
+        if book.print {
+            try printPage(printParts, layout: layout, math: !formulas.assets.isEmpty, context: context,
+                          chapters: resolved, pageCache: pageCache, into: &files)
         }
         files.set("index.html", text: IndexPage(layout: layout).render())
         files.set(SiteBasics.notFoundPath, text: NotFoundPage(layout: layout).render())
@@ -231,6 +246,73 @@ public struct SiteRenderer: Sendable {
         if problems.count > 1 { throw .several(problems.map(SiteError.located)) }
         files.contentFiles = contentFiles.sorted()
         return files
+    }
+
+    /// A chapter's part of the print page: its bytes, or (for a page from the cache whose entry was not read
+    /// whole) its digest and the cache key to read it by.
+    struct PrintPart: Sendable {
+        var digest: String
+        var bytes: [UInt8]?
+        var key: String?
+    }
+
+    /// Writes `print.html` from the chapters' fragments (`PrintPage`). With a page cache, the page's key is a
+    /// SHA-256 of its shell and every fragment's digest, and the cache remembers the digest and size of the page
+    /// built from them (`loopbook-print 1 <key> <SHA-256> <bytes>`): when the published site holds exactly that
+    /// page, it is kept where it is and no fragment is read. Otherwise the fragments not at hand are read from
+    /// the cache (a chapter whose entry has gone is rendered again for its fragment) and the page assembled.
+    private func printPage(_ parts: [PrintPart], layout: Layout, math: Bool, context: ChapterPage.SiteContext,
+                           chapters: [ExecutedChapter], pageCache: (any PageCache)?,
+                           into files: inout SiteFiles) throws(SiteError) {
+        let shell = PrintPage.shell(layout: layout, math: math)
+        var hasher = SHA256()
+        PageKey.field("loopbook print page 1", into: &hasher)
+        PageKey.field(shell.before, into: &hasher)
+        PageKey.field(shell.after, into: &hasher)
+        for part in parts { PageKey.field(part.digest, into: &hasher) }
+        let key = CachedPage.hex(hasher.finalize())
+        if let pageCache, let record = pageCache.load(key).map({ String(decoding: $0, as: UTF8.self) }) {
+            let fields = record.split(separator: " ")
+            if fields.count == 5, fields[0] == "loopbook-print", fields[1] == "1", fields[2] == key,
+               let size = Int(fields[4].trimmingCharacters(in: .whitespacesAndNewlines)),
+               pageCache.publishedDigest(of: PrintPage.path) == String(fields[3]) {
+                let before = Array(shell.before.utf8), after = Array(shell.after.utf8)
+                let digest = String(fields[3])
+                files.keep(PrintPage.path, size: size, digest: digest, load: {
+                    var bytes = before
+                    for part in parts {
+                        guard let fragment = part.bytes ?? part.key.flatMap({ Self.cachedPrint($0, digest: part.digest, in: pageCache) })
+                        else { return nil }
+                        bytes += fragment
+                    }
+                    bytes += after
+                    return CachedPage.digest(bytes) == digest ? bytes : nil
+                })
+                return
+            }
+        }
+        // Fragments not at hand, read on all cores; a page whose entry went away is rendered for its fragment.
+        var fragments: [[UInt8]?] = parts.concurrentMap { part in
+            part.bytes ?? part.key.flatMap { key in pageCache.flatMap { Self.cachedPrint(key, digest: part.digest, in: $0) } }
+        }
+        for position in fragments.indices where fragments[position] == nil {
+            let page = try ChapterPage(layout: layout, position: position, executed: chapters[position]).render(context: context)
+            fragments[position] = Array(page.print.utf8)
+        }
+        var bytes = Array(shell.before.utf8)
+        bytes.reserveCapacity(bytes.count + fragments.reduce(0) { $0 + ($1?.count ?? 0) } + shell.after.utf8.count)
+        for fragment in fragments { bytes += fragment ?? [] }
+        bytes += Array(shell.after.utf8)
+        let digest = CachedPage.digest(bytes)
+        files.set(PrintPage.path, bytes: bytes, digest: digest)
+        pageCache?.store(Array("loopbook-print 1 \(key) \(digest) \(bytes.count)\n".utf8), for: key)
+    }
+
+    /// The print fragment of the cache entry under `key`, if it is there and its digest is `digest`.
+    private static func cachedPrint(_ key: String, digest: String, in pageCache: any PageCache) -> [UInt8]? {
+        guard let bytes = pageCache.load(key), let head = CachedPage.head(bytes, key: key), head.printDigest == digest
+        else { return nil }
+        return CachedPage.print(bytes, head: head)
     }
 
     /// Every chapter's formulas, rendered in one call; a formula KaTeX rejects is a problem at its place.

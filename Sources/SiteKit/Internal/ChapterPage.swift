@@ -16,6 +16,8 @@ struct ChapterPage {
         var anchorReferences: [ProseRenderer.AnchorReference]
         var siteReferences: [(problem: Diagnostic, path: String)]
         var problems: [Diagnostic]
+        /// The chapter's part of `print.html` (`PrintPage.fragment`); empty when the book has no print page.
+        var print = ""
     }
 
     /// What every page needs to know about the book.
@@ -58,20 +60,20 @@ struct ChapterPage {
         let rendered = prose.render(title: chapter.title)
         let headings = rendered.headings.map { TOCEntry(level: $0.level, text: $0.text, id: $0.id) }
 
-        var main = "<article class=\"chapter-body\">\n"
-        main += "<p class=\"eyebrow\">Chapter \(chapter.number)</p>\n"
+        var body = "<p class=\"eyebrow\">Chapter \(chapter.number)</p>\n"
         if !headings.contains(where: { $0.level == 1 }) {
-            main += "<h1>\(HTML.escape(chapter.title))</h1>\n"
+            body += "<h1>\(HTML.escape(chapter.title))</h1>\n"
         }
-        main += rendered.html
+        body += rendered.html
         let unreferenced = artifacts.filter { !referencedFiles.contains($0.name) }
         if !unreferenced.isEmpty {
-            main += "<section class=\"downloads\" id=\"downloads\">\n<p class=\"downloads-title\">Files from this chapter</p>\n<ul>\n"
+            body += "<section class=\"downloads\" id=\"downloads\">\n<p class=\"downloads-title\">Files from this chapter</p>\n<ul>\n"
             for artifact in unreferenced {
-                main += Node.element("li", [], [downloadLink(artifact)]).html + "\n"
+                body += Node.element("li", [], [downloadLink(artifact)]).html + "\n"
             }
-            main += "</ul>\n</section>\n"
+            body += "</ul>\n</section>\n"
         }
+        var main = "<article class=\"chapter-body\">\n" + body
         if let template = layout.book.editURL {
             let file = String(chapter.path.split(separator: "/").last ?? Substring(chapter.path))
             let url = template.replacingOccurrences(of: "{path}", with: Layout.urlPath(file))
@@ -86,10 +88,14 @@ struct ChapterPage {
         let html = layout.page(head, current: position, main: main, toc: Layout.toc(headings))
         let search = SearchIndex.Chapter(number: chapter.number, slug: chapter.slug, title: chapter.title,
                                          headings: headings, sections: rendered.sections)
-        return Output(html: html, search: search,
-                      artifacts: artifacts.map { ("files/\(chapter.slug)/\($0.name)", $0.contents) },
-                      assetReferences: rendered.assetReferences, anchorReferences: rendered.anchorReferences,
-                      siteReferences: rendered.siteReferences, problems: rendered.problems + stepProblems)
+        var output = Output(html: html, search: search,
+                            artifacts: artifacts.map { ("files/\(chapter.slug)/\($0.name)", $0.contents) },
+                            assetReferences: rendered.assetReferences, anchorReferences: rendered.anchorReferences,
+                            siteReferences: rendered.siteReferences, problems: rendered.problems + stepProblems)
+        if layout.book.print {
+            output.print = PrintPage.fragment(slug: chapter.slug, body: body, chapterSlugs: Set(context.chapterFiles.values))
+        }
+        return output
     }
 
     /// A chapter's published values, from the result and any `value` records.

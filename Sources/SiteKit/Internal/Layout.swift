@@ -18,6 +18,8 @@ struct Layout {
     static let menuIcon = "<svg viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" aria-hidden=\"true\"><path d=\"M4 6h16M4 12h16M4 18h16\"/></svg>"
     static let themeIcon = "<svg viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" aria-hidden=\"true\"><circle cx=\"12\" cy=\"12\" r=\"8\"/><path class=\"half\" d=\"M12 4a8 8 0 0 1 0 16z\"/></svg>"
 
+    static let printIcon = "<svg viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" aria-hidden=\"true\"><path d=\"M7 9V3h10v6M7 17H4v-7h16v7h-3M7 14h10v7H7z\"/></svg>"
+
     /// What a page says about itself in its head: titles, description, address, Open Graph type.
     struct Head {
         /// The `<title>`, e.g. "The data · Feedback Loops".
@@ -34,6 +36,10 @@ struct Layout {
         var notFound = false
         /// The page shows formulas: it links KaTeX's stylesheet.
         var math = false
+        /// The `<body>` class; nil for "home" (no chapter shown) or "chapter".
+        var bodyClass: String?
+        /// Asks search engines not to index the page (the print page, whose chapters have pages of their own).
+        var noIndex = false
     }
 
     /// A whole page. `current` is the index of the chapter shown (nil for the index and 404 pages).
@@ -47,7 +53,7 @@ struct Layout {
             return oneLine.isEmpty ? nil : HTML.escape(oneLine)
         }
         if let description { html += "<meta name=\"description\" content=\"\(description)\">\n" }
-        if head.notFound { html += "<meta name=\"robots\" content=\"noindex\">\n" }
+        if head.notFound || head.noIndex { html += "<meta name=\"robots\" content=\"noindex\">\n" }
         if let type = head.type {
             html += "<meta property=\"og:title\" content=\"\(HTML.escape(head.shortTitle))\">\n"
             if let description { html += "<meta property=\"og:description\" content=\"\(description)\">\n" }
@@ -68,7 +74,7 @@ struct Layout {
         html += Self.themeScript + "\n"
         if head.math { html += "<link rel=\"stylesheet\" href=\"\(MathRenderer.stylesheetPath)\">\n" }
         html += "<link rel=\"stylesheet\" href=\"assets/style.css\">\n</head>\n"
-        html += "<body class=\"\(current == nil ? "home" : "chapter")\">\n"
+        html += "<body class=\"\(head.bodyClass ?? (current == nil ? "home" : "chapter"))\">\n"
         html += "<a class=\"skip-link\" href=\"#main\">Skip to content</a>\n"
         html += "<header class=\"topbar\">\n"
         html += "<button class=\"icon-button menu-button\" type=\"button\" aria-controls=\"sidebar\" aria-expanded=\"false\" aria-label=\"Show chapters\">\(Self.menuIcon)</button>\n"
@@ -81,6 +87,10 @@ struct Layout {
         html += "<div class=\"search\" id=\"search\" role=\"search\">"
         html += "<input id=\"search-input\" type=\"search\" placeholder=\"Search\" aria-label=\"Search the book\" autocomplete=\"off\" spellcheck=\"false\">"
         html += "<div id=\"search-results\" class=\"search-results\" hidden></div></div>\n"
+        if book.print {
+            // mdBook's print icon: the whole book on one page (print.html), to print or save as PDF.
+            html += "<a class=\"icon-button print-button\" href=\"\(PrintPage.path)\" title=\"Print this book\" aria-label=\"Print this book\">\(Self.printIcon)</a>\n"
+        }
         html += "<button class=\"icon-button theme-button\" id=\"theme-toggle\" type=\"button\" aria-label=\"Switch between light and dark theme\">\(Self.themeIcon)</button>\n"
         html += "</header>\n<div class=\"layout\">\n"
         html += sidebar(current: current.map { chapters[$0].slug })
