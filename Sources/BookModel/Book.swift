@@ -16,6 +16,8 @@ public struct Book: Sendable, Equatable {
     public var siteURL: String?
     /// `code-fold` from book.yml: steps show their code folded under "Show code" unless they say `unfold`.
     public var codeFold = false
+    /// `downloads` from book.yml: each chapter with code offers its Markdown and a runnable Swift package.
+    public var downloads = true
     /// Chapters ordered by their numeric prefix.
     public var chapters: [Chapter]
     /// The files beside the chapters (images, data, downloads), as paths relative to the content folder

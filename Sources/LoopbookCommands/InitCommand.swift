@@ -194,6 +194,14 @@ public enum BookTemplate {
         # sitemap.xml and lets 404.html work at any missing path. An https:// or http:// address without ? or #.
         # site-url: https://you.github.io/book/
 
+        # Every step's code starts folded under "Show code" (its output stays visible): true or false (false).
+        # code-fold: true
+
+        # Each chapter with code offers its Markdown and a runnable Swift package (.zip: the chapter's program,
+        # Content/data/, Content/shared/ and the libraries; 'swift run' prints what the page shows) under
+        # downloads/: true or false (true).
+        # downloads: false
+
         """
     }
 

@@ -137,7 +137,8 @@ struct BuildDriver: Sendable {
             try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent(scratch))
         }
         withExtendedLifetime(lock) {}
-        return NotebookReport(book: book, chapters: executed, outcomes: outcomes, diagnostics: diagnostics)
+        return NotebookReport(book: book, chapters: executed, outcomes: outcomes, diagnostics: diagnostics,
+                              dataDigest: dataFolder == nil ? nil : dataHash)
     }
 
     private func build(_ chapter: Chapter, components: CacheComponents, cache: ResultCache, board: Board,

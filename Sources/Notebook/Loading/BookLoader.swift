@@ -29,6 +29,7 @@ struct BookLoader {
                 book.title = info.title; book.subtitle = info.subtitle; book.author = info.author
                 book.language = info.language; book.repository = info.repository; book.editURL = info.editURL
                 book.siteURL = info.siteURL; book.codeFold = info.codeFold ?? false
+                book.downloads = info.downloads ?? true
                 logo = info.logo.map { ($0.path, $0.line, display(name)) }
                 continue
             }

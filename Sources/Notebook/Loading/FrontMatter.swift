@@ -262,7 +262,8 @@ struct ChapterFrontMatter {
 
 /// What `Content/book.yml` says, every value checked.
 struct BookFile {
-    static let keys = ["title", "subtitle", "description", "author", "language", "logo", "repository", "edit-url", "site-url", "code-fold"]
+    static let keys = ["title", "subtitle", "description", "author", "language", "logo", "repository", "edit-url", "site-url", "code-fold",
+                       "downloads"]
     /// The kinds of file a logo may be.
     static let logoExtensions = ["svg", "png", "jpg", "jpeg", "gif", "webp", "ico"]
 
@@ -279,6 +280,8 @@ struct BookFile {
     var siteURL: String?
     /// Whether steps show their code folded unless they say `unfold`.
     var codeFold: Bool?
+    /// Whether chapters with code offer their Markdown and a runnable Swift package for download.
+    var downloads: Bool?
 
     init(yaml: String, path: String) throws {
         for entry in try YAMLMapping(yaml: yaml, path: path, firstLine: 1).entries {
@@ -327,6 +330,12 @@ struct BookFile {
                                                     message: "'code-fold' must be true or false, e.g. 'code-fold: true'; it is \(YAMLMapping.describe(entry.value)).")
                 }
                 codeFold = value
+            case "downloads":
+                guard entry.value.scalar != nil, let value = entry.value.bool else {
+                    throw NotebookError.frontMatter(path: path, line: entry.line,
+                                                    message: "'downloads' must be true or false, e.g. 'downloads: false'; it is \(YAMLMapping.describe(entry.value)).")
+                }
+                downloads = value
             default:
                 throw NotebookError.frontMatter(path: path, line: entry.line,
                                                 message: "unknown key '\(entry.key)' in book.yml; expected one of \(Self.keys.joined(separator: ", ")).")
