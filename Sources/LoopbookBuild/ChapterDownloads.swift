@@ -151,7 +151,7 @@ struct ChapterDownloads {
         field(Array(String(dependencyFiles.count).utf8))
         for file in dependencyFiles { field(Array(file.name.utf8)); field(Array(SHA256.hash(data: file.contents))) }
         field(Array(Self.libraryDigest.utf8))
-        return Self.digest(Array(hasher.finalize()))
+        return Self.hex(Array(hasher.finalize()))
     }
 
     /// SHA-256 over the embedded library sources (paths and contents), computed once per process.
@@ -226,9 +226,9 @@ struct ChapterDownloads {
             source += "\n// MARK: Step \(step.index) (line \(step.line))\(what.isEmpty ? "" : ", " + what)\n" + code
             if edition == .teacher, flags.part == .exercise, let solution = solutions[step.index] {
                 source += "// Solution (teacher edition):\n"
-                for line in solution.code.split(separator: "\n", omittingEmptySubsequences: false)
-                    where !(line.isEmpty && solution.code.hasSuffix("\n")) {
-                    source += "// " + line + "\n"
+                let code = solution.code.hasSuffix("\n") ? String(solution.code.dropLast()) : solution.code
+                for line in code.split(separator: "\n", omittingEmptySubsequences: false) {
+                    source += (line.isEmpty ? "//" : "// " + line) + "\n"
                 }
             }
         }
