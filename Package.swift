@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning", "LoopbookTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown", "LoopbookTestSupport"]),
         .testTarget(name: "NotebookTests", dependencies: ["BookModel", "LoopbookRuntime", "Notebook", "LoopbookTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SiteKitTests", dependencies: ["BookModel", "LoopbookRuntime", "Notebook", "SiteKit", "LoopbookTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SiteKitTests", dependencies: ["BookModel", "ChartSVG", "LoopbookRuntime", "Notebook", "SiteKit", "LoopbookTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DevServerTests", dependencies: ["DevServer", "LoopbookTestSupport"]),
         .testTarget(name: "LoopbookCommandsTests", dependencies: ["BookModel", "LoopbookBuild", "LoopbookCommands", "LoopbookTestSupport", "SiteKit",
                                                                "Notebook", .product(name: "Crypto", package: "swift-crypto"),
