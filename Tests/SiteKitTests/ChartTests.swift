@@ -1,5 +1,5 @@
 import BookModel
-import ChartSVG
+@testable import ChartSVG
 import Foundation
 import LoopbookRuntime
 import Testing
