@@ -201,6 +201,17 @@ import ZIPFoundation
                 "\(result.stderr)")
     }
 
+    @Test func aContentFileInTheDownloadsPlaceIsAnError() async throws {
+        let project = try Self.project()
+        defer { project.remove() }
+        try project.folder.write("Content/downloads/01-take-home.zip", "not an archive")
+        try project.folder.write("Content/03-prose.md", "# Prose\n\nGet [the old package](downloads/01-take-home.zip).\n")
+        let result = await execute(BuildCommand.self, ["--root", project.root.path])
+        #expect(result.code != 0)
+        #expect(result.stderr.contains("error: Content/downloads/01-take-home.zip:1: this file would take the place of a chapter's download (downloads/01-take-home.zip), which the site makes itself; rename it or move it into another folder, or set 'downloads: false' in book.yml."),
+                "\(result.stderr)")
+    }
+
     /// The slow one: the archive unpacked in an empty folder builds with `swift build` (no network: every
     /// proxy points at a closed port) and `swift run` prints what the page shows and writes the chart.
     @Test(.timeLimit(.minutes(30))) func theArchiveBuildsAndRunsOfflineInAnEmptyFolder() async throws {
