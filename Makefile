@@ -2,7 +2,7 @@
 #   make site   build the tool in release and build the book into Site/
 #   make test   run every test
 SWIFT       ?= swift
-APT_PACKAGES = libcmark-gfm-dev libcmark-gfm-extensions-dev chromium nodejs libjs-katex fonts-katex poppler-utils
+APT_PACKAGES = libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev chromium nodejs libjs-katex fonts-katex poppler-utils
 RELEASE_BIN  = .build/release
 
 .PHONY: site test check-site deps tool bench bench-server clean a11y-venv install uninstall check-install dist check-dist
@@ -110,7 +110,7 @@ bench-server: tool
 PREFIX       ?= /usr/local
 BUILD_CONFIG ?= release
 INSTALL_LIB   = $(DESTDIR)$(PREFIX)/lib/loopbook
-KIT_MODULES   = BookModel Learning LoopbookRuntime
+KIT_MODULES   = BookModel ChartSVG Learning LoopbookRuntime
 
 install:
 	@if [ "$(BUILD_CONFIG)" = "release" ]; then $(MAKE) tool; else $(SWIFT) build -c $(BUILD_CONFIG) --product loopbook && $(SWIFT) build -c $(BUILD_CONFIG) --product LoopbookKit; fi

@@ -19,6 +19,8 @@ public struct Book: Sendable, Equatable {
     /// `print` from book.yml: whether the site has `print.html`, the whole book on one page; nil when not
     /// given (the site decides by the number of chapters).
     public var print: Bool?
+    /// `downloads` from book.yml: each chapter with code offers its Markdown and a runnable Swift package.
+    public var downloads = true
     /// Chapters ordered by their numeric prefix.
     public var chapters: [Chapter]
     /// The files beside the chapters (images, data, downloads), as paths relative to the content folder

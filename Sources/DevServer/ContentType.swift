@@ -22,6 +22,7 @@ public enum ContentType {
         "woff2": "font/woff2",
         "woff": "font/woff",
         "pdf": "application/pdf",
+        "zip": "application/zip",
     ]
 
     /// The `Content-Type` for a file name, `application/octet-stream` when the extension is unknown.

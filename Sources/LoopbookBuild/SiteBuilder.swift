@@ -40,6 +40,8 @@ public struct SiteBuilder: Sendable {
         /// Things the author should know that are not errors, one sentence each (e.g. why the site has no
         /// print page).
         public var notes: [String] = []
+        /// The chapters' downloadable archives: how many this build made and how many came from the cache.
+        public var downloads = DownloadCounts()
 
         public var succeeded: Bool { issues.isEmpty && !cancelled }
 
@@ -48,6 +50,13 @@ public struct SiteBuilder: Sendable {
             self.report = report; self.files = files; self.issues = issues; self.published = published
             self.cancelled = cancelled; self.seconds = seconds
         }
+    }
+
+    /// How many chapter archives (`downloads/<slug>.zip`) a build made, and how many it took from the cache.
+    public struct DownloadCounts: Sendable, Equatable {
+        public var built = 0
+        public var cached = 0
+        public init(built: Int = 0, cached: Int = 0) { self.built = built; self.cached = cached }
     }
 
     var notebook: Notebook {
@@ -89,10 +98,21 @@ public struct SiteBuilder: Sendable {
                     do {
                         // `check` (no page cache) renders every formula afresh too: it must not trust any cache.
                         let math = MathRenderer.katex(cacheDirectory: pageCache == nil ? nil : notebook.cacheDirectory)
+                        // The chapters' downloads first: each page links them with the archive's size.
+                        var downloadFiles = SiteFiles()
+                        var links: [String: ChapterDownloadLinks] = [:]
+                        if book.downloads {
+                            let downloads = ChapterDownloads(content: layout.content, edition: options.edition,
+                                                             sharedCode: book.sharedCode, dataDigest: report.dataDigest)
+                            links = try downloads.add(book.chapters, executed: report.chapters, into: &downloadFiles,
+                                                      store: pageCache, counts: &outcome.downloads)
+                        }
                         var files = try SiteRenderer(book: info, math: math).render(report.chapters, assets: book.assets,
-                                                                                    pageCache: pageCache)
+                                                                                    downloads: links, pageCache: pageCache)
                         pageCache?.prune()
+                        try ChapterDownloads.checkConflicts(links, contentFiles: files.contentFiles)
                         try copyContentFiles(into: &files)
+                        files.merge(downloadFiles)
                         outcome.files = files
                     } catch let error as SiteError {
                         if case let .several(errors) = error {

@@ -10,7 +10,7 @@ public struct InitCommand: AsyncParsableCommand {
             Writes Content/book.yml (the book's settings, every key explained in a comment), \
             Content/01-first-chapter.md (prose, Swift steps that print and publish values, and text that \
             quotes them), Content/data/study-hours.csv (a small table the chapter reads) and a .gitignore \
-            for .loopbook/, the build's cache. A folder that does not exist is created. Nothing is ever \
+            for .loopbook/ (the build's cache) and Site-teacher/ (the teacher edition, with solutions). A folder that does not exist is created. Nothing is ever \
             overwritten: if one of these files exists, or Content/ already holds chapters, nothing is \
             written and the command fails.
             """)
@@ -201,6 +201,11 @@ public enum BookTemplate {
         # false (default: true for a book of up to 200 chapters).
         # print: false
 
+        # Each chapter with code offers its Markdown and a runnable Swift package (.zip: the chapter's program,
+        # Content/data/, Content/shared/ and the libraries; 'swift run' prints what the page shows) under
+        # downloads/: true or false (true).
+        # downloads: false
+
         """
     }
 
@@ -273,10 +278,13 @@ public enum BookTemplate {
 
         """
 
-    /// `.gitignore`: the build's cache and state. The site is kept, so the book can be read without building.
+    /// `.gitignore`: the build's cache and state, and the teacher edition (it holds the solutions). The
+    /// student site is kept, so the book can be read without building.
     public static let gitignore = """
         # loopbook's cache and build state: rebuilt by 'loopbook build', never worth committing.
         .loopbook/
+        # The teacher edition ('loopbook build --edition teacher') holds every exercise's solution: never publish it.
+        Site-teacher/
         # Site/ is the generated website. It is committed by default, so readers can open Site/index.html
         # without Swift and every change to the pages shows in review (builds are reproducible). Remove the
         # '# ' below if you publish the site from CI instead.

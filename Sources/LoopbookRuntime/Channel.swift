@@ -27,8 +27,15 @@ enum Channel {
 
     static func send(_ envelope: Wire.Envelope) {
         guard let nonce else {
-            // Run outside the engine (e.g. a reader running the code by hand): print something readable.
-            if case let .record(record) = envelope { print(PlainText.render(record)) }
+            // Run outside the engine (a downloaded chapter's `swift run`, or a reader running the code by
+            // hand): print something readable; a chart is written to an SVG file whose name is printed.
+            if case let .record(record) = envelope {
+                if case let .chart(chart) = record {
+                    print(StandaloneCharts.write(chart))
+                } else {
+                    print(PlainText.render(record))
+                }
+            }
             return
         }
         let line: [UInt8]

@@ -30,6 +30,9 @@ struct InitCommandTests {
         }
         let gitignore = try String(contentsOf: root.appendingPathComponent(".gitignore"), encoding: .utf8)
         #expect(gitignore.split(separator: "\n").contains(".loopbook/"))
+        // The teacher edition holds the solutions: it must never be committed by accident.
+        #expect(gitignore.split(separator: "\n").contains("Site-teacher/"))
+        #expect(!gitignore.split(separator: "\n").contains("Site/"))
 
         let captured = CapturedConsole()
         try await BuildCommand.parse(["--root", root.path]).perform(console: captured.console)

@@ -69,7 +69,7 @@ struct SiteBasicsTests {
     static let badValues: [(yml: String, error: String)] = [
         ("title: A\nlanguge: fr\n",
          "Content/book.yml:2: unknown key 'languge' in book.yml; expected one of title, subtitle, description, author, "
-            + "language, logo, repository, edit-url, site-url, code-fold, print."),
+            + "language, logo, repository, edit-url, site-url, code-fold, print, downloads."),
         ("language: french\n",
          "Content/book.yml:1: 'language' must be a language tag like en, fr or pt-BR; it is 'french'."),
         ("site-url: example.org/book\n",

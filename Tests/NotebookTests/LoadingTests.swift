@@ -186,7 +186,7 @@ import Testing
 
     @Test func bookFileUnknownKeyIsAnError() throws {
         #expect(try loadError(["Content/01-a.md": "", "Content/book.yml": "title: T\nauthr: me\n"])
-            == "Content/book.yml:2: unknown key 'authr' in book.yml; expected one of title, subtitle, description, author, language, logo, repository, edit-url, site-url, code-fold, print.")
+            == "Content/book.yml:2: unknown key 'authr' in book.yml; expected one of title, subtitle, description, author, language, logo, repository, edit-url, site-url, code-fold, print, downloads.")
     }
 
     @Test func foldFlagsAndTheBookWideDefault() throws {

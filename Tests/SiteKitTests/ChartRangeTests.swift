@@ -2,6 +2,7 @@ import BookModel
 import Foundation
 import LoopbookRuntime
 import Testing
+@testable import ChartSVG
 @testable import SiteKit
 
 /// Any finite range draws: spans that overflow, subnormals, all-equal values — and, fuzzed, any doubles

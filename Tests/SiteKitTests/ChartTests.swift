@@ -1,4 +1,5 @@
 import BookModel
+@testable import ChartSVG
 import Foundation
 import LoopbookRuntime
 import Testing
@@ -30,6 +31,24 @@ import Testing
         #expect(first.contains("<table class=\"data\">"))
         // The figure as a whole is also well-formed XML (our HTML is XHTML-compatible here).
         _ = try parse(first)
+    }
+
+    /// A downloaded chapter's `swift run` writes each chart as an SVG file of its own: well-formed XML, its
+    /// natural size, the site's colours in a `<style>` (no stylesheet), the page's title and description.
+    @Test(arguments: specs.indices) func standaloneDocumentIsAFileOfItsOwn(_ index: Int) throws {
+        let spec = Self.specs[index]
+        let image = ChartImage(spec: spec, id: "chart-1")
+        let document = image.standaloneDocument()
+        #expect(document.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "))
+        #expect(document == ChartImage(spec: spec, id: "chart-1").standaloneDocument())
+        let root = try parse(document)
+        #expect(root.name == "svg")
+        let width = try #require(root["width"].flatMap(Double.init))
+        #expect(root["viewBox"]?.hasPrefix("0 0 \(NumberFormat.coordinate(width)) ") == true)
+        #expect(root.all("title").first?.text == spec.title)
+        #expect(root.all("desc").first?.text == image.description)
+        #expect(root.all("style").first?.text.contains(".s1 { --c: #2563b8; }") == true)
+        #expect(!document.contains("var(--series"), "a file of its own cannot rely on the site's variables")
     }
 
     /// A chart is as wide as the column (never a fixed 600 px that a phone must scroll), up to its own width;

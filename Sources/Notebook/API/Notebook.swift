@@ -92,6 +92,9 @@ public struct NotebookReport: Sendable {
     /// Errors at Markdown locations; empty when the build succeeded. Without `keepGoing`, those of the
     /// first failed chapter (in book order) only.
     public var diagnostics: [Diagnostic]
+    /// SHA-256 (hex) over the relative paths and contents of `Content/data/`'s files, in sorted order; nil
+    /// when the book has no data folder. What a downloaded chapter's archive key covers of the data.
+    public var dataDigest: String? = nil
 
     /// True when no step failed unexpectedly.
     public var succeeded: Bool { diagnostics.isEmpty }

@@ -136,7 +136,8 @@ struct BuildDriver: Sendable {
         for scratch in ["tmp", "work", "build"] {
             try? FileManager.default.removeItem(at: cacheDirectory.appendingPathComponent(scratch))
         }
-        let value = try await body(NotebookReport(book: book, chapters: executed, outcomes: outcomes, diagnostics: diagnostics))
+        let value = try await body(NotebookReport(book: book, chapters: executed, outcomes: outcomes, diagnostics: diagnostics,
+                                                  dataDigest: dataFolder == nil ? nil : dataHash))
         withExtendedLifetime(lock) {}
         return value
     }

@@ -97,6 +97,7 @@ struct RuntimeLibrary: Sendable {
         [directory.appendingPathComponent(fileName),
          directory.appendingPathComponent("Modules/LoopbookRuntime.swiftmodule"),
          directory.appendingPathComponent("Modules/Learning.swiftmodule"),
+         directory.appendingPathComponent("Modules/ChartSVG.swiftmodule"),
          directory.appendingPathComponent("Modules/BookModel.swiftmodule")]
     }
 

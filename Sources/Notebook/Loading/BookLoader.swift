@@ -30,6 +30,7 @@ struct BookLoader {
                 book.language = info.language; book.repository = info.repository; book.editURL = info.editURL
                 book.siteURL = info.siteURL; book.codeFold = info.codeFold ?? false
                 book.print = info.print
+                book.downloads = info.downloads ?? true
                 logo = info.logo.map { ($0.path, $0.line, display(name)) }
                 continue
             }

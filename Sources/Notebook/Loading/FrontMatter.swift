@@ -262,7 +262,8 @@ struct ChapterFrontMatter {
 
 /// What `Content/book.yml` says, every value checked.
 struct BookFile {
-    static let keys = ["title", "subtitle", "description", "author", "language", "logo", "repository", "edit-url", "site-url", "code-fold", "print"]
+    static let keys = ["title", "subtitle", "description", "author", "language", "logo", "repository", "edit-url", "site-url", "code-fold",
+                       "print", "downloads"]
     /// The kinds of file a logo may be.
     static let logoExtensions = ["svg", "png", "jpg", "jpeg", "gif", "webp", "ico"]
 
@@ -281,6 +282,8 @@ struct BookFile {
     var codeFold: Bool?
     /// Whether the site has a print page (nil: decided by the number of chapters).
     var print: Bool?
+    /// Whether chapters with code offer their Markdown and a runnable Swift package for download.
+    var downloads: Bool?
 
     init(yaml: String, path: String) throws {
         for entry in try YAMLMapping(yaml: yaml, path: path, firstLine: 1).entries {
@@ -335,6 +338,12 @@ struct BookFile {
                                                     message: "'print' must be true or false, e.g. 'print: false'; it is \(YAMLMapping.describe(entry.value)).")
                 }
                 print = value
+            case "downloads":
+                guard entry.value.scalar != nil, let value = entry.value.bool else {
+                    throw NotebookError.frontMatter(path: path, line: entry.line,
+                                                    message: "'downloads' must be true or false, e.g. 'downloads: false'; it is \(YAMLMapping.describe(entry.value)).")
+                }
+                downloads = value
             default:
                 throw NotebookError.frontMatter(path: path, line: entry.line,
                                                 message: "unknown key '\(entry.key)' in book.yml; expected one of \(Self.keys.joined(separator: ", ")).")

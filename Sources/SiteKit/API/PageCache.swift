@@ -242,9 +242,11 @@ struct PageKey {
     /// target (`CrossReferences.Target.keyText`, or "-" for a label the book does not have).
     static func key(site: Site, chapter executed: ExecutedChapter, previous: Chapter?, next: Chapter?,
                     math: [String: String] = [:], references: [String: String] = [:],
-                    quotes: [String: String?] = [:]) -> String {
+                    quotes: [String: String?] = [:], download: ChapterDownloadLinks? = nil) -> String {
         var hasher = SHA256()
         hasher.update(data: site.digest)
+        // The download links show the archive's size.
+        field(download?.keyText ?? "-", into: &hasher)
         // Other chapters' values the page quotes (`{{ slug.key }}`), a missing one too.
         field(String(quotes.count), into: &hasher)
         for name in quotes.keys.sorted() {

@@ -53,17 +53,25 @@ public struct SiteFiles: Sendable, Equatable {
     }
 
     /// Stores `bytes` at `path`, whose SHA-256 (hex) is `digest`.
-    mutating func set(_ path: String, bytes: [UInt8], digest: String) {
+    public mutating func set(_ path: String, bytes: [UInt8], digest: String) {
         self[path] = bytes
         digests[path] = digest
     }
 
     /// Records that the published site holds the file at `path`: `size` bytes whose SHA-256 (hex) is
     /// `digest`; `load` reads them (and checks them against `digest`) if anyone asks.
-    mutating func keep(_ path: String, size: Int, digest: String, load: @escaping @Sendable () -> [UInt8]?) {
+    public mutating func keep(_ path: String, size: Int, digest: String, load: @escaping @Sendable () -> [UInt8]?) {
         storage[path] = nil
         kept[path] = Kept(size: size, load: load)
         digests[path] = digest
+    }
+
+    /// Adds every file of `other` (kept ones stay kept, known digests stay known); a path both hold takes
+    /// `other`'s file. For files made beside the renderer, such as the chapters' downloads.
+    public mutating func merge(_ other: SiteFiles) {
+        for (path, bytes) in other.storage { storage[path] = bytes; kept[path] = nil; digests[path] = nil }
+        for (path, file) in other.kept { storage[path] = nil; kept[path] = file }
+        for (path, digest) in other.digests { digests[path] = digest }
     }
 
     /// The size of the file at `path` when it is kept (the published site holds it already), else nil.

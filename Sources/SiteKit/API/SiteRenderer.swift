@@ -67,7 +67,11 @@ public struct SiteRenderer: Sendable {
         return CacheHit(head: head, html: .bytes(html), print: CachedPage.print(bytes, head: head))
     }
 
+    ///
+    /// `downloads` (by chapter slug) are what each page offers for download (the files themselves are the
+    /// caller's to add, see `SiteBuilder`); a change of them renders the page again.
     public func render(_ chapters: [ExecutedChapter], assets: [String] = [],
+                       downloads: [String: ChapterDownloadLinks] = [:],
                        pageCache: (any PageCache)? = nil) throws(SiteError) -> SiteFiles {
         try checkSlugs(chapters)
         var problems: [Diagnostic] = []
@@ -119,6 +123,7 @@ public struct SiteRenderer: Sendable {
             chapterFiles: Dictionary(chapters.map { ($0.chapter.slug + ".md", $0.chapter.slug) }, uniquingKeysWith: { a, _ in a }),
             assets: Set(assets), math: formulas.spans, mathHTML: formulas.html)
         context.references = references
+        context.downloads = downloads
         var files = SiteFiles()
         var search: [[UInt8]] = []
         var headingsByPage: [String: [TOCEntry]] = [:]
@@ -146,7 +151,8 @@ public struct SiteRenderer: Sendable {
                                       previous: position > 0 ? chapters[position - 1].chapter : nil,
                                       next: position + 1 < chapters.count ? chapters[position + 1].chapter : nil,
                                       math: position < mathHTML.count ? mathHTML[position] : [:],
-                                      references: referenced, quotes: quotes)
+                                      references: referenced, quotes: quotes,
+                                      download: downloads[chapters[position].chapter.slug])
                 return (key, Self.lookUp(key, page: "\(chapters[position].chapter.slug).html", in: pageCache))
             }
         }

@@ -32,6 +32,8 @@ struct ChapterPage {
         var mathHTML: [[String: String]] = []
         /// The book's labelled figures, tables, equations and sections.
         var references = CrossReferences()
+        /// What each chapter (by slug) offers for download; a chapter without an entry offers nothing.
+        var downloads: [String: ChapterDownloadLinks] = [:]
     }
 
     private var chapter: Chapter { executed.chapter }
@@ -74,6 +76,9 @@ struct ChapterPage {
             body += "</ul>\n</section>\n"
         }
         var main = "<article class=\"chapter-body\">\n" + body
+        if let offer = context.downloads[chapter.slug] {
+            main += Self.takeHome(offer)
+        }
         if let template = layout.book.editURL {
             let file = String(chapter.path.split(separator: "/").last ?? Substring(chapter.path))
             let url = template.replacingOccurrences(of: "{path}", with: Layout.urlPath(file))
@@ -96,6 +101,16 @@ struct ChapterPage {
             output.print = PrintPage.fragment(slug: chapter.slug, body: body, chapterSlugs: Set(context.chapterFiles.values))
         }
         return output
+    }
+
+    /// "Download this chapter: Swift package (.zip, 84 KB) · Markdown", each a link to the file.
+    static func takeHome(_ offer: ChapterDownloadLinks) -> String {
+        var links: [String] = []
+        if let archive = offer.archivePath {
+            links.append("<a href=\"\(HTML.escape(Layout.urlPath(archive)))\" download>Swift package (.zip, \(HTML.escape(ByteSize.format(Int64(offer.archiveSize)))))</a>")
+        }
+        links.append("<a href=\"\(HTML.escape(Layout.urlPath(offer.markdownPath)))\" download>Markdown</a>")
+        return "<p class=\"take-home\">Download this chapter: " + links.joined(separator: " · ") + "</p>\n"
     }
 
     /// A chapter's published values, from the result and any `value` records.

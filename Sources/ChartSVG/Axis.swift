@@ -164,7 +164,7 @@ extension ChartContext {
     /// A canvas of the standard size with `legend` at the top, and the plot frame below the legend and
     /// the marker labels, left of the y ticks and above the x ticks (and the axis labels, if any).
     func axisCanvas(legend: [LegendEntry], yTicks: Ticks) -> (canvas: Canvas, frame: PlotFrame) {
-        let width = ChartRenderer.width, height = ChartRenderer.height
+        let width = ChartImage.width, height = ChartImage.height
         var canvas = Canvas(width: width, height: height)
         let legendHeight = canvas.legend(legend, left: 16, right: width - 16) + markerSpace
         let tickWidth = yTicks.values.map { Canvas.textWidth(yTicks.label($0)) }.max() ?? 20

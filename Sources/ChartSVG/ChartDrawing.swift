@@ -1,7 +1,7 @@
 import BookModel
 
 /// What each kind of chart provides: its drawing, its description for screen readers, its data as a
-/// table and its legend. `ChartRenderer` picks the kind's drawing and puts the pieces together.
+/// table and its legend. `ChartImage` picks the kind's drawing and puts the pieces together.
 protocol ChartDrawing {
     /// Whether the chart has a numeric x axis (line, scatter, histogram); only those draw markers.
     var hasNumericXAxis: Bool { get }

@@ -31,7 +31,7 @@ struct Canvas {
     /// `<name attributes/>`, or with a `<title>` (a tooltip) inside.
     private mutating func element(_ name: String, _ attributes: String, title: String?) {
         if let title {
-            body += "<\(name) \(attributes)><title>\(HTML.escape(title))</title></\(name)>\n"
+            body += "<\(name) \(attributes)><title>\(XMLText.escape(title))</title></\(name)>\n"
         } else {
             body += "<\(name) \(attributes)/>\n"
         }
@@ -41,7 +41,7 @@ struct Canvas {
                        anchor: String = "middle", extra: String = "") {
         let f = NumberFormat.coordinate
         let anchorAttribute = anchor == "start" ? "" : " text-anchor=\"\(anchor)\""
-        body += "<text class=\"\(name)\" x=\"\(f(x))\" y=\"\(f(y))\"\(anchorAttribute)\(extra)>\(HTML.escape(content))</text>\n"
+        body += "<text class=\"\(name)\" x=\"\(f(x))\" y=\"\(f(y))\"\(anchorAttribute)\(extra)>\(XMLText.escape(content))</text>\n"
     }
 
     mutating func path(_ points: [(Double, Double)], class name: String, closed: Bool = false) {

@@ -12,7 +12,7 @@ struct Heatmap: ChartDrawing {
         let left = 8 + labelWidth + (chart.yLabel == nil ? 0 : 22)
         let top = 12.0
         let columnLabelWidth = (columnLabels.map { Canvas.textWidth($0) }.max() ?? 0) + 10
-        let cell = max(18, min(max(64, min(columnLabelWidth, 110)), (ChartRenderer.width - left - 16) / Double(max(columns, 1)),
+        let cell = max(18, min(max(64, min(columnLabelWidth, 110)), (ChartImage.width - left - 16) / Double(max(columns, 1)),
                                420 / Double(max(rows, 1))))
         let width = max(240, left + cell * Double(columns) + 16)
         let height = top + cell * Double(rows) + (chart.xLabel == nil ? 30 : 50)

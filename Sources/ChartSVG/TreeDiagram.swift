@@ -40,7 +40,7 @@ struct TreeDiagram: ChartDrawing {
             return max(64, Canvas.textWidth(node.label) + 16, Canvas.textWidth(node.detail ?? "", size: 10) + 14)
         }
         let slotWidth = max(96, (boxWidths.max() ?? 96) + 12)
-        let width = max(ChartRenderer.width, nextSlot * slotWidth + 16)
+        let width = max(ChartImage.width, nextSlot * slotWidth + 16)
         let levels = Double((placed.map(\.depth).max() ?? 0) + 1)
         let levelHeight = 78.0
         let height = levels * levelHeight + 12 + (placed.contains(where: \.cut) ? 26 : 0)
