@@ -102,6 +102,10 @@
   });
   d.querySelectorAll("main details").forEach(function (details) { details.addEventListener("toggle", markScrollers); });
 
+  // On the print page the print button prints it (elsewhere it is a link to the print page).
+  var printButton = d.querySelector(".print-book .print-button");
+  if (printButton) printButton.addEventListener("click", function (event) { event.preventDefault(); window.print(); });
+
   // Below 1180 px the contents of the page is not beside it: a copy folds out under the chapter's title.
   var toc = d.getElementById("toc"), list = toc && toc.querySelector("ul"), title = d.querySelector("main article h1");
   if (list && title) {
