@@ -33,6 +33,7 @@ test: deps a11y-venv
 	$(SWIFT) test --skip '$(TIMED_SUITES)'
 	$(SWIFT) test --skip-build --filter '$(TIMED_SUITES)'
 	$(MAKE) check-site
+	$(MAKE) check-install
 	$(MAKE) check-dist
 
 # The accessibility audit's tools (Tests/Accessibility/audit.py, run by AccessibilityTests): axe-core as the
