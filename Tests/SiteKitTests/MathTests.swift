@@ -231,13 +231,25 @@ final class Counter: @unchecked Sendable {
 }
 
 /// The shipped book uses dollars only in code (`$0`), so math leaves its pages exactly as they were.
-@Test func theBookHasNoMathByAccident() throws {
+/// The book writes math on purpose now; what must not happen is prose read as math by accident (a price, a
+/// shell variable): every formula in the book is one a reader would call a formula.
+@Test func theBooksMathIsMeantAsMath() throws {
     let content = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Content")
     let chapters = try FileManager.default.contentsOfDirectory(atPath: content.path).filter { $0.hasSuffix(".md") }
     #expect(!chapters.isEmpty)
+    var formulas = 0
     for name in chapters {
         let text = try String(contentsOf: content.appendingPathComponent(name), encoding: .utf8)
-        #expect(MathSpans.scan(text) == nil, "\(name) has dollars read as math")
+        for span in MathSpans.scan(text)?.spans ?? [] {
+            formulas += 1
+            let tex = span.tex.trimmingCharacters(in: .whitespacesAndNewlines)
+            // A price or amount ("$5 and $10" would give "5 and "): digits, then words, no TeX at all.
+            let looksLikeAmount = tex.first?.isNumber == true && tex.contains(" ")
+                && !tex.contains(where: { "\\^_={}+-<>()|".contains($0) })
+            #expect(!looksLikeAmount, "\(name): '\(span.tex)' reads as an amount, not a formula")
+            #expect(!tex.isEmpty && !tex.hasPrefix("HOME") && !tex.hasPrefix("PATH"), "\(name): '\(span.tex)' is a shell variable")
+        }
     }
+    #expect(formulas > 20, "the book's chapters 3 to 15 use math; found \(formulas) formulas")
 }
